@@ -1,0 +1,74 @@
+using AppHost;
+using Catalog.Api;
+using Catalog.Worker;
+using Microservices.Shared.Dynamo;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+
+// The one-command run: DynamoDB Local (unless DynamoDb__ServiceUrl points elsewhere), the tables, the Catalog API
+// and its genre worker, all in this process, seeded with a few authors and books.
+using var stopping = new CancellationTokenSource();
+using var onTerm = System.Runtime.InteropServices.PosixSignalRegistration.Create(System.Runtime.InteropServices.PosixSignal.SIGTERM, signal =>
+{
+    signal.Cancel = true;
+    stopping.Cancel();
+});
+Console.CancelKeyPress += (_, e) =>
+{
+    e.Cancel = true;
+    stopping.Cancel();
+};
+
+var environment = new ConfigurationBuilder().AddEnvironmentVariables().AddCommandLine(args).Build();
+var catalogPort = environment.GetValue("CatalogPort", CatalogModule.DefaultPort);
+var serviceUrl = environment["DynamoDb:ServiceUrl"];
+await using var local = string.IsNullOrWhiteSpace(serviceUrl) ? await DynamoDbLocal.StartAsync(cancellationToken: stopping.Token) : null;
+serviceUrl = local?.ServiceUrl.ToString() ?? serviceUrl!;
+
+string[] settings =
+[
+    $"--DynamoDb:ServiceUrl={serviceUrl}",
+    $"--DynamoDb:AccessKey={environment["DynamoDb:AccessKey"] ?? "local"}",
+    $"--DynamoDb:SecretKey={environment["DynamoDb:SecretKey"] ?? "local"}",
+    $"--Urls=http://127.0.0.1:{catalogPort}",
+    "--Logging:LogLevel:Default=Information",
+    "--Logging:LogLevel:Microsoft.AspNetCore=Warning",
+    "--Logging:LogLevel:System.Net.Http.HttpClient=Warning",
+];
+
+var catalog = CatalogApp.Build(settings);
+var tablesCreated = await catalog.Services.GetRequiredService<TableBootstrap>().EnsureTablesAsync(stopping.Token);
+
+var workerBuilder = Host.CreateApplicationBuilder(settings);
+workerBuilder.Services.AddDynamoDb();
+workerBuilder.Services.AddGenreCopies();
+using var worker = workerBuilder.Build();
+
+await catalog.StartAsync(stopping.Token);
+await worker.StartAsync(stopping.Token);
+
+var catalogUrl = new Uri($"http://127.0.0.1:{catalogPort}");
+if (tablesCreated)
+{
+    var authors = await Seed.CatalogAsync(catalogUrl, stopping.Token);
+    Console.WriteLine($"Seeded {authors.Count} authors and their books.");
+    Console.WriteLine($"  try: curl {catalogUrl}authors/{authors[0]}");
+}
+
+Console.WriteLine($"DynamoDB:        {serviceUrl}{(local is null ? "" : " (DynamoDB Local, in memory)")}");
+Console.WriteLine($"Catalog API:     {catalogUrl}  (API reference: {catalogUrl}scalar, health: {catalogUrl}health)");
+Console.WriteLine($"  try: curl {catalogUrl}genres/science-fiction/books");
+Console.WriteLine("Genre worker:    reading the table's stream");
+Console.WriteLine("Press Ctrl+C to stop.");
+
+try
+{
+    await Task.Delay(Timeout.Infinite, stopping.Token);
+}
+catch (OperationCanceledException)
+{
+}
+
+await worker.StopAsync(CancellationToken.None);
+await catalog.StopAsync(CancellationToken.None);

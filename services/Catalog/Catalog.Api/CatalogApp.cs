@@ -1,0 +1,18 @@
+using Microservices.Shared.Web;
+
+namespace Catalog.Api;
+
+/// <summary>The Catalog service, buildable from its own Program and from the one-process host alike.</summary>
+public static class CatalogApp
+{
+    public static WebApplication Build(string[] args)
+    {
+        var builder = WebApplication.CreateBuilder(args);
+        builder.AddServiceDefaults();   // shared: ProblemDetails, health, OpenAPI, DynamoDB client, event store
+        builder.AddCatalog();           // this service: event types, mediator
+        var app = builder.Build();
+        app.MapDefaultEndpoints();
+        app.MapCatalog();               // one line per feature
+        return app;
+    }
+}

@@ -1,0 +1,84 @@
+using Amazon.DynamoDBv2.Model;
+using Catalog.Domain;
+using Mediator;
+using Microservices.Shared.Dynamo;
+using Microservices.Shared.EventSourcing;
+using Microservices.Shared.Schema;
+using Microservices.Shared.Web;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Options;
+
+namespace Catalog.Api.Features;
+
+public sealed record AddBookBody(string? Title, string? Genre, decimal? Price);
+
+public sealed record BookAddedResponse(string BookId, long Version);
+
+public sealed record AddBook(string AuthorId, string Title, string Genre, decimal Price) : ICommand<BookAddedResponse>;
+
+/// <summary>
+/// One transaction: the book's first event, the book item in its author's collection (the title in the sort key,
+/// so a title can be taken only once per author), and a check that the author exists.
+/// </summary>
+public sealed class AddBookHandler(EventStore store, IOptions<DynamoDbOptions> options)
+    : ICommandHandler<AddBook, BookAddedResponse>
+{
+    public async ValueTask<BookAddedResponse> Handle(AddBook command, CancellationToken cancellationToken)
+    {
+        var table = options.Value.TableName;
+        var state = Book.None(Ids.New());
+        var events = Book.Add(state, command.AuthorId, command.Title, command.Genre, command.Price);
+        var added = events.Aggregate(state, Book.Apply);
+        var authorKey = Keys.Author(command.AuthorId);
+
+        var bookItem = new GuardedWrite(
+            new TransactWriteItem
+            {
+                Put = new Put
+                {
+                    TableName = table,
+                    Item = CatalogItems.Book(added),
+                    ConditionExpression = "attribute_not_exists(PK)",
+                },
+            },
+            () => new ConflictException($"Author '{command.AuthorId}' already has a book titled '{command.Title}'."));
+        var authorExists = new GuardedWrite(
+            new TransactWriteItem
+            {
+                ConditionCheck = new ConditionCheck
+                {
+                    TableName = table,
+                    Key = new() { [Attributes.PK] = new(authorKey.PK), [Attributes.SK] = new(authorKey.SK) },
+                    ConditionExpression = "attribute_exists(PK)",
+                },
+            },
+            () => new NotFoundException("Author", command.AuthorId));
+
+        var version = await store.AppendAsync(
+            CatalogEvents.Book(state.BookId), state.Version, events, [bookItem, authorExists], cancellationToken);
+        return new BookAddedResponse(state.BookId, version);
+    }
+}
+
+public static class AddBookEndpoint
+{
+    public static void MapAddBook(this IEndpointRouteBuilder app) =>
+        app.MapPost("/authors/{authorId}/books", async Task<Results<Created<BookAddedResponse>, ValidationProblem>> (
+                string authorId, AddBookBody body, IMediator mediator, CancellationToken cancellationToken) =>
+            {
+                CatalogRoutes.RequireId(authorId, "Author");
+                var validation = new Validation().Title(body.Title).Genre(body.Genre).Price(body.Price);
+                if (!validation.IsValid)
+                {
+                    return TypedResults.ValidationProblem(validation.Errors);
+                }
+
+                var added = await mediator.Send(
+                    new AddBook(authorId, body.Title!, body.Genre!, body.Price!.Value), cancellationToken);
+                return TypedResults.Created($"/authors/{authorId}/books?startsWith={Uri.EscapeDataString(body.Title!)}", added);
+            })
+            .WithName("AddBook")
+            .WithTags("Books")
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status409Conflict);
+}

@@ -1,0 +1,73 @@
+using Amazon.DynamoDBv2;
+using Amazon.DynamoDBv2.Model;
+using Catalog.Domain;
+using Mediator;
+using Microservices.Shared.Dynamo;
+using Microservices.Shared.Schema;
+using Microservices.Shared.Web;
+using Microsoft.Extensions.Options;
+
+namespace Catalog.Api.Features;
+
+public sealed record BookView(string BookId, string Title, string Genre, decimal Price, long Version)
+{
+    public static BookView From(Book book) => new(book.BookId, book.Title, book.Genre, book.Price, book.Version);
+}
+
+public sealed record AuthorView(string AuthorId, string Name, long Version, IReadOnlyList<BookView> Books);
+
+public sealed record GetAuthor(string AuthorId) : IQuery<AuthorView>;
+
+/// <summary>The article's item collection: one Query on the author's partition returns the author and every book, sorted by title.</summary>
+public sealed class GetAuthorHandler(IAmazonDynamoDB dynamo, IOptions<DynamoDbOptions> options) : IQueryHandler<GetAuthor, AuthorView>
+{
+    public async ValueTask<AuthorView> Handle(GetAuthor query, CancellationToken cancellationToken)
+    {
+        Author? author = null;
+        var books = new List<BookView>();
+        Dictionary<string, AttributeValue>? startKey = null;
+        do
+        {
+            var page = await dynamo.QueryAsync(new QueryRequest
+            {
+                TableName = options.Value.TableName,
+                KeyConditionExpression = "PK = :pk",
+                ExpressionAttributeValues = new() { [":pk"] = new(Keys.AuthorPartition(query.AuthorId)) },
+                ConsistentRead = true,
+                ExclusiveStartKey = startKey,
+            }, cancellationToken);
+            foreach (var item in page.Items ?? [])
+            {
+                switch (item[Attributes.ItemType].S)
+                {
+                    case ItemTypes.Author:
+                        author = CatalogItems.ReadAuthor(item);
+                        break;
+                    case ItemTypes.Book:
+                        books.Add(BookView.From(CatalogItems.ReadBook(item)));
+                        break;
+                }
+            }
+
+            startKey = page.LastEvaluatedKey is { Count: > 0 } ? page.LastEvaluatedKey : null;
+        }
+        while (startKey is not null);
+
+        return author is null
+            ? throw new NotFoundException("Author", query.AuthorId)
+            : new AuthorView(author.AuthorId, author.Name, author.Version, books);
+    }
+}
+
+public static class GetAuthorEndpoint
+{
+    public static void MapGetAuthor(this IEndpointRouteBuilder app) =>
+        app.MapGet("/authors/{authorId}", async (string authorId, IMediator mediator, CancellationToken cancellationToken) =>
+            {
+                CatalogRoutes.RequireId(authorId, "Author");
+                return TypedResults.Ok(await mediator.Send(new GetAuthor(authorId), cancellationToken));
+            })
+            .WithName("GetAuthor")
+            .WithTags("Authors")
+            .ProducesProblem(StatusCodes.Status404NotFound);
+}

@@ -1,0 +1,110 @@
+using System.Globalization;
+using Amazon.DynamoDBv2;
+using Amazon.DynamoDBv2.Model;
+using Microservices.Shared.Schema;
+
+namespace Ops;
+
+/// <summary>One copy that differs from what its sources say it should be.</summary>
+public sealed record Drift(string Kind, ItemKey Key, string Field, string? Expected, string? Found)
+{
+    public override string ToString() => Kind switch
+    {
+        "missing" => $"missing  {Key.PK} | {Key.SK}",
+        "orphan" => $"orphan   {Key.PK} | {Key.SK} (no book {Found})",
+        _ => $"drifted  {Key.PK} | {Key.SK}  {Field}: expected '{Expected}', found '{Found}'",
+    };
+}
+
+/// <summary>
+/// Recomputes every genre copy from the canonical book and author items and compares it with the copy in the
+/// table. It shares nothing with the worker but the key declarations, so a bug in the worker cannot hide here.
+/// </summary>
+public static class GenreCopyCheck
+{
+    public static async Task<IReadOnlyList<Drift>> RunAsync(IAmazonDynamoDB dynamo, string table, CancellationToken cancellationToken)
+    {
+        var authors = new Dictionary<string, Dictionary<string, AttributeValue>>(StringComparer.Ordinal);
+        var books = new List<Dictionary<string, AttributeValue>>();
+        var copies = new Dictionary<ItemKey, Dictionary<string, AttributeValue>>();
+        await foreach (var item in ScanAsync(dynamo, table, cancellationToken))
+        {
+            switch (item.GetValueOrDefault(Attributes.ItemType)?.S)
+            {
+                case ItemTypes.Author:
+                    authors[item[Attributes.AuthorId].S] = item;
+                    break;
+                case ItemTypes.Book:
+                    books.Add(item);
+                    break;
+                case ItemTypes.GenreBook:
+                    copies[new ItemKey(item[Attributes.PK].S, item[Attributes.SK].S)] = item;
+                    break;
+            }
+        }
+
+        var drifts = new List<Drift>();
+        foreach (var book in books)
+        {
+            var genre = book[Attributes.Genre].S;
+            var title = book[Attributes.Title].S;
+            var key = Keys.GenreBook(genre, book[Attributes.BookId].S);
+            if (!copies.Remove(key, out var copy))
+            {
+                drifts.Add(new Drift("missing", key, "", null, null));
+                continue;
+            }
+
+            var author = authors.GetValueOrDefault(book[Attributes.AuthorId].S);
+            var expected = new (string Field, string? Value)[]
+            {
+                (Attributes.GSI1PK, Keys.GenrePartition(genre)),
+                (Attributes.GSI1SK, Keys.GenreBookSortKey(title)),
+                (Attributes.BookId, book[Attributes.BookId].S),
+                (Attributes.AuthorId, book[Attributes.AuthorId].S),
+                (Attributes.Title, title),
+                (Attributes.Genre, genre),
+                (Attributes.Price, Number(book[Attributes.Price])),
+                (Attributes.BookVersion, Number(book[Attributes.Version])),
+                (Attributes.AuthorName, author?[Attributes.Name].S),
+                (Attributes.AuthorVersion, author is null ? null : Number(author[Attributes.Version])),
+            };
+            foreach (var (field, value) in expected)
+            {
+                var found = copy.TryGetValue(field, out var attribute) ? attribute.S ?? Number(attribute) : null;
+                if (found != value)
+                {
+                    drifts.Add(new Drift("drifted", key, field, value, found));
+                }
+            }
+        }
+
+        drifts.AddRange(copies.Select(c => new Drift("orphan", c.Key, "", null, c.Value.GetValueOrDefault(Attributes.BookId)?.S)));
+        return drifts;
+    }
+
+    private static string? Number(AttributeValue value) =>
+        value.N is null ? null : decimal.Parse(value.N, CultureInfo.InvariantCulture).ToString(CultureInfo.InvariantCulture);
+
+    private static async IAsyncEnumerable<Dictionary<string, AttributeValue>> ScanAsync(
+        IAmazonDynamoDB dynamo, string table, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        Dictionary<string, AttributeValue>? startKey = null;
+        do
+        {
+            var page = await dynamo.ScanAsync(new ScanRequest
+            {
+                TableName = table,
+                ConsistentRead = true,
+                ExclusiveStartKey = startKey,
+            }, cancellationToken);
+            foreach (var item in page.Items ?? [])
+            {
+                yield return item;
+            }
+
+            startKey = page.LastEvaluatedKey is { Count: > 0 } ? page.LastEvaluatedKey : null;
+        }
+        while (startKey is not null);
+    }
+}

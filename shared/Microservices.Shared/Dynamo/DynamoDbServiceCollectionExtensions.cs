@@ -1,0 +1,54 @@
+using Amazon;
+using Amazon.DynamoDBv2;
+using Amazon.Runtime;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+
+namespace Microservices.Shared.Dynamo;
+
+public static class DynamoDbServiceCollectionExtensions
+{
+    /// <summary>
+    /// Binds <see cref="DynamoDbOptions"/> and registers one DynamoDB client. Throttling and transient errors are
+    /// retried by the SDK's standard retry mode (exponential backoff with jitter), never swallowed.
+    /// </summary>
+    public static IServiceCollection AddDynamoDb(this IServiceCollection services)
+    {
+        services.AddOptions<DynamoDbOptions>()
+            .BindConfiguration(DynamoDbOptions.Section)
+            .Validate(o => !string.IsNullOrWhiteSpace(o.TableName), "DynamoDb:TableName is required.")
+            .Validate(o => o.TableName != o.LeaseTableName, "The lease table must not be the streamed table.")
+            .ValidateOnStart();
+        services.AddSingleton<IAmazonDynamoDB>(provider => CreateClient(provider.GetRequiredService<IOptions<DynamoDbOptions>>().Value));
+        services.AddSingleton<TableBootstrap>();
+        return services;
+    }
+
+    public static AmazonDynamoDBClient CreateClient(DynamoDbOptions options)
+    {
+        var config = new AmazonDynamoDBConfig
+        {
+            RetryMode = RequestRetryMode.Standard,
+            MaxErrorRetry = 8,
+        };
+        if (!string.IsNullOrWhiteSpace(options.ServiceUrl))
+        {
+            config.ServiceURL = options.ServiceUrl;
+            config.AuthenticationRegion = options.Region;
+        }
+        else
+        {
+            config.RegionEndpoint = RegionEndpoint.GetBySystemName(options.Region);
+        }
+
+        return Credentials(options) is { } credentials
+            ? new AmazonDynamoDBClient(credentials, config)
+            : new AmazonDynamoDBClient(config);
+    }
+
+    /// <summary>Static keys when configured (DynamoDB Local accepts any); otherwise the SDK's default chain.</summary>
+    public static AWSCredentials? Credentials(DynamoDbOptions options) =>
+        string.IsNullOrWhiteSpace(options.AccessKey)
+            ? null
+            : new BasicAWSCredentials(options.AccessKey, options.SecretKey ?? "");
+}

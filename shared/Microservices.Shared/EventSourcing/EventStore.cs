@@ -1,0 +1,148 @@
+using System.Globalization;
+using Amazon.DynamoDBv2;
+using Amazon.DynamoDBv2.Model;
+using Microservices.Shared.Dynamo;
+using Microservices.Shared.Schema;
+using Microservices.Shared.Web;
+using Microsoft.Extensions.Options;
+
+namespace Microservices.Shared.EventSourcing;
+
+/// <summary>
+/// Event streams in the single table. Appending writes the new event items and the caller's canonical item in one
+/// TransactWriteItems; each event item is conditioned on its version being free, which is the optimistic
+/// concurrency check: two writers that loaded the same version cannot both append.
+/// </summary>
+public sealed class EventStore(IAmazonDynamoDB dynamo, IOptions<DynamoDbOptions> options, EventTypeMap types)
+{
+    /// <summary>DynamoDB's limit on the items of one transaction.</summary>
+    public const int MaxTransactionItems = 100;
+
+    private readonly string _table = options.Value.TableName;
+
+    public async Task<IReadOnlyList<RecordedEvent>> ReadAsync(StreamName stream, CancellationToken cancellationToken)
+    {
+        var events = new List<RecordedEvent>();
+        Dictionary<string, AttributeValue>? startKey = null;
+        do
+        {
+            var page = await dynamo.QueryAsync(new QueryRequest
+            {
+                TableName = _table,
+                KeyConditionExpression = "PK = :pk",
+                ExpressionAttributeValues = new() { [":pk"] = new AttributeValue(stream.Partition) },
+                ConsistentRead = true,
+                ExclusiveStartKey = startKey,
+            }, cancellationToken);
+            foreach (var item in page.Items ?? [])
+            {
+                var type = item[Attributes.EventType].S;
+                events.Add(new RecordedEvent(
+                    long.Parse(item[Attributes.Version].N, CultureInfo.InvariantCulture),
+                    type,
+                    types.Deserialize(type, item[Attributes.Data].S),
+                    DateTimeOffset.Parse(item[Attributes.RecordedAt].S, CultureInfo.InvariantCulture)));
+            }
+
+            startKey = page.LastEvaluatedKey is { Count: > 0 } ? page.LastEvaluatedKey : null;
+        }
+        while (startKey is not null);
+
+        return events;
+    }
+
+    /// <summary>Appends events after <paramref name="expectedVersion"/> and returns the stream's new version.</summary>
+    public async Task<long> AppendAsync(
+        StreamName stream,
+        long expectedVersion,
+        IReadOnlyList<object> events,
+        IReadOnlyList<GuardedWrite> alongside,
+        CancellationToken cancellationToken)
+    {
+        if (events.Count == 0)
+        {
+            return expectedVersion;
+        }
+
+        if (events.Count + alongside.Count > MaxTransactionItems)
+        {
+            throw new InvalidOperationException(
+                $"A transaction holds at most {MaxTransactionItems} items; this one has {events.Count + alongside.Count}.");
+        }
+
+        var recordedAt = DateTimeOffset.UtcNow.ToString("O", CultureInfo.InvariantCulture);
+        var items = new List<TransactWriteItem>(events.Count + alongside.Count);
+        for (var i = 0; i < events.Count; i++)
+        {
+            items.Add(new TransactWriteItem
+            {
+                Put = new Put
+                {
+                    TableName = _table,
+                    Item = EventItem(stream, expectedVersion + i + 1, events[i], recordedAt),
+                    ConditionExpression = "attribute_not_exists(PK)",
+                },
+            });
+        }
+
+        items.AddRange(alongside.Select(write => write.Item));
+
+        try
+        {
+            await dynamo.TransactWriteItemsAsync(new TransactWriteItemsRequest { TransactItems = items }, cancellationToken);
+        }
+        catch (TransactionCanceledException canceled)
+        {
+            var reasons = canceled.CancellationReasons ?? [];
+            for (var i = 0; i < reasons.Count; i++)
+            {
+                if (reasons[i].Code != "ConditionalCheckFailed")
+                {
+                    continue;
+                }
+
+                if (i < events.Count)
+                {
+                    throw new VersionConflictException(stream.ToString(), await CurrentVersionAsync(stream, cancellationToken));
+                }
+
+                throw alongside[i - events.Count].WhenConditionFails();
+            }
+
+            throw;
+        }
+
+        return expectedVersion + events.Count;
+    }
+
+    public async Task<long> CurrentVersionAsync(StreamName stream, CancellationToken cancellationToken)
+    {
+        var last = await dynamo.QueryAsync(new QueryRequest
+        {
+            TableName = _table,
+            KeyConditionExpression = "PK = :pk",
+            ExpressionAttributeValues = new() { [":pk"] = new AttributeValue(stream.Partition) },
+            ScanIndexForward = false,
+            Limit = 1,
+            ConsistentRead = true,
+        }, cancellationToken);
+        return last.Items is [var item, ..] ? long.Parse(item[Attributes.Version].N, CultureInfo.InvariantCulture) : 0;
+    }
+
+    private Dictionary<string, AttributeValue> EventItem(StreamName stream, long version, object @event, string recordedAt)
+    {
+        var key = Keys.Event(stream.Type, stream.Id, version);
+        return new Dictionary<string, AttributeValue>
+        {
+            [Attributes.PK] = new(key.PK),
+            [Attributes.SK] = new(key.SK),
+            [Attributes.ItemType] = new(ItemTypes.Event),
+            [Attributes.StreamType] = new(stream.Type),
+            [Attributes.StreamId] = new(stream.Id),
+            [Attributes.Version] = new() { N = version.ToString(CultureInfo.InvariantCulture) },
+            [Attributes.EventType] = new(types.NameOf(@event)),
+            [Attributes.Data] = new(EventTypeMap.Serialize(@event)),
+            [Attributes.RecordedAt] = new(recordedAt),
+        };
+    }
+}

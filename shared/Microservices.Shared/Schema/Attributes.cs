@@ -1,0 +1,32 @@
+namespace Microservices.Shared.Schema;
+
+/// <summary>Attribute names shared by the services, the workers and the consistency check.</summary>
+public static class Attributes
+{
+    public const string PK = "PK";
+    public const string SK = "SK";
+    public const string GSI1PK = "GSI1PK";
+    public const string GSI1SK = "GSI1SK";
+    public const string ItemType = "ItemType";
+    public const string Version = "Version";
+
+    // Event items
+    public const string StreamType = "StreamType";
+    public const string StreamId = "StreamId";
+    public const string EventType = "EventType";
+    public const string Data = "Data";
+    public const string RecordedAt = "RecordedAt";
+
+    // Catalog items
+    public const string AuthorId = "AuthorId";
+    public const string Name = "Name";
+    public const string BookId = "BookId";
+    public const string Title = "Title";
+    public const string Genre = "Genre";
+    public const string Price = "Price";
+
+    // Genre copies: the author's name and the versions of both sources the copy was built from.
+    public const string AuthorName = "AuthorName";
+    public const string BookVersion = "BookVersion";
+    public const string AuthorVersion = "AuthorVersion";
+}

