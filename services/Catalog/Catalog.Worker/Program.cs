@@ -1,7 +1,15 @@
-using Catalog.Worker;
 using Microservices.Shared.Dynamo;
 
-var builder = Host.CreateApplicationBuilder(args);
-builder.Services.AddDynamoDb();
-builder.Services.AddGenreCopies();
-await builder.Build().RunAsync();
+namespace Catalog.Worker;
+
+/// <summary>The genre worker on its own: the DynamoDB client and the stream consumer that keeps the genre copies.</summary>
+internal static class WorkerProgram
+{
+    public static async Task Main(string[] args)
+    {
+        var builder = Host.CreateApplicationBuilder(args);
+        builder.Services.AddDynamoDb();
+        builder.Services.AddGenreCopies();
+        await builder.Build().RunAsync();
+    }
+}

@@ -13,7 +13,8 @@ namespace Microservices.Tests.Streams;
 /// <summary>The Streams client against a real DynamoDB Local.</summary>
 public sealed class DynamoDbStreamsClientTests(TemporaryDynamoDbLocal local) : IClassFixture<TemporaryDynamoDbLocal>
 {
-    private const string Table = "streams-client-tests";
+    // Unique so the test still holds once DynamoDB Local is shared by the whole run.
+    private static readonly string Table = $"streams-client-{Guid.NewGuid():N}";
 
     private readonly DynamoDbStreamsClient _streams = new(
         new HttpClient(),

@@ -1,0 +1,33 @@
+using Catalog.Worker;
+using Microservices.Shared.Dynamo;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+
+namespace Microservices.Tests.Infrastructure;
+
+/// <summary>The real Catalog service in memory, on its own tables in DynamoDB Local.</summary>
+public sealed class CatalogApi(DynamoDbOptions tables) : WebApplicationFactory<Program>
+{
+    public DynamoDbOptions Tables { get; } = tables;
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder) =>
+        builder.ConfigureAppConfiguration(config => config.AddInMemoryCollection(Settings.Of(Tables)));
+}
+
+/// <summary>The real genre worker (stream consumer and projection) reading the tables' stream.</summary>
+public static class GenreWorker
+{
+    public static async Task<IHost> StartAsync(DynamoDbOptions tables)
+    {
+        var builder = Host.CreateApplicationBuilder();
+        builder.Configuration.AddInMemoryCollection(Settings.Of(tables));
+        builder.Services.AddDynamoDb();
+        builder.Services.AddGenreCopies(options => options.ShardDiscoveryInterval = TimeSpan.FromSeconds(1));
+        var host = builder.Build();
+        await host.StartAsync();
+        return host;
+    }
+}
