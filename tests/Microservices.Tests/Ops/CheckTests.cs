@@ -1,0 +1,144 @@
+using System.Diagnostics;
+using Amazon.DynamoDBv2.Model;
+using Microservices.Shared.Dynamo;
+using Microservices.Shared.Schema;
+using Microservices.Tests.Catalog;
+using Microservices.Tests.Infrastructure;
+using Microsoft.Extensions.Hosting;
+using Ops;
+
+namespace Microservices.Tests.Ops;
+
+/// <summary>
+/// The consistency check must find nothing on a converged table, and exactly the copy a test broke by hand:
+/// a check that passes a broken table is worse than none.
+/// </summary>
+public sealed class CheckTests(DynamoDbLocalFixture dynamo) : IAsyncLifetime
+{
+    private CatalogApi _api = null!;
+    private CatalogClient _catalog = null!;
+    private IHost _worker = null!;
+
+    private DynamoDbOptions Tables => _api.Tables;
+
+    public async ValueTask InitializeAsync()
+    {
+        var tables = await dynamo.CreateTablesAsync("check");
+        _api = new CatalogApi(tables);
+        _catalog = new CatalogClient(_api.CreateClient());
+        _worker = await GenreWorker.StartAsync(tables);
+
+        var (herbert, version) = await _catalog.RegisterAuthorAsync("Frank Herbert");
+        var (leGuin, _) = await _catalog.RegisterAuthorAsync("Ursula K. Le Guin");
+        await _catalog.AddBookAsync(herbert, "Dune", "science-fiction", 10.99m);
+        await _catalog.AddBookAsync(herbert, "Dune Messiah", "science-fiction", 9.99m);
+        await _catalog.AddBookAsync(leGuin, "A Wizard of Earthsea", "fantasy", 8.99m);
+        await _catalog.RenameAuthorAsync(herbert, "Franklin Patrick Herbert", version);
+        await Eventually.Until(
+            () => _catalog.GetAsync("/genres/science-fiction/books"),
+            list => list.AsArray().Count == 2 && list.AsArray().All(b => b!["authorName"]!.GetValue<string>() == "Franklin Patrick Herbert"));
+        await Eventually.Until(() => _catalog.GetAsync("/genres/fantasy/books"), list => list.AsArray().Count == 1);
+        // Stop the worker, so nothing repairs what the tests break.
+        await _worker.StopAsync();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        _worker.Dispose();
+        await _api.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task A_converged_table_has_no_drift()
+    {
+        Assert.Empty(await CheckAsync());
+        Assert.Equal(0, (await RunOpsAsync("check")).ExitCode);
+    }
+
+    [Fact]
+    public async Task A_copy_corrupted_by_a_direct_write_is_the_one_reported()
+    {
+        var copies = await CopiesAsync();
+        var victim = copies.Single(c => c[Attributes.Title].S == "Dune Messiah");
+        using var client = DynamoDbLocalFixture.CreateClient(Tables);
+        await client.UpdateItemAsync(new UpdateItemRequest
+        {
+            TableName = Tables.TableName,
+            Key = KeyOf(victim),
+            UpdateExpression = "SET AuthorName = :stale",
+            ExpressionAttributeValues = new() { [":stale"] = new("Frank Herbert") },
+        }, TestContext.Current.CancellationToken);
+
+        var drift = Assert.Single(await CheckAsync());
+
+        Assert.Equal(("drifted", victim[Attributes.PK].S, victim[Attributes.SK].S), (drift.Kind, drift.Key.PK, drift.Key.SK));
+        Assert.Equal((Attributes.AuthorName, "Franklin Patrick Herbert", "Frank Herbert"), (drift.Field, drift.Expected, drift.Found));
+        var (exitCode, output) = await RunOpsAsync("check");
+        Assert.Equal(1, exitCode);
+        Assert.Contains(victim[Attributes.SK].S, output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_deleted_copy_is_reported_missing_and_a_copy_without_a_book_as_an_orphan()
+    {
+        var victim = (await CopiesAsync()).Single(c => c[Attributes.Title].S == "A Wizard of Earthsea");
+        using var client = DynamoDbLocalFixture.CreateClient(Tables);
+        await client.DeleteItemAsync(Tables.TableName, KeyOf(victim), TestContext.Current.CancellationToken);
+        var orphanKey = Keys.GenreBook("fantasy", new string('e', 32));
+        var orphan = new Dictionary<string, AttributeValue>(victim)
+        {
+            [Attributes.PK] = new(orphanKey.PK),
+            [Attributes.SK] = new(orphanKey.SK),
+            [Attributes.BookId] = new(new string('e', 32)),
+        };
+        await client.PutItemAsync(Tables.TableName, orphan, TestContext.Current.CancellationToken);
+
+        var drifts = await CheckAsync();
+
+        Assert.Equal(2, drifts.Count);
+        Assert.Contains(drifts, d => d.Kind == "missing" && d.Key.SK == victim[Attributes.SK].S);
+        Assert.Contains(drifts, d => d.Kind == "orphan" && d.Key == orphanKey);
+    }
+
+    private async Task<IReadOnlyList<Drift>> CheckAsync()
+    {
+        using var client = DynamoDbLocalFixture.CreateClient(Tables);
+        return await GenreCopyCheck.RunAsync(client, Tables.TableName, TestContext.Current.CancellationToken);
+    }
+
+    private async Task<List<Dictionary<string, AttributeValue>>> CopiesAsync()
+    {
+        using var client = DynamoDbLocalFixture.CreateClient(Tables);
+        var scan = await client.ScanAsync(new ScanRequest
+        {
+            TableName = Tables.TableName,
+            FilterExpression = "ItemType = :copy",
+            ExpressionAttributeValues = new() { [":copy"] = new(ItemTypes.GenreBook) },
+            ConsistentRead = true,
+        }, TestContext.Current.CancellationToken);
+        return scan.Items;
+    }
+
+    private static Dictionary<string, AttributeValue> KeyOf(Dictionary<string, AttributeValue> item) =>
+        new() { [Attributes.PK] = item[Attributes.PK], [Attributes.SK] = item[Attributes.SK] };
+
+    /// <summary>Runs the real command-line tool, as a user would, and returns its exit code and output.</summary>
+    private async Task<(int ExitCode, string Output)> RunOpsAsync(string verb)
+    {
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var argument in new[]
+                 {
+                     Path.Combine(AppContext.BaseDirectory, "ops.dll"), verb,
+                     "--endpoint", Tables.ServiceUrl!, "--table", Tables.TableName, "--lease-table", Tables.LeaseTableName,
+                 })
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        using var process = Process.Start(start)!;
+        var output = process.StandardOutput.ReadToEndAsync(TestContext.Current.CancellationToken);
+        var errors = process.StandardError.ReadToEndAsync(TestContext.Current.CancellationToken);
+        await process.WaitForExitAsync(TestContext.Current.CancellationToken);
+        return (process.ExitCode, await output + await errors);
+    }
+}
