@@ -1,6 +1,7 @@
 using System.Globalization;
 using Amazon.DynamoDBv2;
 using Amazon.DynamoDBv2.Model;
+using Microservices.Shared.Dynamo;
 using Microservices.Shared.Schema;
 
 namespace Ops;
@@ -27,7 +28,7 @@ public static class GenreCopyCheck
         var authors = new Dictionary<string, Dictionary<string, AttributeValue>>(StringComparer.Ordinal);
         var books = new List<Dictionary<string, AttributeValue>>();
         var copies = new Dictionary<ItemKey, Dictionary<string, AttributeValue>>();
-        await foreach (var item in ScanAsync(dynamo, table, cancellationToken))
+        await foreach (var item in dynamo.ScanAllAsync(new ScanRequest { TableName = table, ConsistentRead = true }, cancellationToken))
         {
             switch (item.GetValueOrDefault(Attributes.ItemType)?.S)
             {
@@ -85,26 +86,4 @@ public static class GenreCopyCheck
 
     private static string? Number(AttributeValue value) =>
         value.N is null ? null : decimal.Parse(value.N, CultureInfo.InvariantCulture).ToString(CultureInfo.InvariantCulture);
-
-    private static async IAsyncEnumerable<Dictionary<string, AttributeValue>> ScanAsync(
-        IAmazonDynamoDB dynamo, string table, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
-    {
-        Dictionary<string, AttributeValue>? startKey = null;
-        do
-        {
-            var page = await dynamo.ScanAsync(new ScanRequest
-            {
-                TableName = table,
-                ConsistentRead = true,
-                ExclusiveStartKey = startKey,
-            }, cancellationToken);
-            foreach (var item in page.Items ?? [])
-            {
-                yield return item;
-            }
-
-            startKey = page.LastEvaluatedKey is { Count: > 0 } ? page.LastEvaluatedKey : null;
-        }
-        while (startKey is not null);
-    }
 }

@@ -60,33 +60,25 @@ public sealed class GenreCopyWriter(IAmazonDynamoDB dynamo, IOptions<DynamoDbOpt
             return;
         }
 
-        Dictionary<string, AttributeValue>? startKey = null;
-        do
+        var books = dynamo.QueryAllAsync(new QueryRequest
         {
-            var page = await dynamo.QueryAsync(new QueryRequest
+            TableName = _table,
+            KeyConditionExpression = "PK = :pk AND begins_with(SK, :books)",
+            ExpressionAttributeValues = new()
             {
-                TableName = _table,
-                KeyConditionExpression = "PK = :pk AND begins_with(SK, :books)",
-                ExpressionAttributeValues = new()
-                {
-                    [":pk"] = new(Keys.AuthorPartition(authorId)),
-                    [":books"] = new(Keys.BooksStartingWith("")),
-                },
-                ConsistentRead = true,
-                ExclusiveStartKey = startKey,
-            }, cancellationToken);
-            foreach (var item in page.Items ?? [])
+                [":pk"] = new(Keys.AuthorPartition(authorId)),
+                [":books"] = new(Keys.BooksStartingWith("")),
+            },
+            ConsistentRead = true,
+        }, cancellationToken);
+        await foreach (var item in books)
+        {
+            var book = CatalogItems.ReadBook(item);
+            if (!await TryWriteAsync(book, author, cancellationToken))
             {
-                var book = CatalogItems.ReadBook(item);
-                if (!await TryWriteAsync(book, author, cancellationToken))
-                {
-                    await RefreshBookAsync(authorId, book.Title, cancellationToken);
-                }
+                await RefreshBookAsync(authorId, book.Title, cancellationToken);
             }
-
-            startKey = page.LastEvaluatedKey is { Count: > 0 } ? page.LastEvaluatedKey : null;
         }
-        while (startKey is not null);
     }
 
     private async Task<bool> TryWriteAsync(Book book, Author author, CancellationToken cancellationToken)

@@ -22,33 +22,19 @@ public sealed class EventStore(IAmazonDynamoDB dynamo, IOptions<DynamoDbOptions>
 
     public async Task<IReadOnlyList<RecordedEvent>> ReadAsync(StreamName stream, CancellationToken cancellationToken)
     {
-        var events = new List<RecordedEvent>();
-        Dictionary<string, AttributeValue>? startKey = null;
-        do
-        {
-            var page = await dynamo.QueryAsync(new QueryRequest
+        return await dynamo.QueryAllAsync(new QueryRequest
             {
                 TableName = _table,
                 KeyConditionExpression = "PK = :pk",
                 ExpressionAttributeValues = new() { [":pk"] = new AttributeValue(stream.Partition) },
                 ConsistentRead = true,
-                ExclusiveStartKey = startKey,
-            }, cancellationToken);
-            foreach (var item in page.Items ?? [])
-            {
-                var type = item[Attributes.EventType].S;
-                events.Add(new RecordedEvent(
-                    long.Parse(item[Attributes.Version].N, CultureInfo.InvariantCulture),
-                    type,
-                    types.Deserialize(type, item[Attributes.Data].S),
-                    DateTimeOffset.Parse(item[Attributes.RecordedAt].S, CultureInfo.InvariantCulture)));
-            }
-
-            startKey = page.LastEvaluatedKey is { Count: > 0 } ? page.LastEvaluatedKey : null;
-        }
-        while (startKey is not null);
-
-        return events;
+            }, cancellationToken)
+            .Select(item => new RecordedEvent(
+                long.Parse(item[Attributes.Version].N, CultureInfo.InvariantCulture),
+                item[Attributes.EventType].S,
+                types.Deserialize(item[Attributes.EventType].S, item[Attributes.Data].S),
+                DateTimeOffset.Parse(item[Attributes.RecordedAt].S, CultureInfo.InvariantCulture)))
+            .ToListAsync(cancellationToken);
     }
 
     /// <summary>Appends events after <paramref name="expectedVersion"/> and returns the stream's new version.</summary>

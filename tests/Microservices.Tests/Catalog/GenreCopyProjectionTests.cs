@@ -90,8 +90,8 @@ public sealed class GenreCopyProjectionTests(DynamoDbLocalFixture dynamo) : IAsy
         var authorId = await WriteHistoryAsync();
         var records = await StreamRecords.ReadAllAsync(_api.Tables);
         await Projection.HandleAsync(new DynamoDbEvent { Records = records }, TestContext.Current.CancellationToken);
-        var copy = (await ScanCopiesAsync()).First();
-        var key = new Dictionary<string, AttributeValue> { [Attributes.PK] = copy[Attributes.PK], [Attributes.SK] = copy[Attributes.SK] };
+        var copy = (await TableItems.GenreCopiesAsync(_api.Tables)).First();
+        var key = TableItems.KeyOf(copy);
         using var client = DynamoDbLocalFixture.CreateClient(_api.Tables);
         // Pretend a later author version was already copied: nothing the worker can read now is as new.
         await client.UpdateItemAsync(new UpdateItemRequest
@@ -126,7 +126,7 @@ public sealed class GenreCopyProjectionTests(DynamoDbLocalFixture dynamo) : IAsy
     {
         using var client = DynamoDbLocalFixture.CreateClient(_api.Tables);
         Assert.Empty(await GenreCopyCheck.RunAsync(client, _api.Tables.TableName, TestContext.Current.CancellationToken));
-        var copies = await ScanCopiesAsync();
+        var copies = await TableItems.GenreCopiesAsync(_api.Tables);
         Assert.Equal(3, copies.Count);
         Assert.All(copies, c =>
         {
@@ -134,18 +134,5 @@ public sealed class GenreCopyProjectionTests(DynamoDbLocalFixture dynamo) : IAsy
             Assert.Equal("Final Name", c[Attributes.AuthorName].S);
             Assert.Equal("3", c[Attributes.AuthorVersion].N);
         });
-    }
-
-    private async Task<List<Dictionary<string, AttributeValue>>> ScanCopiesAsync()
-    {
-        using var client = DynamoDbLocalFixture.CreateClient(_api.Tables);
-        var scan = await client.ScanAsync(new ScanRequest
-        {
-            TableName = _api.Tables.TableName,
-            FilterExpression = "ItemType = :copy",
-            ExpressionAttributeValues = new() { [":copy"] = new(ItemTypes.GenreBook) },
-            ConsistentRead = true,
-        }, TestContext.Current.CancellationToken);
-        return scan.Items;
     }
 }

@@ -58,13 +58,13 @@ public sealed class CheckTests(DynamoDbLocalFixture dynamo) : IAsyncLifetime
     [Fact]
     public async Task A_copy_corrupted_by_a_direct_write_is_the_one_reported()
     {
-        var copies = await CopiesAsync();
+        var copies = await TableItems.GenreCopiesAsync(Tables);
         var victim = copies.Single(c => c[Attributes.Title].S == "Dune Messiah");
         using var client = DynamoDbLocalFixture.CreateClient(Tables);
         await client.UpdateItemAsync(new UpdateItemRequest
         {
             TableName = Tables.TableName,
-            Key = KeyOf(victim),
+            Key = TableItems.KeyOf(victim),
             UpdateExpression = "SET AuthorName = :stale",
             ExpressionAttributeValues = new() { [":stale"] = new("Frank Herbert") },
         }, TestContext.Current.CancellationToken);
@@ -81,9 +81,9 @@ public sealed class CheckTests(DynamoDbLocalFixture dynamo) : IAsyncLifetime
     [Fact]
     public async Task A_deleted_copy_is_reported_missing_and_a_copy_without_a_book_as_an_orphan()
     {
-        var victim = (await CopiesAsync()).Single(c => c[Attributes.Title].S == "A Wizard of Earthsea");
+        var victim = (await TableItems.GenreCopiesAsync(Tables)).Single(c => c[Attributes.Title].S == "A Wizard of Earthsea");
         using var client = DynamoDbLocalFixture.CreateClient(Tables);
-        await client.DeleteItemAsync(Tables.TableName, KeyOf(victim), TestContext.Current.CancellationToken);
+        await client.DeleteItemAsync(Tables.TableName, TableItems.KeyOf(victim), TestContext.Current.CancellationToken);
         var orphanKey = Keys.GenreBook("fantasy", new string('e', 32));
         var orphan = new Dictionary<string, AttributeValue>(victim)
         {
@@ -105,22 +105,6 @@ public sealed class CheckTests(DynamoDbLocalFixture dynamo) : IAsyncLifetime
         using var client = DynamoDbLocalFixture.CreateClient(Tables);
         return await GenreCopyCheck.RunAsync(client, Tables.TableName, TestContext.Current.CancellationToken);
     }
-
-    private async Task<List<Dictionary<string, AttributeValue>>> CopiesAsync()
-    {
-        using var client = DynamoDbLocalFixture.CreateClient(Tables);
-        var scan = await client.ScanAsync(new ScanRequest
-        {
-            TableName = Tables.TableName,
-            FilterExpression = "ItemType = :copy",
-            ExpressionAttributeValues = new() { [":copy"] = new(ItemTypes.GenreBook) },
-            ConsistentRead = true,
-        }, TestContext.Current.CancellationToken);
-        return scan.Items;
-    }
-
-    private static Dictionary<string, AttributeValue> KeyOf(Dictionary<string, AttributeValue> item) =>
-        new() { [Attributes.PK] = item[Attributes.PK], [Attributes.SK] = item[Attributes.SK] };
 
     /// <summary>Runs the real command-line tool, as a user would, and returns its exit code and output.</summary>
     private async Task<(int ExitCode, string Output)> RunOpsAsync(string verb)

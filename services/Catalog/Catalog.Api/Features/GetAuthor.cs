@@ -25,33 +25,25 @@ public sealed class GetAuthorHandler(IAmazonDynamoDB dynamo, IOptions<DynamoDbOp
     {
         Author? author = null;
         var books = new List<BookView>();
-        Dictionary<string, AttributeValue>? startKey = null;
-        do
+        var collection = dynamo.QueryAllAsync(new QueryRequest
         {
-            var page = await dynamo.QueryAsync(new QueryRequest
+            TableName = options.Value.TableName,
+            KeyConditionExpression = "PK = :pk",
+            ExpressionAttributeValues = new() { [":pk"] = new(Keys.AuthorPartition(query.AuthorId)) },
+            ConsistentRead = true,
+        }, cancellationToken);
+        await foreach (var item in collection)
+        {
+            switch (item[Attributes.ItemType].S)
             {
-                TableName = options.Value.TableName,
-                KeyConditionExpression = "PK = :pk",
-                ExpressionAttributeValues = new() { [":pk"] = new(Keys.AuthorPartition(query.AuthorId)) },
-                ConsistentRead = true,
-                ExclusiveStartKey = startKey,
-            }, cancellationToken);
-            foreach (var item in page.Items ?? [])
-            {
-                switch (item[Attributes.ItemType].S)
-                {
-                    case ItemTypes.Author:
-                        author = CatalogItems.ReadAuthor(item);
-                        break;
-                    case ItemTypes.Book:
-                        books.Add(BookView.From(CatalogItems.ReadBook(item)));
-                        break;
-                }
+                case ItemTypes.Author:
+                    author = CatalogItems.ReadAuthor(item);
+                    break;
+                case ItemTypes.Book:
+                    books.Add(BookView.From(CatalogItems.ReadBook(item)));
+                    break;
             }
-
-            startKey = page.LastEvaluatedKey is { Count: > 0 } ? page.LastEvaluatedKey : null;
         }
-        while (startKey is not null);
 
         return author is null
             ? throw new NotFoundException("Author", query.AuthorId)

@@ -21,11 +21,7 @@ public sealed class ListAuthorBooksHandler(IAmazonDynamoDB dynamo, IOptions<Dyna
     public async ValueTask<IReadOnlyList<BookView>> Handle(ListAuthorBooks query, CancellationToken cancellationToken)
     {
         var table = options.Value.TableName;
-        var books = new List<BookView>();
-        Dictionary<string, AttributeValue>? startKey = null;
-        do
-        {
-            var page = await dynamo.QueryAsync(new QueryRequest
+        var books = await dynamo.QueryAllAsync(new QueryRequest
             {
                 TableName = table,
                 KeyConditionExpression = "PK = :pk AND begins_with(SK, :prefix)",
@@ -35,12 +31,9 @@ public sealed class ListAuthorBooksHandler(IAmazonDynamoDB dynamo, IOptions<Dyna
                     [":prefix"] = new(Keys.BooksStartingWith(query.StartsWith)),
                 },
                 ConsistentRead = true,
-                ExclusiveStartKey = startKey,
-            }, cancellationToken);
-            books.AddRange((page.Items ?? []).Select(item => BookView.From(CatalogItems.ReadBook(item))));
-            startKey = page.LastEvaluatedKey is { Count: > 0 } ? page.LastEvaluatedKey : null;
-        }
-        while (startKey is not null);
+            }, cancellationToken)
+            .Select(item => BookView.From(CatalogItems.ReadBook(item)))
+            .ToListAsync(cancellationToken);
 
         if (books.Count == 0)
         {

@@ -23,29 +23,20 @@ public sealed class ListGenreBooksHandler(IAmazonDynamoDB dynamo, IOptions<Dynam
 {
     public async ValueTask<IReadOnlyList<GenreBookView>> Handle(ListGenreBooks query, CancellationToken cancellationToken)
     {
-        var books = new List<GenreBookView>();
-        Dictionary<string, AttributeValue>? startKey = null;
-        do
-        {
-            var page = await dynamo.QueryAsync(new QueryRequest
+        return await dynamo.QueryAllAsync(new QueryRequest
             {
                 TableName = options.Value.TableName,
                 IndexName = Keys.GenreIndex,
                 KeyConditionExpression = "GSI1PK = :genre",
                 ExpressionAttributeValues = new() { [":genre"] = new(Keys.GenrePartition(query.Genre)) },
-                ExclusiveStartKey = startKey,
-            }, cancellationToken);
-            books.AddRange((page.Items ?? []).Select(item => new GenreBookView(
+            }, cancellationToken)
+            .Select(item => new GenreBookView(
                 item[Attributes.BookId].S,
                 item[Attributes.Title].S,
                 decimal.Parse(item[Attributes.Price].N, CultureInfo.InvariantCulture),
                 item[Attributes.AuthorId].S,
-                item[Attributes.AuthorName].S)));
-            startKey = page.LastEvaluatedKey is { Count: > 0 } ? page.LastEvaluatedKey : null;
-        }
-        while (startKey is not null);
-
-        return books;
+                item[Attributes.AuthorName].S))
+            .ToListAsync(cancellationToken);
     }
 }
 
