@@ -51,9 +51,16 @@ await worker.StartAsync(stopping.Token);
 var catalogUrl = new Uri($"http://127.0.0.1:{catalogPort}");
 if (tablesCreated)
 {
-    var authors = await Seed.CatalogAsync(catalogUrl, stopping.Token);
-    Console.WriteLine($"Seeded {authors.Count} authors and their books.");
-    Console.WriteLine($"  try: curl {catalogUrl}authors/{authors[0]}");
+    try
+    {
+        var authors = await Seed.CatalogAsync(catalogUrl, stopping.Token);
+        Console.WriteLine($"Seeded {authors.Count} authors and their books.");
+        Console.WriteLine($"  try: curl {catalogUrl}authors/{authors[0]}");
+    }
+    catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+    {
+        // Stopped while seeding: shut down below like any other stop, without a stack trace.
+    }
 }
 
 Console.WriteLine($"DynamoDB:        {serviceUrl}{(local is null ? "" : " (DynamoDB Local, in memory)")}");
