@@ -56,8 +56,8 @@ public sealed class TableBootstrap(IAmazonDynamoDB dynamo, IOptions<DynamoDbOpti
     {
         TableName = _options.LeaseTableName,
         BillingMode = BillingMode.PAY_PER_REQUEST,
-        AttributeDefinitions = [new(Attributes.PK, ScalarAttributeType.S)],
-        KeySchema = [new(Attributes.PK, KeyType.HASH)],
+        AttributeDefinitions = [new(Attributes.PK, ScalarAttributeType.S), new(Attributes.SK, ScalarAttributeType.S)],
+        KeySchema = [new(Attributes.PK, KeyType.HASH), new(Attributes.SK, KeyType.RANGE)],
     };
 
     private async Task<bool> CreateIfMissingAsync(CreateTableRequest request, CancellationToken cancellationToken)

@@ -17,6 +17,10 @@ public static class Attributes
     public const string Data = "Data";
     public const string RecordedAt = "RecordedAt";
 
+    /// <summary>The W3C trace context of the command that appended the event, so its trace continues in the workers.</summary>
+    public const string TraceParent = "TraceParent";
+    public const string TraceState = "TraceState";
+
     // Catalog items
     public const string AuthorId = "AuthorId";
     public const string Name = "Name";

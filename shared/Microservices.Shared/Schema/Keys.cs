@@ -49,7 +49,28 @@ public static class Keys
     public static ItemKey Event(string streamType, string streamId, long version) =>
         new(StreamPartition(streamType, streamId), EventPrefix + version.ToString("D10", CultureInfo.InvariantCulture));
 
-    /// <summary>A consumer's checkpoint of one shard, in the lease table (never in the streamed table).</summary>
-    public static string ShardCheckpoint(string consumerName, string shardId) =>
-        "CHECKPOINT#" + KeyText.Encode(consumerName) + KeyText.Delimiter + shardId;
+    // The lease table (never the streamed table: its writes must not come back as stream records).
+
+    /// <summary>Everything one stream consumer keeps: PK = CONSUMER#{name}, one item per shard and per live instance.</summary>
+    public static string ConsumerPartition(string consumerName) => "CONSUMER#" + KeyText.Encode(consumerName);
+
+    /// <summary>A shard's lease, with its owner and checkpoint: SK = SHARD#{shardId}.</summary>
+    public static string ShardLease(string shardId) => ShardLeasePrefix + shardId;
+
+    public const string ShardLeasePrefix = "SHARD#";
+
+    /// <summary>A consumer instance's heartbeat: SK = INSTANCE#{instanceId}.</summary>
+    public static string ConsumerInstance(string instanceId) => ConsumerInstancePrefix + instanceId;
+
+    public const string ConsumerInstancePrefix = "INSTANCE#";
+
+    /// <summary>A consumer's dead letters: PK = DEADLETTERS#{name}.</summary>
+    public static string DeadLetterPartition(string consumerName) => "DEADLETTERS#" + KeyText.Encode(consumerName);
+
+    /// <summary>
+    /// One dead-lettered record: SK = RECORD#{shardId}#{sequence number, zero-padded to 40 digits}, so a shard's
+    /// dead letters sort in stream order and the same record dead-lettered twice is one item.
+    /// </summary>
+    public static string DeadLetter(string shardId, string sequenceNumber) =>
+        "RECORD#" + shardId + KeyText.Delimiter + sequenceNumber.PadLeft(40, '0');
 }

@@ -1,5 +1,4 @@
 using Microservices.Shared.Dynamo;
-using Microservices.Shared.Lambda;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -7,32 +6,245 @@ using Microsoft.Extensions.Options;
 namespace Microservices.Shared.Streams;
 
 /// <summary>
-/// Reads every shard of the table's stream, parents before children, hands each batch to the handler in Lambda's
-/// event shape, and checkpoints per shard in the lease table. A batch whose handler reports failures is read again
-/// from the lowest failed sequence number, so nothing is skipped; everything before it is checkpointed.
+/// One instance of a stream consumer. Instances of the same consumer name share the table's stream through leases
+/// in the lease table: each round an instance renews its heartbeat and its leases, creates leases for new shards,
+/// takes free or abandoned leases and balances with the others, and runs a <see cref="ShardReader"/> per lease held.
+/// On shutdown it lets batches in flight finish, then releases its leases so others take them at once.
 /// </summary>
 public sealed class StreamConsumer(
     IDynamoDbStreams streams,
-    CheckpointStore checkpoints,
+    LeaseStore leases,
+    DeadLetterStore deadLetters,
     IDynamoDbStreamHandler handler,
     IOptions<DynamoDbOptions> dynamoOptions,
     StreamConsumerOptions options,
-    ILogger<StreamConsumer> logger) : BackgroundService
+    ILogger<StreamConsumer> logger,
+    TimeProvider? clock = null) : BackgroundService
 {
-    private readonly string _consumer = string.IsNullOrWhiteSpace(options.ConsumerName)
-        ? throw new ArgumentException("A stream consumer needs a name for its checkpoints.", nameof(options))
-        : options.ConsumerName;
+    private readonly TimeProvider _clock = clock ?? TimeProvider.System;
+    private readonly Dictionary<string, RunningReader> _readers = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _knownShards = new(StringComparer.Ordinal);
+
+    private sealed record RunningReader(Task Task, CancellationTokenSource Lost);
+
+    public string InstanceId => options.InstanceId;
+
+    /// <summary>The shards this instance reads now.</summary>
+    public IReadOnlyCollection<string> OwnedShards
+    {
+        get
+        {
+            lock (_readers)
+            {
+                return _readers.Where(r => !r.Value.Task.IsCompleted).Select(r => r.Key).ToList();
+            }
+        }
+    }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        options.Validate();
+        if (!options.Enabled)
+        {
+            return;
+        }
+
+        var consumer = options.ConsumerName;
+        using var handlerStop = new CancellationTokenSource();
+        await using var graceOnStop = stoppingToken.Register(() => handlerStop.CancelAfter(options.ShutdownGrace));
         try
         {
             var streamArn = await FindStreamAsync(stoppingToken);
-            logger.LogInformation("Consumer {Consumer} reads {StreamArn}", _consumer, streamArn);
-            await ReadStreamAsync(streamArn, stoppingToken);
+            logger.LogInformation("Consumer {Consumer} instance {Instance} reads {StreamArn}", consumer, InstanceId, streamArn);
+            var balancer = new LeaseBalancer(options.FailoverTime, _clock);
+            var lastDiscovery = (long?)null;
+            while (!stoppingToken.IsCancellationRequested)
+            {
+                try
+                {
+                    if (lastDiscovery is null || _clock.GetElapsedTime(lastDiscovery.Value) >= options.ShardDiscoveryInterval)
+                    {
+                        await DiscoverShardsAsync(streamArn, stoppingToken);
+                        lastDiscovery = _clock.GetTimestamp();
+                    }
+
+                    await RunRoundAsync(streamArn, balancer, stoppingToken, handlerStop.Token);
+                }
+                catch (Exception exception) when (!stoppingToken.IsCancellationRequested)
+                {
+                    // DynamoDB unreachable, say: keep the readers going and try again next round. Leases not
+                    // renewed in time are taken by others, and our checkpoints will fail rather than overwrite theirs.
+                    logger.LogError(exception, "Consumer {Consumer}: lease round failed", consumer);
+                }
+
+                await Task.Delay(options.EffectiveLeaseInterval, _clock, stoppingToken);
+            }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
+        }
+        finally
+        {
+            await ShutDownAsync();
+        }
+    }
+
+    private async Task RunRoundAsync(string streamArn, LeaseBalancer balancer, CancellationToken stopping, CancellationToken handlerStop)
+    {
+        var consumer = options.ConsumerName;
+        await leases.HeartbeatAsync(consumer, InstanceId, stopping);
+        ReapFinishedReaders();
+
+        foreach (var (shardId, reader) in Snapshot())
+        {
+            if (!await leases.RenewAsync(consumer, shardId, InstanceId, stopping))
+            {
+                logger.LogInformation("Consumer {Consumer}: shard {ShardId} was taken over by another instance", consumer, shardId);
+                await reader.Lost.CancelAsync();
+            }
+        }
+
+        var table = await leases.ReadAsync(consumer, stopping);
+        var plan = balancer.Plan(table, InstanceId);
+        foreach (var lease in plan.Take)
+        {
+            if (await leases.TryTakeAsync(consumer, lease.ShardId, lease.Counter, InstanceId, stopping))
+            {
+                logger.LogInformation(
+                    "Consumer {Consumer}: instance {Instance} took shard {ShardId} (from {Owner})",
+                    consumer, InstanceId, lease.ShardId, lease.Owner ?? "nobody");
+                StartReader(streamArn, lease with { Owner = InstanceId }, stopping, handlerStop);
+            }
+        }
+
+        // Leases this instance holds without a reader: after a reader failed, say. It starts again from the checkpoint.
+        foreach (var lease in table.Leases.Where(l => l.Owner == InstanceId && !l.Finished))
+        {
+            if (!IsReading(lease.ShardId))
+            {
+                StartReader(streamArn, lease, stopping, handlerStop);
+            }
+        }
+
+        foreach (var instance in plan.ForgetInstances)
+        {
+            await leases.RemoveInstanceAsync(consumer, instance.InstanceId, instance.Counter, stopping);
+        }
+    }
+
+    private async Task DiscoverShardsAsync(string streamArn, CancellationToken cancellationToken)
+    {
+        string? lastShardId = null;
+        do
+        {
+            var page = await streams.DescribeStreamAsync(streamArn, lastShardId, cancellationToken: cancellationToken);
+            foreach (var shard in page.Shards.Where(s => !_knownShards.Contains(s.ShardId)))
+            {
+                await leases.EnsureLeaseAsync(options.ConsumerName, shard, cancellationToken);
+                _knownShards.Add(shard.ShardId);
+            }
+
+            lastShardId = page.LastEvaluatedShardId;
+        }
+        while (lastShardId is not null);
+    }
+
+    private void StartReader(string streamArn, ShardLease lease, CancellationToken stopping, CancellationToken handlerStop)
+    {
+        var lost = new CancellationTokenSource();
+        var reading = CancellationTokenSource.CreateLinkedTokenSource(stopping, lost.Token);
+        var handlerCancelled = CancellationTokenSource.CreateLinkedTokenSource(handlerStop, lost.Token);
+        var reader = new ShardReader(streams, leases, deadLetters, handler, options, _clock, logger, streamArn, lease);
+        var task = Task.Run(async () =>
+        {
+            try
+            {
+                await reader.RunAsync(reading.Token, handlerCancelled.Token);
+            }
+            catch (OperationCanceledException) when (reading.IsCancellationRequested)
+            {
+            }
+            catch (LeaseLostException)
+            {
+                logger.LogInformation("Consumer {Consumer}: stopped reading shard {ShardId}; its lease moved", options.ConsumerName, lease.ShardId);
+            }
+            catch (Exception exception)
+            {
+                logger.LogError(exception, "Consumer {Consumer}: reading shard {ShardId} failed; it starts again from its checkpoint", options.ConsumerName, lease.ShardId);
+            }
+            finally
+            {
+                handlerCancelled.Dispose();
+                reading.Dispose();
+            }
+        }, CancellationToken.None);
+
+        lock (_readers)
+        {
+            _readers[lease.ShardId] = new RunningReader(task, lost);
+        }
+    }
+
+    private bool IsReading(string shardId)
+    {
+        lock (_readers)
+        {
+            return _readers.TryGetValue(shardId, out var reader) && !reader.Task.IsCompleted;
+        }
+    }
+
+    private List<KeyValuePair<string, RunningReader>> Snapshot()
+    {
+        lock (_readers)
+        {
+            return [.. _readers];
+        }
+    }
+
+    private void ReapFinishedReaders()
+    {
+        lock (_readers)
+        {
+            foreach (var (shardId, reader) in _readers.Where(r => r.Value.Task.IsCompleted).ToList())
+            {
+                reader.Lost.Dispose();
+                _readers.Remove(shardId);
+            }
+        }
+    }
+
+    private async Task ShutDownAsync()
+    {
+        var running = Snapshot();
+        await Task.WhenAll(running.Select(r => r.Value.Task));
+        foreach (var (shardId, reader) in running)
+        {
+            try
+            {
+                await leases.ReleaseAsync(options.ConsumerName, shardId, InstanceId, CancellationToken.None);
+                StreamConsumerTelemetry.ShardReleased(options.ConsumerName, shardId);
+            }
+            catch (Exception exception)
+            {
+                // Not released: another instance takes it after the failover time instead.
+                logger.LogWarning(exception, "Consumer {Consumer}: could not release shard {ShardId}", options.ConsumerName, shardId);
+            }
+
+            reader.Lost.Dispose();
+        }
+
+        try
+        {
+            await leases.RemoveInstanceAsync(options.ConsumerName, InstanceId, observedCounter: null, CancellationToken.None);
+        }
+        catch (Exception exception)
+        {
+            logger.LogWarning(exception, "Consumer {Consumer}: could not remove instance {Instance}", options.ConsumerName, InstanceId);
+        }
+
+        lock (_readers)
+        {
+            _readers.Clear();
         }
     }
 
@@ -50,172 +262,7 @@ public sealed class StreamConsumer(
             }
 
             logger.LogInformation("Table {Table} has no stream yet; waiting", table);
-            await Task.Delay(options.ShardDiscoveryInterval, cancellationToken);
+            await Task.Delay(options.ShardDiscoveryInterval, _clock, cancellationToken);
         }
     }
-
-    private async Task ReadStreamAsync(string streamArn, CancellationToken cancellationToken)
-    {
-        var readers = new Dictionary<string, Task>(StringComparer.Ordinal);
-        var finished = new HashSet<string>(StringComparer.Ordinal);
-        while (!cancellationToken.IsCancellationRequested)
-        {
-            var shards = await DescribeShardsAsync(streamArn, cancellationToken);
-            var listed = shards.Select(s => s.ShardId).ToHashSet(StringComparer.Ordinal);
-
-            foreach (var (shardId, reader) in readers.Where(r => r.Value.IsCompleted).ToList())
-            {
-                readers.Remove(shardId);
-                if (reader.IsCompletedSuccessfully)
-                {
-                    finished.Add(shardId);
-                }
-                else if (reader.Exception is { } failure)
-                {
-                    // Not finished: the next round starts the shard again from its checkpoint.
-                    logger.LogError(failure, "Consumer {Consumer}: reading shard {ShardId} failed; restarting it", _consumer, shardId);
-                }
-            }
-
-            foreach (var shard in shards)
-            {
-                if (readers.ContainsKey(shard.ShardId) || finished.Contains(shard.ShardId))
-                {
-                    continue;
-                }
-
-                // Parents before children: a parent that has aged out of the stream counts as done.
-                var parentPending = shard.ParentShardId is { } parent && listed.Contains(parent) && !finished.Contains(parent);
-                if (parentPending)
-                {
-                    continue;
-                }
-
-                readers[shard.ShardId] = ReadShardAsync(streamArn, shard.ShardId, cancellationToken);
-            }
-
-            var anyDone = Task.WhenAny(readers.Values.Append(Task.Delay(options.ShardDiscoveryInterval, cancellationToken)));
-            await anyDone;
-        }
-
-        await Task.WhenAll(readers.Values);
-    }
-
-    private async Task<List<Shard>> DescribeShardsAsync(string streamArn, CancellationToken cancellationToken)
-    {
-        var shards = new List<Shard>();
-        string? lastShardId = null;
-        do
-        {
-            var page = await streams.DescribeStreamAsync(streamArn, lastShardId, cancellationToken: cancellationToken);
-            shards.AddRange(page.Shards);
-            lastShardId = page.LastEvaluatedShardId;
-        }
-        while (lastShardId is not null);
-
-        return shards;
-    }
-
-    private async Task ReadShardAsync(string streamArn, string shardId, CancellationToken cancellationToken)
-    {
-        var checkpoint = await checkpoints.GetAsync(_consumer, shardId, cancellationToken);
-        if (checkpoint.Finished)
-        {
-            return;
-        }
-
-        var position = checkpoint.SequenceNumber;
-        var iterator = await IteratorAfterAsync(streamArn, shardId, position, cancellationToken);
-        var backoff = options.RetryBackoff;
-        while (!cancellationToken.IsCancellationRequested)
-        {
-            GetRecordsResult page;
-            try
-            {
-                page = await streams.GetRecordsAsync(iterator, options.BatchSize, cancellationToken);
-            }
-            catch (ExpiredIteratorException)
-            {
-                // Iterators live 15 minutes; a fresh one from the checkpoint loses nothing.
-                iterator = await IteratorAfterAsync(streamArn, shardId, position, cancellationToken);
-                continue;
-            }
-            catch (TrimmedDataAccessException)
-            {
-                logger.LogError(
-                    "Shard {ShardId}: records after {Position} were trimmed before {Consumer} read them; resuming at the oldest record",
-                    shardId, position, _consumer);
-                iterator = await streams.GetShardIteratorAsync(
-                    streamArn, shardId, ShardIteratorType.TrimHorizon, cancellationToken: cancellationToken);
-                continue;
-            }
-
-            if (page.Records.Count > 0)
-            {
-                var failedAt = await DeliverAsync(streamArn, page.Records, cancellationToken);
-                var handled = failedAt is null
-                    ? page.Records
-                    : page.Records.TakeWhile(r => SequenceNumbers.Compare(r.Dynamodb.SequenceNumber, failedAt) < 0).ToList();
-                if (handled.Count > 0)
-                {
-                    position = handled[^1].Dynamodb.SequenceNumber;
-                    await checkpoints.SaveAsync(_consumer, shardId, position, cancellationToken);
-                }
-
-                if (failedAt is not null)
-                {
-                    await Task.Delay(backoff, cancellationToken);
-                    backoff = TimeSpan.FromTicks(Math.Min(backoff.Ticks * 2, options.MaxRetryBackoff.Ticks));
-                    iterator = await IteratorAfterAsync(streamArn, shardId, position, cancellationToken);
-                    continue;
-                }
-
-                backoff = options.RetryBackoff;
-            }
-
-            if (page.NextShardIterator is null)
-            {
-                await checkpoints.MarkFinishedAsync(_consumer, shardId, cancellationToken);
-                logger.LogInformation("Shard {ShardId} is closed and fully read by {Consumer}", shardId, _consumer);
-                return;
-            }
-
-            iterator = page.NextShardIterator;
-            if (page.Records.Count == 0)
-            {
-                await Task.Delay(options.PollInterval, cancellationToken);
-            }
-        }
-    }
-
-    /// <summary>Returns null when the whole batch succeeded, else the lowest sequence number to read again from.</summary>
-    private async Task<string?> DeliverAsync(string streamArn, IReadOnlyList<DynamoDbStreamRecord> records, CancellationToken cancellationToken)
-    {
-        var streamEvent = new DynamoDbEvent { Records = records.Select(r => r with { EventSourceArn = streamArn }).ToList() };
-        StreamsEventResponse response;
-        try
-        {
-            response = await handler.HandleAsync(streamEvent, cancellationToken);
-        }
-        catch (Exception exception) when (exception is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
-        {
-            // As Lambda does: a handler that throws fails the whole batch.
-            logger.LogWarning(exception, "Consumer {Consumer}: the handler failed a batch of {Count} records", _consumer, records.Count);
-            return records[0].Dynamodb.SequenceNumber;
-        }
-
-        if (response.BatchItemFailures.Count == 0)
-        {
-            return null;
-        }
-
-        var lowest = response.BatchItemFailures.Select(f => f.ItemIdentifier).Min(Comparer<string>.Create(SequenceNumbers.Compare))!;
-        logger.LogWarning("Consumer {Consumer}: the handler failed the batch from {SequenceNumber}", _consumer, lowest);
-        return lowest;
-    }
-
-    private Task<string> IteratorAfterAsync(string streamArn, string shardId, string? sequenceNumber, CancellationToken cancellationToken) =>
-        sequenceNumber is null
-            ? streams.GetShardIteratorAsync(streamArn, shardId, ShardIteratorType.TrimHorizon, cancellationToken: cancellationToken)
-            : streams.GetShardIteratorAsync(streamArn, shardId, ShardIteratorType.AfterSequenceNumber, sequenceNumber, cancellationToken);
 }

@@ -9,8 +9,9 @@ namespace Microservices.Shared.Streams;
 public static class StreamConsumerServiceCollectionExtensions
 {
     /// <summary>
-    /// Runs <typeparamref name="THandler"/> as a stream consumer of the table named in the DynamoDb options,
-    /// checkpointing under <paramref name="consumerName"/>. Needs <see cref="DynamoDbServiceCollectionExtensions.AddDynamoDb"/>.
+    /// Runs <typeparamref name="THandler"/> as a stream consumer of the table named in the DynamoDb options, sharing
+    /// the stream with every other instance that uses the same <paramref name="consumerName"/>.
+    /// Needs <see cref="DynamoDbServiceCollectionExtensions.AddDynamoDb"/>.
     /// </summary>
     public static IServiceCollection AddStreamConsumer<THandler>(
         this IServiceCollection services, string consumerName, Action<StreamConsumerOptions>? configure = null)
@@ -18,6 +19,7 @@ public static class StreamConsumerServiceCollectionExtensions
     {
         var options = new StreamConsumerOptions { ConsumerName = consumerName };
         configure?.Invoke(options);
+        options.Validate();
 
         services.AddHttpClient(nameof(DynamoDbStreamsClient));
         services.TryAddSingleton<IDynamoDbStreams>(provider =>
@@ -32,10 +34,14 @@ public static class StreamConsumerServiceCollectionExtensions
                     ?? DefaultAWSCredentialsIdentityResolver.GetCredentials(),
             });
         });
-        services.TryAddSingleton<CheckpointStore>();
+        services.TryAddSingleton<LeaseStore>();
+        services.TryAddSingleton<DeadLetterStore>();
         services.TryAddSingleton<THandler>();
-        services.AddHostedService(provider => ActivatorUtilities.CreateInstance<StreamConsumer>(
+        services.AddKeyedSingleton(consumerName, options);
+        services.AddKeyedSingleton(consumerName, (provider, _) => ActivatorUtilities.CreateInstance<StreamConsumer>(
             provider, provider.GetRequiredService<THandler>(), options));
+        services.AddHostedService(provider => provider.GetRequiredKeyedService<StreamConsumer>(consumerName));
+        services.AddKeyedSingleton<IDynamoDbStreamHandler>(consumerName, (provider, _) => provider.GetRequiredService<THandler>());
         return services;
     }
 }

@@ -1,19 +1,21 @@
-using System.Collections.Concurrent;
 using Amazon.DynamoDBv2.Model;
 using Microservices.Shared.Dynamo;
-using Microservices.Shared.Lambda;
+using Microservices.Shared.Schema;
 using Microservices.Shared.Streams;
 using Microservices.Tests.Infrastructure;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
 
 namespace Microservices.Tests.Streams;
 
-/// <summary>The stream consumer on DynamoDB Local's real stream: checkpoints, restarts and partial batch failures.</summary>
+/// <summary>
+/// The stream consumer on DynamoDB Local's real stream: checkpoints and restarts, partial batch failures, item-type
+/// filtering, poison records and their dead letters, maximum record age, and leases handed over on shutdown.
+/// </summary>
 public sealed class StreamConsumerTests(DynamoDbLocalFixture dynamo)
 {
     private const string Consumer = "test-consumer";
+
+    private static CancellationToken Cancelled => TestContext.Current.CancellationToken;
 
     [Fact]
     public async Task A_restarted_consumer_resumes_after_its_checkpoint()
@@ -21,22 +23,21 @@ public sealed class StreamConsumerTests(DynamoDbLocalFixture dynamo)
         var tables = await dynamo.CreateTablesAsync("resume");
         await PutItemsAsync(tables, "first", 5);
         var firstRun = new RecordingHandler();
-        using (var host = await StartAsync(tables, firstRun))
+        await using (var host = await ConsumerHost.StartAsync(tables, firstRun, Consumer))
         {
-            await Eventually.Until(() => Task.FromResult(firstRun.Delivered.Count), n => n == 5, what: "five records");
-            await WaitForCheckpointAsync(tables, host, firstRun.Delivered[^1]);
-            await host.StopAsync(TestContext.Current.CancellationToken);
+            await Eventually.Until(() => Task.FromResult(firstRun.Handled.Count), n => n == 5, what: "five records");
+            await host.StopAsync();
         }
 
         await PutItemsAsync(tables, "second", 3);
         var secondRun = new RecordingHandler();
-        using (var host = await StartAsync(tables, secondRun))
+        await using (var host = await ConsumerHost.StartAsync(tables, secondRun, Consumer))
         {
-            await Eventually.Until(() => Task.FromResult(secondRun.Delivered.Count), n => n >= 3, what: "three new records");
-            await host.StopAsync(TestContext.Current.CancellationToken);
+            await Eventually.Until(() => Task.FromResult(secondRun.Handled.Count), n => n >= 3, what: "three new records");
+            await host.StopAsync();
         }
 
-        Assert.Equal(["second-0", "second-1", "second-2"], secondRun.Delivered.Select(r => r.Dynamodb.Keys!["PK"].S));
+        Assert.Equal(["second-0", "second-1", "second-2"], secondRun.Handled);
     }
 
     [Fact]
@@ -45,99 +46,157 @@ public sealed class StreamConsumerTests(DynamoDbLocalFixture dynamo)
         var tables = await dynamo.CreateTablesAsync("partial");
         await PutItemsAsync(tables, "item", 6);
         var handler = new RecordingHandler { FailOnceAt = "item-3" };
-        using (var host = await StartAsync(tables, handler))
+        await using (var host = await ConsumerHost.StartAsync(tables, handler, Consumer))
         {
-            await Eventually.Until(
-                () => Task.FromResult(handler.Delivered.Select(Pk).Distinct().Count()), n => n == 6, what: "all six records handled");
-            await host.StopAsync(TestContext.Current.CancellationToken);
+            await Eventually.Until(() => Task.FromResult(handler.Handled.Count), n => n == 6, what: "all six records handled");
         }
 
-        var deliveries = handler.Delivered.Select(Pk).GroupBy(pk => pk).ToDictionary(g => g.Key, g => g.Count());
-        Assert.All(new[] { "item-0", "item-1", "item-2" }, pk => Assert.Equal(1, deliveries[pk]));
-        Assert.Equal(2, deliveries["item-3"]);
+        Assert.All(new[] { "item-0", "item-1", "item-2" }, pk => Assert.Equal(1, handler.DeliveriesOf(pk)));
+        Assert.Equal(2, handler.DeliveriesOf("item-3"));
         Assert.Equal(["item-0", "item-1", "item-2", "item-3", "item-4", "item-5"], handler.Handled);
     }
 
-    private static string Pk(DynamoDbStreamRecord record) => record.Dynamodb.Keys!["PK"].S;
-
-    private static async Task<IHost> StartAsync(DynamoDbOptions tables, RecordingHandler handler)
+    [Fact]
+    public async Task Only_records_of_the_configured_item_types_reach_the_handler_and_the_rest_are_checkpointed()
     {
-        var builder = Host.CreateApplicationBuilder();
-        builder.Configuration.AddInMemoryCollection(Settings.Of(tables));
-        builder.Services.AddDynamoDb();
-        builder.Services.AddSingleton(handler);
-        builder.Services.AddStreamConsumer<RecordingHandler>(Consumer, options =>
-        {
-            options.ShardDiscoveryInterval = TimeSpan.FromMilliseconds(500);
-            options.RetryBackoff = TimeSpan.FromMilliseconds(50);
-        });
-        var host = builder.Build();
-        await host.StartAsync(TestContext.Current.CancellationToken);
-        return host;
+        var tables = await dynamo.CreateTablesAsync("filter");
+        await PutItemsAsync(tables, "wanted", 2, itemType: "Event");
+        await PutItemsAsync(tables, "copy", 3, itemType: "GenreBook");
+        await PutItemsAsync(tables, "wanted-late", 1, itemType: "Event");
+        var handler = new RecordingHandler();
+        await using var host = await ConsumerHost.StartAsync(tables, handler, Consumer, o => o.ItemTypes.Add("Event"));
+
+        await Eventually.Until(() => Task.FromResult(handler.Handled.Count), n => n == 3, what: "the three wanted records");
+        Assert.Equal(["wanted-0", "wanted-1", "wanted-late-0"], handler.Handled);
+        var lease = await Eventually.Until(() => OnlyLeaseAsync(tables), l => l.Checkpoint is not null, what: "a checkpoint");
+        var last = (await StreamRecords.ReadAllAsync(tables))[^1];
+        Assert.Equal(last.Dynamodb.SequenceNumber, lease.Checkpoint);
     }
 
-    private static async Task PutItemsAsync(DynamoDbOptions tables, string prefix, int count)
+    [Fact]
+    public async Task A_poison_record_is_dead_lettered_whole_after_its_retries_while_the_records_behind_it_flow_on()
+    {
+        var tables = await dynamo.CreateTablesAsync("poison");
+        await PutItemsAsync(tables, "item", 8);
+        var handler = new RecordingHandler { Poison = { "item-2" } };
+        await using var host = await ConsumerHost.StartAsync(tables, handler, Consumer, o => o.MaxRetryAttempts = 2);
+
+        await Eventually.Until(() => Task.FromResult(handler.Handled.Count), n => n == 7, what: "the seven good records");
+        Assert.Equal(["item-0", "item-1", "item-3", "item-4", "item-5", "item-6", "item-7"], handler.Handled);
+        Assert.Equal(3, handler.DeliveriesOf("item-2")); // the first try and two retries
+
+        var deadLetters = host.Services.GetRequiredService<DeadLetterStore>();
+        var deadLetter = Assert.Single(await deadLetters.ListAsync(Consumer, Cancelled).ToListAsync(Cancelled));
+        var original = (await StreamRecords.ReadAllAsync(tables)).Single(r => RecordingHandler.Pk(r) == "item-2");
+        Assert.Equal(DeadLetterReasons.RetriesExhausted, deadLetter.Reason);
+        Assert.Equal(3, deadLetter.Attempts);
+        Assert.Equal(original.Dynamodb.SequenceNumber, deadLetter.SequenceNumber);
+        Assert.Equal(original.EventId, deadLetter.Record.EventId);
+        Assert.Equal("item-2", deadLetter.Record.Dynamodb.NewImage![Attributes.PK].S);
+        Assert.Equal("Thing", deadLetter.Record.Dynamodb.NewImage[Attributes.ItemType].S);
+        Assert.Equal(original.EventSourceArn, deadLetter.Record.EventSourceArn);
+    }
+
+    [Fact]
+    public async Task Bisecting_a_batch_that_throws_isolates_the_poison_record_and_dead_letters_only_it()
+    {
+        var tables = await dynamo.CreateTablesAsync("bisect");
+        await PutItemsAsync(tables, "item", 10);
+        var handler = new RecordingHandler { Poison = { "item-6" }, ThrowOnFailure = true };
+        await using var host = await ConsumerHost.StartAsync(tables, handler, Consumer, o =>
+        {
+            o.BatchSize = 10;
+            o.MaxRetryAttempts = 1;
+        });
+
+        await Eventually.Until(() => Task.FromResult(handler.Handled.Distinct().Count()), n => n == 9, what: "the nine good records");
+        var deadLetters = host.Services.GetRequiredService<DeadLetterStore>();
+        var deadLetter = await Eventually.Until(
+            async () => await deadLetters.ListAsync(Consumer, Cancelled).ToListAsync(Cancelled), l => l.Count > 0, what: "a dead letter");
+        Assert.Equal("item-6", Assert.Single(deadLetter).Record.Dynamodb.Keys![Attributes.PK].S);
+        Assert.Contains(handler.BatchSizes, size => size < 10);
+        Assert.DoesNotContain("item-6", handler.Handled);
+    }
+
+    [Fact]
+    public async Task Replaying_a_dead_letter_once_its_cause_is_fixed_applies_it_once_and_removes_it()
+    {
+        var tables = await dynamo.CreateTablesAsync("replay");
+        await PutItemsAsync(tables, "item", 3);
+        var handler = new RecordingHandler { Poison = { "item-1" } };
+        await using var host = await ConsumerHost.StartAsync(tables, handler, Consumer, o => o.MaxRetryAttempts = 0);
+        var deadLetters = host.Services.GetRequiredService<DeadLetterStore>();
+        await Eventually.Until(
+            async () => await deadLetters.ListAsync(Consumer, Cancelled).CountAsync(Cancelled), n => n == 1, what: "the dead letter");
+
+        var stillPoisoned = await DeadLetterReplay.ReplayAsync(deadLetters, handler, Consumer, Cancelled);
+        Assert.Equal(new DeadLetterReplay.Result(0, 1), stillPoisoned);
+
+        handler.Cure();
+        var fixedRun = await DeadLetterReplay.ReplayAsync(deadLetters, handler, Consumer, Cancelled);
+
+        Assert.Equal(new DeadLetterReplay.Result(1, 0), fixedRun);
+        Assert.Equal(1, handler.Handled.Count(pk => pk == "item-1"));
+        Assert.Empty(await deadLetters.ListAsync(Consumer, Cancelled).ToListAsync(Cancelled));
+        Assert.Equal(new DeadLetterReplay.Result(0, 0), await DeadLetterReplay.ReplayAsync(deadLetters, handler, Consumer, Cancelled));
+    }
+
+    [Fact]
+    public async Task Records_older_than_the_maximum_age_are_dead_lettered_instead_of_handled()
+    {
+        var tables = await dynamo.CreateTablesAsync("age");
+        await PutItemsAsync(tables, "old", 2);
+        var written = DateTimeOffset.UtcNow;
+        await Eventually.Until(() => Task.FromResult(DateTimeOffset.UtcNow - written), age => age > TimeSpan.FromSeconds(2.5), what: "the records to age");
+        var handler = new RecordingHandler();
+        await using var host = await ConsumerHost.StartAsync(tables, handler, Consumer, o => o.MaxRecordAge = TimeSpan.FromSeconds(1));
+
+        var deadLetters = host.Services.GetRequiredService<DeadLetterStore>();
+        var dead = await Eventually.Until(
+            async () => await deadLetters.ListAsync(Consumer, Cancelled).ToListAsync(Cancelled), l => l.Count == 2, what: "two dead letters");
+        Assert.All(dead, d => Assert.Equal(DeadLetterReasons.RecordTooOld, d.Reason));
+        Assert.Empty(handler.Delivered);
+    }
+
+    [Fact]
+    public async Task A_stopping_instance_releases_its_lease_so_another_takes_it_long_before_the_failover_time()
+    {
+        var tables = await dynamo.CreateTablesAsync("release");
+        await PutItemsAsync(tables, "before", 2);
+        var slow = TimeSpan.FromSeconds(60);
+        var first = new RecordingHandler();
+        var second = new RecordingHandler();
+        var a = await ConsumerHost.StartAsync(tables, first, Consumer, o => o.FailoverTime = slow);
+        await Eventually.Until(() => Task.FromResult(first.Handled.Count), n => n == 2, what: "the first instance to read");
+        await using var b = await ConsumerHost.StartAsync(tables, second, Consumer, o => o.FailoverTime = slow);
+
+        await a.StopAsync();
+        await a.DisposeAsync();
+        await PutItemsAsync(tables, "after", 2);
+
+        await Eventually.Until(() => Task.FromResult(second.Handled.Count), n => n == 2, timeout: TimeSpan.FromSeconds(20), what: "the second instance to take over");
+        Assert.Equal(["after-0", "after-1"], second.Handled);
+        Assert.Equal(b.Consumer.InstanceId, (await OnlyLeaseAsync(tables)).Owner);
+    }
+
+    private static async Task<ShardLease> OnlyLeaseAsync(DynamoDbOptions tables)
+    {
+        using var client = DynamoDbLocalFixture.CreateClient(tables);
+        var leases = new LeaseStore(client, Microsoft.Extensions.Options.Options.Create(tables));
+        return Assert.Single((await leases.ReadAsync(Consumer, Cancelled)).Leases);
+    }
+
+    private static async Task PutItemsAsync(DynamoDbOptions tables, string prefix, int count, string itemType = "Thing")
     {
         using var client = DynamoDbLocalFixture.CreateClient(tables);
         for (var i = 0; i < count; i++)
         {
             await client.PutItemAsync(tables.TableName, new Dictionary<string, AttributeValue>
             {
-                ["PK"] = new($"{prefix}-{i}"),
-                ["SK"] = new("ITEM"),
-            }, TestContext.Current.CancellationToken);
-        }
-    }
-
-    private static async Task WaitForCheckpointAsync(DynamoDbOptions tables, IHost host, DynamoDbStreamRecord last)
-    {
-        var checkpoints = host.Services.GetRequiredService<CheckpointStore>();
-        var shardIds = (await StreamRecords.Client(tables).DescribeStreamAsync(last.EventSourceArn!, cancellationToken: TestContext.Current.CancellationToken))
-            .Shards.Select(s => s.ShardId).ToList();
-        await Eventually.Until(
-            async () =>
-            {
-                foreach (var shardId in shardIds)
-                {
-                    if ((await checkpoints.GetAsync(Consumer, shardId, TestContext.Current.CancellationToken)).SequenceNumber == last.Dynamodb.SequenceNumber)
-                    {
-                        return true;
-                    }
-                }
-
-                return false;
-            },
-            saved => saved,
-            what: "the checkpoint of the last record");
-    }
-
-    /// <summary>A handler that records what it is given and can fail one record once, as a flaky dependency would.</summary>
-    private sealed class RecordingHandler : IDynamoDbStreamHandler
-    {
-        private readonly ConcurrentQueue<DynamoDbStreamRecord> _delivered = new();
-        private bool _failed;
-
-        public string? FailOnceAt { get; init; }
-
-        public IReadOnlyList<DynamoDbStreamRecord> Delivered => [.. _delivered];
-
-        public List<string> Handled { get; } = [];
-
-        public Task<StreamsEventResponse> HandleAsync(DynamoDbEvent streamEvent, CancellationToken cancellationToken)
-        {
-            foreach (var record in streamEvent.Records)
-            {
-                _delivered.Enqueue(record);
-                if (!_failed && Pk(record) == FailOnceAt)
-                {
-                    _failed = true;
-                    return Task.FromResult(StreamsEventResponse.FailedFrom(record));
-                }
-
-                Handled.Add(Pk(record));
-            }
-
-            return Task.FromResult(StreamsEventResponse.Success);
+                [Attributes.PK] = new($"{prefix}-{i}"),
+                [Attributes.SK] = new("ITEM"),
+                [Attributes.ItemType] = new(itemType),
+            }, Cancelled);
         }
     }
 }
