@@ -1,0 +1,179 @@
+using Microservices.Shared.Dynamo;
+using Microservices.Shared.Streams;
+using Microservices.Tests.Infrastructure;
+
+namespace Microservices.Tests.Streams;
+
+/// <summary>
+/// Several shards, splits, trimmed data and expired iterators, which DynamoDB Local cannot produce, come from a
+/// SCRIPTED Streams endpoint; leases, checkpoints and dead letters are in DynamoDB Local's lease table as always.
+/// </summary>
+public sealed class ShardLeaseTests(DynamoDbLocalFixture dynamo)
+{
+    private const string Consumer = "sharded";
+
+    private static CancellationToken Cancelled => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task Two_instances_split_the_shards_and_one_takes_over_all_of_them_when_the_other_dies()
+    {
+        var tables = await dynamo.CreateTablesAsync("split-work");
+        var stream = new ScriptedStreamsEndpoint(tables.TableName);
+        var shards = new[] { "shard-1", "shard-2", "shard-3", "shard-4" };
+        foreach (var shard in shards)
+        {
+            stream.AddShard(shard);
+            stream.Append(shard, $"{shard}/before");
+        }
+
+        var first = new RecordingHandler();
+        var second = new RecordingHandler();
+        var partition = new NetworkPartition();
+        await using var a = await ConsumerHost.StartAsync(tables, first, Consumer, streams: stream, partition: partition);
+        await using var b = await ConsumerHost.StartAsync(tables, second, Consumer, streams: stream);
+
+        var split = await Eventually.Until(
+            () => OwnersAsync(tables),
+            owners => owners.Count == 4 && owners.Values.Distinct().Count() == 2 && owners.Values.GroupBy(o => o).All(g => g.Count() == 2),
+            what: "the four shards split two and two");
+        Assert.Equal(4, first.Handled.Concat(second.Handled).Distinct().Count());
+
+        partition.Cut();
+        var killedAt = DateTime.UtcNow;
+        foreach (var shard in shards)
+        {
+            stream.Append(shard, $"{shard}/after");
+        }
+
+        await Eventually.Until(
+            () => OwnersAsync(tables),
+            owners => owners.Count == 4 && owners.Values.All(o => o == b.Consumer.InstanceId),
+            timeout: TimeSpan.FromSeconds(30),
+            what: "the survivor to own every shard");
+        var takeover = DateTime.UtcNow - killedAt;
+        await Eventually.Until(
+            () => Task.FromResult(second.Handled.Count(pk => pk.EndsWith("/after", StringComparison.Ordinal))),
+            n => n == 4,
+            what: "every record written after the failure to be handled by the survivor");
+
+        var options = b.Consumer.Options;
+        Assert.True(takeover < options.FailoverTime + options.FailoverTime, $"Takeover took {takeover}, failover time is {options.FailoverTime}.");
+        Assert.Equal(split.Keys.Order(), shards);
+    }
+
+    [Fact]
+    public async Task A_parent_shard_is_read_to_its_end_before_its_children()
+    {
+        var tables = await dynamo.CreateTablesAsync("parents");
+        var stream = new ScriptedStreamsEndpoint(tables.TableName);
+        stream.AddShard("parent");
+        for (var i = 0; i < 5; i++)
+        {
+            stream.Append("parent", $"parent/{i}");
+        }
+
+        var (left, right) = stream.Split("parent");
+        stream.Append(left, "left/0");
+        stream.Append(right, "right/0");
+        var handler = new RecordingHandler();
+
+        await using var host = await ConsumerHost.StartAsync(tables, handler, Consumer, o => o.BatchSize = 2, streams: stream);
+
+        await Eventually.Until(() => Task.FromResult(handler.Handled.Count), n => n == 7, what: "all seven records");
+        var handled = handler.Handled.ToList();
+        var lastParent = handled.FindLastIndex(pk => pk.StartsWith("parent/", StringComparison.Ordinal));
+        var firstChild = handled.FindIndex(pk => !pk.StartsWith("parent/", StringComparison.Ordinal));
+        Assert.True(lastParent < firstChild, string.Join(", ", handled));
+        Assert.Equal(["parent/0", "parent/1", "parent/2", "parent/3", "parent/4"], handled.Take(5));
+        var parent = (await LeasesAsync(tables)).Single(l => l.ShardId == "parent");
+        Assert.True(parent.Finished);
+        Assert.Null(parent.Owner);
+    }
+
+    [Fact]
+    public async Task Expired_iterators_are_renewed_without_losing_or_repeating_a_record()
+    {
+        var tables = await dynamo.CreateTablesAsync("expired");
+        var stream = new ScriptedStreamsEndpoint(tables.TableName);
+        stream.AddShard("only");
+        for (var i = 0; i < 10; i++)
+        {
+            stream.Append("only", $"item/{i}");
+        }
+
+        var handler = new RecordingHandler();
+        await using var host = await ConsumerHost.StartAsync(tables, handler, Consumer, o => o.BatchSize = 3, streams: stream);
+        await Eventually.Until(() => Task.FromResult(handler.Handled.Count), n => n == 10, what: "the first ten records");
+
+        stream.ExpireNextIterators(3);
+        for (var i = 10; i < 20; i++)
+        {
+            stream.Append("only", $"item/{i}");
+        }
+
+        await Eventually.Until(() => Task.FromResult(handler.Handled.Count), n => n >= 20, what: "all twenty records");
+        Assert.Equal(Enumerable.Range(0, 20).Select(i => $"item/{i}"), handler.Handled);
+        Assert.Equal(20, handler.Delivered.Count);
+    }
+
+    [Fact]
+    public async Task After_its_unread_records_were_trimmed_a_shard_goes_on_from_the_oldest_record_left()
+    {
+        var tables = await dynamo.CreateTablesAsync("trimmed");
+        var stream = new ScriptedStreamsEndpoint(tables.TableName);
+        stream.AddShard("only");
+        stream.Append("only", "item/0");
+        var handler = new RecordingHandler();
+        await using (var host = await ConsumerHost.StartAsync(tables, handler, Consumer, streams: stream))
+        {
+            await Eventually.Until(() => Task.FromResult(handler.Handled.Count), n => n == 1, what: "the first record");
+            await host.StopAsync();
+        }
+
+        for (var i = 1; i < 6; i++)
+        {
+            stream.Append("only", $"item/{i}");
+        }
+
+        // The consumer was away longer than the stream keeps records: items 0 to 2 are gone, and with them its position.
+        stream.Trim("only", 3);
+        var later = new RecordingHandler();
+        await using var again = await ConsumerHost.StartAsync(tables, later, Consumer, streams: stream);
+
+        await Eventually.Until(() => Task.FromResult(later.Handled.Count), n => n == 3, what: "the records still in the stream");
+        Assert.Equal(["item/3", "item/4", "item/5"], later.Handled);
+    }
+
+    [Fact]
+    public async Task A_batching_window_gathers_records_that_arrive_apart_into_one_batch()
+    {
+        var tables = await dynamo.CreateTablesAsync("window");
+        var stream = new ScriptedStreamsEndpoint(tables.TableName);
+        stream.AddShard("only");
+        var handler = new RecordingHandler();
+        await using var host = await ConsumerHost.StartAsync(tables, handler, Consumer, o =>
+        {
+            o.BatchSize = 10;
+            o.BatchingWindow = TimeSpan.FromSeconds(3);
+        }, streams: stream);
+
+        stream.Append("only", "item/0");
+        var calls = stream.GetRecordsCalls;
+        await Eventually.Until(() => Task.FromResult(stream.GetRecordsCalls), n => n >= calls + 3, what: "the first record to be read");
+        stream.Append("only", "item/1");
+        stream.Append("only", "item/2");
+
+        await Eventually.Until(() => Task.FromResult(handler.Handled.Count), n => n == 3, what: "the three records");
+        Assert.Equal([3], handler.BatchSizes);
+    }
+
+    private static async Task<Dictionary<string, string>> OwnersAsync(DynamoDbOptions tables) =>
+        (await LeasesAsync(tables)).Where(l => l.Owner is not null).ToDictionary(l => l.ShardId, l => l.Owner!);
+
+    private static async Task<IReadOnlyList<ShardLease>> LeasesAsync(DynamoDbOptions tables)
+    {
+        using var client = DynamoDbLocalFixture.CreateClient(tables);
+        var leases = new LeaseStore(client, Microsoft.Extensions.Options.Options.Create(tables));
+        return (await leases.ReadAsync(Consumer, Cancelled)).Leases;
+    }
+}
