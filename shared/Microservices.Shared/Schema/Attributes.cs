@@ -17,6 +17,10 @@ public static class Attributes
     public const string Data = "Data";
     public const string RecordedAt = "RecordedAt";
 
+    // Event items: the W3C trace context of the append, so a stream consumer continues the command's trace.
+    public const string TraceParent = "TraceParent";
+    public const string TraceState = "TraceState";
+
     // Catalog items
     public const string AuthorId = "AuthorId";
     public const string Name = "Name";
