@@ -92,7 +92,6 @@ public sealed class EventStore(IAmazonDynamoDB dynamo, IOptions<DynamoDbOptions>
         IReadOnlyList<GuardedWrite> alongside,
         CancellationToken cancellationToken)
     {
-
         if (events.Count + alongside.Count > MaxTransactionItems)
         {
             throw new InvalidOperationException(
