@@ -1,4 +1,5 @@
 using Microservices.Shared.Dynamo;
+using Microservices.Shared.Telemetry;
 
 namespace Catalog.Worker;
 
@@ -8,6 +9,7 @@ internal static class WorkerProgram
     public static async Task Main(string[] args)
     {
         var builder = Host.CreateApplicationBuilder(args);
+        builder.AddTelemetry();
         builder.Services.AddDynamoDb();
         builder.Services.AddGenreCopies();
         await builder.Build().RunAsync();

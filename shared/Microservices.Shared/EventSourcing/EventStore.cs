@@ -1,8 +1,10 @@
+using System.Diagnostics;
 using System.Globalization;
 using Amazon.DynamoDBv2;
 using Amazon.DynamoDBv2.Model;
 using Microservices.Shared.Dynamo;
 using Microservices.Shared.Schema;
+using Microservices.Shared.Telemetry;
 using Microservices.Shared.Web;
 using Microsoft.Extensions.Options;
 
@@ -17,6 +19,8 @@ public sealed class EventStore(IAmazonDynamoDB dynamo, IOptions<DynamoDbOptions>
 {
     /// <summary>DynamoDB's limit on the items of one transaction.</summary>
     public const int MaxTransactionItems = 100;
+
+    private static readonly ActivitySource AppendSource = new(TelemetryNames.EventStoreActivitySource);
 
     private readonly string _table = options.Value.TableName;
 
@@ -37,7 +41,10 @@ public sealed class EventStore(IAmazonDynamoDB dynamo, IOptions<DynamoDbOptions>
             .ToListAsync(cancellationToken);
     }
 
-    /// <summary>Appends events after <paramref name="expectedVersion"/> and returns the stream's new version.</summary>
+    /// <summary>
+    /// Appends events after <paramref name="expectedVersion"/> and returns the stream's new version. Each event item
+    /// carries the trace context current at the append, so the stream consumer can continue the command's trace.
+    /// </summary>
     public async Task<long> AppendAsync(
         StreamName stream,
         long expectedVersion,
@@ -50,6 +57,41 @@ public sealed class EventStore(IAmazonDynamoDB dynamo, IOptions<DynamoDbOptions>
             return expectedVersion;
         }
 
+        using var activity = StartAppendActivity(stream, expectedVersion, events.Count);
+        try
+        {
+            return await AppendInTransactionAsync(stream, expectedVersion, events, alongside, cancellationToken);
+        }
+        catch (Exception exception)
+        {
+            activity?.SetStatus(ActivityStatusCode.Error, exception.Message);
+            throw;
+        }
+    }
+
+    private static Activity? StartAppendActivity(StreamName stream, long expectedVersion, int eventCount)
+    {
+        // Only within a trace: an append nobody traced (a tool, a test) should not start traces of its own.
+        if (Activity.Current is null)
+        {
+            return null;
+        }
+
+        return AppendSource.StartActivity(ActivityKind.Producer, name: $"append {stream.Type}", tags:
+        [
+            new("eventstore.stream", stream.ToString()),
+            new("eventstore.expected_version", expectedVersion),
+            new("eventstore.event_count", eventCount),
+        ]);
+    }
+
+    private async Task<long> AppendInTransactionAsync(
+        StreamName stream,
+        long expectedVersion,
+        IReadOnlyList<object> events,
+        IReadOnlyList<GuardedWrite> alongside,
+        CancellationToken cancellationToken)
+    {
         if (events.Count + alongside.Count > MaxTransactionItems)
         {
             throw new InvalidOperationException(
@@ -118,7 +160,7 @@ public sealed class EventStore(IAmazonDynamoDB dynamo, IOptions<DynamoDbOptions>
     private Dictionary<string, AttributeValue> EventItem(StreamName stream, long version, object @event, string recordedAt)
     {
         var key = Keys.Event(stream.Type, stream.Id, version);
-        return new Dictionary<string, AttributeValue>
+        var item = new Dictionary<string, AttributeValue>
         {
             [Attributes.PK] = new(key.PK),
             [Attributes.SK] = new(key.SK),
@@ -130,5 +172,7 @@ public sealed class EventStore(IAmazonDynamoDB dynamo, IOptions<DynamoDbOptions>
             [Attributes.Data] = new(EventTypeMap.Serialize(@event)),
             [Attributes.RecordedAt] = new(recordedAt),
         };
+        EventTraceContext.Stamp(item, Activity.Current);
+        return item;
     }
 }

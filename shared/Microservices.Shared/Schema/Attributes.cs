@@ -17,7 +17,7 @@ public static class Attributes
     public const string Data = "Data";
     public const string RecordedAt = "RecordedAt";
 
-    /// <summary>The W3C trace context of the command that appended the event, so its trace continues in the workers.</summary>
+    // Event items: the W3C trace context of the append, so a stream consumer continues the command's trace.
     public const string TraceParent = "TraceParent";
     public const string TraceState = "TraceState";
 

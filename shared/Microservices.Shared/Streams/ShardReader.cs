@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Microservices.Shared.Lambda;
 using Microservices.Shared.Schema;
+using Microservices.Shared.Telemetry;
 using Microsoft.Extensions.Logging;
 
 namespace Microservices.Shared.Streams;
@@ -262,7 +263,7 @@ internal sealed class ShardReader(
     private Activity? StartActivity(List<DynamoDbStreamRecord> records)
     {
         var links = records
-            .Select(TraceParentOf)
+            .Select(StreamTraceContext.ParentOf)
             .Where(c => c != default)
             .Distinct()
             .Select(c => new ActivityLink(c))
@@ -277,13 +278,6 @@ internal sealed class ShardReader(
         activity?.SetTag("messaging.batch.message_count", records.Count);
         return activity;
     }
-
-    private static ActivityContext TraceParentOf(DynamoDbStreamRecord record) =>
-        record.Dynamodb.NewImage is { } image
-        && image.TryGetValue(Attributes.TraceParent, out var traceParent)
-        && ActivityContext.TryParse(traceParent.S, image.TryGetValue(Attributes.TraceState, out var state) ? state.S : null, out var context)
-            ? context
-            : default;
 
     private bool Wanted(DynamoDbStreamRecord record)
     {

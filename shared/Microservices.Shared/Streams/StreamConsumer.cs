@@ -29,6 +29,8 @@ public sealed class StreamConsumer(
 
     public string InstanceId => options.InstanceId;
 
+    public StreamConsumerOptions Options => options;
+
     /// <summary>The shards this instance reads now.</summary>
     public IReadOnlyCollection<string> OwnedShards
     {

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
+using Microservices.Shared.Telemetry;
 
 namespace Microservices.Shared.Streams;
 
@@ -10,11 +11,9 @@ namespace Microservices.Shared.Streams;
 /// </summary>
 public static class StreamConsumerTelemetry
 {
-    public const string Name = "Microservices.Streams";
+    public static readonly ActivitySource ActivitySource = new(TelemetryNames.StreamsActivitySource);
 
-    public static readonly ActivitySource ActivitySource = new(Name);
-
-    private static readonly Meter Meter = new(Name);
+    private static readonly Meter Meter = new(TelemetryNames.StreamsMeter);
 
     private static readonly ConcurrentDictionary<(string Consumer, string Shard), double> IteratorAges = new();
 

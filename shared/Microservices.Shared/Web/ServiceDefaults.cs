@@ -1,5 +1,6 @@
 using Microservices.Shared.Dynamo;
 using Microservices.Shared.EventSourcing;
+using Microservices.Shared.Telemetry;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http.Json;
 using Microsoft.Extensions.DependencyInjection;
@@ -9,9 +10,10 @@ namespace Microservices.Shared.Web;
 
 public static class ServiceDefaults
 {
-    /// <summary>What every service has: ProblemDetails for every error, health, OpenAPI, the DynamoDB client.</summary>
+    /// <summary>What every service has: ProblemDetails for every error, health, OpenAPI, telemetry, the DynamoDB client.</summary>
     public static WebApplicationBuilder AddServiceDefaults(this WebApplicationBuilder builder)
     {
+        builder.AddTelemetry();
         builder.Services.AddProblemDetails();
         builder.Services.AddExceptionHandler<ProblemExceptionHandler>();
         builder.Services.AddHealthChecks();
