@@ -1,4 +1,5 @@
 using Microservices.Shared.Dynamo;
+using Microservices.Shared.Streams;
 using Microservices.Shared.Telemetry;
 
 namespace Catalog.Worker;
@@ -6,12 +7,10 @@ namespace Catalog.Worker;
 /// <summary>The genre worker on its own: the DynamoDB client and the stream consumer that keeps the genre copies.</summary>
 internal static class WorkerProgram
 {
-    public static async Task Main(string[] args)
+    public static Task<int> Main(string[] args) => StreamWorkerCommands.RunAsync(args, builder =>
     {
-        var builder = Host.CreateApplicationBuilder(args);
         builder.AddTelemetry();
         builder.Services.AddDynamoDb();
         builder.Services.AddGenreCopies();
-        await builder.Build().RunAsync();
-    }
+    });
 }

@@ -6,6 +6,9 @@ namespace Microservices.Shared.Streams;
 /// </summary>
 public sealed class StreamConsumerOptions
 {
+    /// <summary>Each consumer's settings can be overridden under StreamConsumers:{name}.</summary>
+    public const string Section = "StreamConsumers";
+
     /// <summary>Leases, checkpoints and dead letters belong to a consumer name, so several projections can read one stream independently.</summary>
     public string ConsumerName { get; set; } = "";
 

@@ -17,9 +17,15 @@ public static class StreamConsumerServiceCollectionExtensions
         this IServiceCollection services, string consumerName, Action<StreamConsumerOptions>? configure = null)
         where THandler : class, IDynamoDbStreamHandler
     {
-        var options = new StreamConsumerOptions { ConsumerName = consumerName };
-        configure?.Invoke(options);
-        options.Validate();
+        // Code sets the defaults; configuration (StreamConsumers:{name}:BatchSize=...) overrides them per deployment.
+        services.AddOptions<StreamConsumerOptions>(consumerName)
+            .Configure(options =>
+            {
+                options.ConsumerName = consumerName;
+                configure?.Invoke(options);
+            })
+            .BindConfiguration($"{StreamConsumerOptions.Section}:{consumerName}")
+            .Validate(options => options.ConsumerName == consumerName, "The consumer name cannot be changed by configuration.");
 
         services.AddHttpClient(nameof(DynamoDbStreamsClient));
         services.TryAddSingleton<IDynamoDbStreams>(provider =>
@@ -37,9 +43,13 @@ public static class StreamConsumerServiceCollectionExtensions
         services.TryAddSingleton<LeaseStore>();
         services.TryAddSingleton<DeadLetterStore>();
         services.TryAddSingleton<THandler>();
-        services.AddKeyedSingleton(consumerName, options);
-        services.AddKeyedSingleton(consumerName, (provider, _) => ActivatorUtilities.CreateInstance<StreamConsumer>(
-            provider, provider.GetRequiredService<THandler>(), options));
+        services.AddSingleton(new StreamConsumerRegistration(consumerName));
+        services.AddKeyedSingleton(consumerName, (provider, _) =>
+        {
+            var options = provider.GetRequiredService<IOptionsMonitor<StreamConsumerOptions>>().Get(consumerName);
+            options.Validate();
+            return ActivatorUtilities.CreateInstance<StreamConsumer>(provider, provider.GetRequiredService<THandler>(), options);
+        });
         services.AddHostedService(provider => provider.GetRequiredKeyedService<StreamConsumer>(consumerName));
         services.AddKeyedSingleton<IDynamoDbStreamHandler>(consumerName, (provider, _) => provider.GetRequiredService<THandler>());
         return services;
