@@ -37,9 +37,14 @@ public sealed class NetworkPartition
         }
     }
 
-    private sealed class Factory(NetworkPartition partition) : HttpClientFactory
+    private sealed class Factory(NetworkPartition partition) : HttpClientFactory, IDisposable
     {
-        public override HttpClient CreateHttpClient(IClientConfig clientConfig) => new(new Gate(partition) { InnerHandler = new HttpClientHandler() });
+        // One client for the instance's whole life, as the SDK's own caching would keep.
+        private readonly HttpClient _client = new(new Gate(partition) { InnerHandler = new SocketsHttpHandler() });
+
+        public override HttpClient CreateHttpClient(IClientConfig clientConfig) => _client;
+
+        public void Dispose() => _client.Dispose();
 
         public override bool UseSDKHttpClientCaching(IClientConfig clientConfig) => false;
 
