@@ -1,5 +1,7 @@
+using System.Collections.Concurrent;
 using Amazon.DynamoDBv2.Model;
 using Microservices.Shared.Dynamo;
+using Microservices.Shared.Lambda;
 using Microservices.Shared.Schema;
 using Microservices.Shared.Streams;
 using Microservices.Tests.Infrastructure;
@@ -119,6 +121,26 @@ public sealed class StreamConsumerTests(DynamoDbLocalFixture dynamo)
     }
 
     [Fact]
+    public async Task A_handler_that_hangs_on_a_record_is_timed_out_so_the_record_is_dead_lettered_and_the_shard_moves_on()
+    {
+        var tables = await dynamo.CreateTablesAsync("hang");
+        await PutItemsAsync(tables, "item", 4);
+        var handler = new HangingHandler("item-1");
+        await using var host = await ConsumerHost.StartAsync(tables, handler, Consumer, o =>
+        {
+            o.HandlerTimeout = TimeSpan.FromMilliseconds(300);
+            o.MaxRetryAttempts = 1;
+        });
+
+        await Eventually.Until(() => Task.FromResult(handler.Handled.Count), n => n == 3, what: "the records around the hanging one");
+        var deadLetters = host.Services.GetRequiredService<DeadLetterStore>();
+        var deadLetter = Assert.Single(await deadLetters.ListAsync(Consumer, Cancelled).ToListAsync(Cancelled));
+        Assert.Equal("item-1", deadLetter.Record.Dynamodb.Keys![Attributes.PK].S);
+        Assert.Contains("did not finish within", deadLetter.Error, StringComparison.Ordinal);
+        Assert.Equal(["item-0", "item-2", "item-3"], handler.Handled.Distinct());
+    }
+
+    [Fact]
     public async Task Replaying_a_dead_letter_once_its_cause_is_fixed_applies_it_once_and_removes_it()
     {
         var tables = await dynamo.CreateTablesAsync("replay");
@@ -197,6 +219,30 @@ public sealed class StreamConsumerTests(DynamoDbLocalFixture dynamo)
                 [Attributes.SK] = new("ITEM"),
                 [Attributes.ItemType] = new(itemType),
             }, Cancelled);
+        }
+    }
+
+    /// <summary>Hangs on one record until cancelled, as a handler stuck on a dead dependency would.</summary>
+    private sealed class HangingHandler(string hangOn) : IDynamoDbStreamHandler
+    {
+        private readonly ConcurrentQueue<string> _handled = new();
+
+        public IReadOnlyList<string> Handled => [.. _handled];
+
+        public async Task<StreamsEventResponse> HandleAsync(
+            DynamoDbEvent streamEvent, CancellationToken cancellationToken)
+        {
+            if (streamEvent.Records.Any(r => RecordingHandler.Pk(r) == hangOn))
+            {
+                await Task.Delay(Timeout.Infinite, cancellationToken);
+            }
+
+            foreach (var record in streamEvent.Records)
+            {
+                _handled.Enqueue(RecordingHandler.Pk(record));
+            }
+
+            return StreamsEventResponse.Success;
         }
     }
 }
