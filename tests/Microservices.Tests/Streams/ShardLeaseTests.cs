@@ -93,6 +93,32 @@ public sealed class ShardLeaseTests(DynamoDbLocalFixture dynamo)
     }
 
     [Fact]
+    public async Task Shards_that_appear_while_running_are_found_and_read_after_their_closed_parent()
+    {
+        var tables = await dynamo.CreateTablesAsync("new-shards");
+        var stream = new ScriptedStreamsEndpoint(tables.TableName);
+        stream.AddShard("parent");
+        stream.Append("parent", "parent/0");
+        var handler = new RecordingHandler();
+        await using var host = await ConsumerHost.StartAsync(tables, handler, Consumer, streams: stream);
+        await Eventually.Until(() => Task.FromResult(handler.Handled.Count), n => n == 1, what: "the parent's first record");
+
+        stream.Append("parent", "parent/1");
+        var (left, right) = stream.Split("parent");
+        stream.Append(left, "left/0");
+        stream.Append(right, "right/0");
+        stream.Append(left, "left/1");
+
+        await Eventually.Until(() => Task.FromResult(handler.Handled.Count), n => n == 5, what: "the records of the new shards");
+        var handled = handler.Handled.ToList();
+        Assert.Equal(["parent/0", "parent/1"], handled.Take(2));
+        Assert.True(handled.IndexOf("left/0") < handled.IndexOf("left/1"));
+        var leases = await LeasesAsync(tables);
+        Assert.True(leases.Single(l => l.ShardId == "parent").Finished);
+        Assert.All(leases.Where(l => l.ShardId != "parent"), l => Assert.Equal(host.Consumer.InstanceId, l.Owner));
+    }
+
+    [Fact]
     public async Task Expired_iterators_are_renewed_without_losing_or_repeating_a_record()
     {
         var tables = await dynamo.CreateTablesAsync("expired");
