@@ -2,14 +2,14 @@ using Microservices.Shared.Dynamo;
 
 namespace Catalog.Worker;
 
-/// <summary>The genre worker on its own: the DynamoDB client and the stream consumer that keeps the genre copies.</summary>
+/// <summary>The Catalog worker on its own: publishes Catalog's events from the stream and keeps the genre copies.</summary>
 internal static class WorkerProgram
 {
     public static async Task Main(string[] args)
     {
         var builder = Host.CreateApplicationBuilder(args);
         builder.Services.AddDynamoDb();
-        builder.Services.AddGenreCopies();
+        builder.Services.AddCatalogWorker(builder.Configuration);
         await builder.Build().RunAsync();
     }
 }
