@@ -1,0 +1,79 @@
+using System.Diagnostics;
+using System.Text;
+using Microservices.Shared.Dynamo;
+
+namespace Microservices.Tests.Infrastructure;
+
+/// <summary>
+/// The built Catalog worker run as its own process, configured only through environment variables as in
+/// docker-compose, so a test can kill it the way an OOM killer or a lost node would: SIGKILL, no shutdown code.
+/// </summary>
+public sealed class WorkerProcess : IDisposable
+{
+    private readonly Process _process;
+    private readonly StringBuilder _output = new();
+
+    private WorkerProcess(Process process)
+    {
+        _process = process;
+        _process.OutputDataReceived += (_, e) => Keep(e.Data);
+        _process.ErrorDataReceived += (_, e) => Keep(e.Data);
+        _process.BeginOutputReadLine();
+        _process.BeginErrorReadLine();
+    }
+
+    public bool HasExited => _process.HasExited;
+
+    public static WorkerProcess Start(DynamoDbOptions tables, IReadOnlyDictionary<string, string?> messaging)
+    {
+        var start = new ProcessStartInfo("dotnet")
+        {
+            WorkingDirectory = AppContext.BaseDirectory,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "Catalog.Worker.dll"));
+        foreach (var (key, value) in Settings.Of(tables).Concat(messaging))
+        {
+            start.Environment[key.Replace(":", "__", StringComparison.Ordinal)] = value;
+        }
+
+        return new WorkerProcess(Process.Start(start) ?? throw new InvalidOperationException("The worker did not start."));
+    }
+
+    /// <summary>SIGKILL: messages in flight are unacknowledged and the stream checkpoint is wherever it last was.</summary>
+    public void KillHard()
+    {
+        _process.Kill(entireProcessTree: true);
+        _process.WaitForExit();
+    }
+
+    public string Output()
+    {
+        lock (_output)
+        {
+            return _output.ToString();
+        }
+    }
+
+    public void Dispose()
+    {
+        if (!_process.HasExited)
+        {
+            KillHard();
+        }
+
+        _process.Dispose();
+    }
+
+    private void Keep(string? line)
+    {
+        if (line is not null)
+        {
+            lock (_output)
+            {
+                _output.AppendLine(line);
+            }
+        }
+    }
+}
