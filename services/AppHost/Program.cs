@@ -8,7 +8,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 
 // The one-command run: DynamoDB Local (unless DynamoDb__ServiceUrl points elsewhere), the tables, the Catalog API
-// and its genre worker, all in this process, seeded with a few authors and books.
+// and its worker (on the in-memory bus unless Messaging__Transport says otherwise), all in this process, seeded.
 using var stopping = new CancellationTokenSource();
 using var onTerm = System.Runtime.InteropServices.PosixSignalRegistration.Create(System.Runtime.InteropServices.PosixSignal.SIGTERM, signal =>
 {

@@ -1,5 +1,4 @@
 using MassTransit;
-using Microservices.Contracts;
 using Microservices.Shared.Streams;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -80,8 +79,6 @@ public static class MessagingServiceCollectionExtensions
         // Consumers keep copies with version guards, so a redelivered message is harmless and retrying is safe.
         cfg.UseMessageRetry(retry => retry.Exponential(
             options.RetryLimit, options.RetryMinInterval, options.RetryMaxInterval, options.RetryMinInterval));
-        // The marker interface is not a message anyone subscribes to; without this every publish fans out to it too.
-        cfg.Publish<IIntegrationEvent>(publish => publish.Exclude = true);
         cfg.ConfigureEndpoints(context);
     }
 }
