@@ -16,7 +16,7 @@ public interface IIntegrationEvent
     /// <summary>The event stream, e.g. <c>author-0193…</c>.</summary>
     string StreamId { get; }
 
-    /// <summary>The event's version in its stream; what consumers compare to ignore stale or repeated events.</summary>
+    /// <summary>The event's version in its stream: events of one stream are ordered by it, and numbered 1, 2, 3…</summary>
     long StreamVersion { get; }
 
     DateTimeOffset OccurredAt { get; }

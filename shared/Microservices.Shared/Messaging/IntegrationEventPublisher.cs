@@ -27,22 +27,17 @@ public sealed class IntegrationEventPublisher<TMap>(
         ArgumentNullException.ThrowIfNull(streamEvent);
         foreach (var record in streamEvent.Records)
         {
-            if (!StoredEvent.TryRead(record, out var stored))
-            {
-                continue;
-            }
-
             try
             {
-                if (map.ToContract(stored) is { } contract)
+                if (StoredEvent.TryRead(record, out var stored) && map.ToContract(stored) is { } contract)
                 {
                     await PublishAsync(contract, stored.EventId, cancellationToken);
                 }
             }
             catch (Exception exception) when (!cancellationToken.IsCancellationRequested)
             {
-                logger.LogWarning(exception, "Publishing {EventType} of {Stream} v{Version} at {SequenceNumber} failed",
-                    stored.EventType, stored.Stream, stored.Version, record.Dynamodb.SequenceNumber);
+                // Everything after this record is delivered again with it, so stopping here keeps stream order.
+                logger.LogWarning(exception, "Publishing the event at {SequenceNumber} failed", record.Dynamodb.SequenceNumber);
                 return StreamsEventResponse.FailedFrom(record);
             }
         }

@@ -63,9 +63,9 @@ public sealed class BrokerOutageTests(DynamoDbLocalFixture dynamo) : IAsyncLifet
             response => response.BatchItemFailures.Count == 0,
             TimeSpan.FromSeconds(60),
             "the batch published after the broker restarted");
-        var fantasy = await Eventually.Until(
+        var poetry = await Eventually.Until(
             () => _catalog.GetAsync("/genres/poetry/books"), list => list.AsArray().Count == 2, what: "both poetry copies");
-        Assert.Equal(["Dikter", "Septemberlyran"], CatalogClient.Titles(fantasy));
+        Assert.Equal(["Dikter", "Septemberlyran"], CatalogClient.Titles(poetry));
         await bus.StopAsync(TestContext.Current.CancellationToken);
     }
 
