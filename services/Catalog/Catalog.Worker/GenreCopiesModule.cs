@@ -1,14 +1,19 @@
-using Microservices.Shared.Streams;
+using MassTransit;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace Catalog.Worker;
 
 public static class GenreCopiesModule
 {
-    public const string ConsumerName = "catalog-genre-copies";
+    /// <summary>One queue for both consumers: the genre copies are one projection, with one error queue.</summary>
+    public const string EndpointName = "catalog-genre-copies";
 
-    public static IServiceCollection AddGenreCopies(this IServiceCollection services, Action<StreamConsumerOptions>? configure = null)
+    public static IBusRegistrationConfigurator AddGenreCopies(this IBusRegistrationConfigurator bus)
     {
-        services.AddSingleton<GenreCopyWriter>();
-        return services.AddStreamConsumer<GenreCopyProjection>(ConsumerName, configure);
+        ArgumentNullException.ThrowIfNull(bus);
+        bus.TryAddSingleton<GenreCopyWriter>();
+        bus.AddConsumer<BookAddedConsumer>().Endpoint(endpoint => endpoint.Name = EndpointName);
+        bus.AddConsumer<AuthorRenamedConsumer>().Endpoint(endpoint => endpoint.Name = EndpointName);
+        return bus;
     }
 }

@@ -41,7 +41,8 @@ public sealed class GenreCopyWriter(IAmazonDynamoDB dynamo, IOptions<DynamoDbOpt
 
             if (attempt == Attempts)
             {
-                // Failing the record makes the consumer deliver it again later, rather than dropping the change.
+                // Failing the message makes MassTransit retry it, and keep it in the error queue after its retries,
+                // rather than dropping the change.
                 throw new InvalidOperationException(
                     $"The genre copy of book {book.BookId} was refused {Attempts} times by its version guard.");
             }

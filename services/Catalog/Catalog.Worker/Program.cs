@@ -4,13 +4,13 @@ using Microservices.Shared.Telemetry;
 
 namespace Catalog.Worker;
 
-/// <summary>The genre worker on its own: the DynamoDB client and the stream consumer that keeps the genre copies.</summary>
+/// <summary>The Catalog worker on its own: publishes Catalog's events from the stream and keeps the genre copies.</summary>
 internal static class WorkerProgram
 {
     public static Task<int> Main(string[] args) => StreamWorkerCommands.RunAsync(args, builder =>
     {
         builder.AddTelemetry();
         builder.Services.AddDynamoDb();
-        builder.Services.AddGenreCopies();
+        builder.Services.AddCatalogWorker(builder.Configuration);
     });
 }

@@ -4,8 +4,10 @@ using Microsoft.Extensions.Hosting;
 
 namespace Microservices.Tests.Catalog;
 
-/// <summary>The whole path: HTTP command, event items, the table's stream, the consumer, the genre worker's copies.</summary>
-public sealed class GenreCopyConvergenceTests(DynamoDbLocalFixture dynamo) : IAsyncLifetime
+/// <summary>
+/// The whole path: HTTP command, event items, the table's stream, the publisher, RabbitMQ, the genre consumers' copies.
+/// </summary>
+public sealed class GenreCopyConvergenceTests(DynamoDbLocalFixture dynamo, RabbitMqFixture rabbit) : IAsyncLifetime
 {
     private CatalogApi _api = null!;
     private CatalogClient _catalog = null!;
@@ -16,7 +18,7 @@ public sealed class GenreCopyConvergenceTests(DynamoDbLocalFixture dynamo) : IAs
         var tables = await dynamo.CreateTablesAsync("converge");
         _api = new CatalogApi(tables);
         _catalog = new CatalogClient(_api.CreateClient());
-        _worker = await GenreWorker.StartAsync(tables);
+        _worker = await GenreWorker.StartAsync(tables, await rabbit.NewVirtualHostAsync("converge"));
     }
 
     public async ValueTask DisposeAsync()

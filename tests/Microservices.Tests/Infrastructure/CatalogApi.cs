@@ -17,15 +17,18 @@ public sealed class CatalogApi(DynamoDbOptions tables) : WebApplicationFactory<P
         builder.ConfigureAppConfiguration(config => config.AddInMemoryCollection(Settings.Of(Tables)));
 }
 
-/// <summary>The real genre worker (stream consumer and projection) reading the tables' stream.</summary>
+/// <summary>
+/// The real Catalog worker in this process: the stream consumer that publishes Catalog's events to RabbitMQ, and the
+/// consumers that keep the genre copies.
+/// </summary>
 public static class GenreWorker
 {
-    public static async Task<IHost> StartAsync(DynamoDbOptions tables)
+    public static async Task<IHost> StartAsync(DynamoDbOptions tables, IReadOnlyDictionary<string, string?> messaging)
     {
         var builder = Host.CreateApplicationBuilder();
-        builder.Configuration.AddInMemoryCollection(Settings.Of(tables));
+        builder.Configuration.AddInMemoryCollection(Settings.Of(tables)).AddInMemoryCollection(messaging);
         builder.Services.AddDynamoDb();
-        builder.Services.AddGenreCopies(options => options.ShardDiscoveryInterval = TimeSpan.FromSeconds(1));
+        builder.Services.AddCatalogWorker(builder.Configuration, options => options.ShardDiscoveryInterval = TimeSpan.FromSeconds(1));
         var host = builder.Build();
         await host.StartAsync();
         return host;

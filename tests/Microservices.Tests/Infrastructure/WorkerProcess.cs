@@ -1,13 +1,36 @@
 using System.Diagnostics;
+using System.Text;
+using Microservices.Shared.Dynamo;
 
 namespace Microservices.Tests.Infrastructure;
 
-/// <summary>Runs the built Catalog worker as its own process, as an operator would.</summary>
-public static class WorkerProcess
+/// <summary>
+/// The built Catalog worker run as its own process, configured only through environment variables as in
+/// docker-compose, so a test can kill it the way an OOM killer or a lost node would: SIGKILL, no shutdown code.
+/// </summary>
+public sealed class WorkerProcess : IDisposable
 {
+    private readonly Process _process;
+    private readonly StringBuilder _output = new();
+
+    private WorkerProcess(Process process)
+    {
+        _process = process;
+        _process.OutputDataReceived += (_, e) => Keep(e.Data);
+        _process.ErrorDataReceived += (_, e) => Keep(e.Data);
+        _process.BeginOutputReadLine();
+        _process.BeginErrorReadLine();
+    }
+
+    public bool HasExited => _process.HasExited;
+
+    public int Id => _process.Id;
+
     public static string Dll => Path.Combine(AppContext.BaseDirectory, "Catalog.Worker.dll");
 
-    public static ProcessStartInfo StartInfo(IEnumerable<string> arguments, IReadOnlyDictionary<string, string?>? settings = null)
+    /// <summary>Runs one of the worker's commands to its end: its exit code, standard output and standard error.</summary>
+    public static async Task<(int ExitCode, string Output, string Error)> RunCommandAsync(
+        IEnumerable<string> arguments, IReadOnlyDictionary<string, string?> settings)
     {
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = AppContext.BaseDirectory };
         start.ArgumentList.Add(Dll);
@@ -16,22 +39,68 @@ public static class WorkerProcess
             start.ArgumentList.Add(argument);
         }
 
-        foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
+        foreach (var (key, value) in settings)
         {
             start.Environment[key.Replace(":", "__", StringComparison.Ordinal)] = value;
         }
 
-        return start;
-    }
-
-    /// <summary>Runs a command to its end and returns its exit code, standard output and standard error.</summary>
-    public static async Task<(int ExitCode, string Output, string Error)> RunAsync(
-        IEnumerable<string> arguments, IReadOnlyDictionary<string, string?>? settings = null)
-    {
-        using var process = Process.Start(StartInfo(arguments, settings))!;
+        using var process = Process.Start(start)!;
         var output = process.StandardOutput.ReadToEndAsync(TestContext.Current.CancellationToken);
         var error = process.StandardError.ReadToEndAsync(TestContext.Current.CancellationToken);
         await process.WaitForExitAsync(TestContext.Current.CancellationToken);
         return (process.ExitCode, await output, await error);
+    }
+
+    public static WorkerProcess Start(DynamoDbOptions tables, IReadOnlyDictionary<string, string?> messaging)
+    {
+        var start = new ProcessStartInfo("dotnet")
+        {
+            WorkingDirectory = AppContext.BaseDirectory,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        start.ArgumentList.Add(Dll);
+        foreach (var (key, value) in Settings.Of(tables).Concat(messaging))
+        {
+            start.Environment[key.Replace(":", "__", StringComparison.Ordinal)] = value;
+        }
+
+        return new WorkerProcess(Process.Start(start) ?? throw new InvalidOperationException("The worker did not start."));
+    }
+
+    /// <summary>SIGKILL: messages in flight are unacknowledged and the stream checkpoint is wherever it last was.</summary>
+    public void KillHard()
+    {
+        _process.Kill(entireProcessTree: true);
+        _process.WaitForExit();
+    }
+
+    public string Output()
+    {
+        lock (_output)
+        {
+            return _output.ToString();
+        }
+    }
+
+    public void Dispose()
+    {
+        if (!_process.HasExited)
+        {
+            KillHard();
+        }
+
+        _process.Dispose();
+    }
+
+    private void Keep(string? line)
+    {
+        if (line is not null)
+        {
+            lock (_output)
+            {
+                _output.AppendLine(line);
+            }
+        }
     }
 }

@@ -13,7 +13,7 @@ namespace Microservices.Tests.Ops;
 /// The consistency check must find nothing on a converged table, and exactly the copy a test broke by hand:
 /// a check that passes a broken table is worse than none.
 /// </summary>
-public sealed class CheckTests(DynamoDbLocalFixture dynamo) : IAsyncLifetime
+public sealed class CheckTests(DynamoDbLocalFixture dynamo, RabbitMqFixture rabbit) : IAsyncLifetime
 {
     private CatalogApi _api = null!;
     private CatalogClient _catalog = null!;
@@ -26,7 +26,7 @@ public sealed class CheckTests(DynamoDbLocalFixture dynamo) : IAsyncLifetime
         var tables = await dynamo.CreateTablesAsync("check");
         _api = new CatalogApi(tables);
         _catalog = new CatalogClient(_api.CreateClient());
-        _worker = await GenreWorker.StartAsync(tables);
+        _worker = await GenreWorker.StartAsync(tables, await rabbit.NewVirtualHostAsync("check"));
 
         var (herbert, version) = await _catalog.RegisterAuthorAsync("Frank Herbert");
         var (leGuin, _) = await _catalog.RegisterAuthorAsync("Ursula K. Le Guin");

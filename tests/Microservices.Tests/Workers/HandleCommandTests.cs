@@ -22,7 +22,7 @@ public sealed class HandleCommandTests
     [InlineData("dynamodb-stream-event-ttl-remove.json")]
     public async Task The_handler_answers_a_documented_Lambda_event_with_an_empty_batchItemFailures_list(string sample)
     {
-        var (exitCode, output, error) = await WorkerProcess.RunAsync(["handle", Path.Combine("Samples", sample)], Settings);
+        var (exitCode, output, error) = await WorkerProcess.RunCommandAsync(["handle", Path.Combine("Samples", sample)], Settings);
 
         Assert.True(exitCode == 0, error);
         var response = JsonNode.Parse(output)!;
@@ -35,7 +35,7 @@ public sealed class HandleCommandTests
         var notAnEvent = Path.GetTempFileName();
         await File.WriteAllTextAsync(notAnEvent, "{\"Records\": 42}", TestContext.Current.CancellationToken);
 
-        var (exitCode, output, error) = await WorkerProcess.RunAsync(["handle", notAnEvent], Settings);
+        var (exitCode, output, error) = await WorkerProcess.RunCommandAsync(["handle", notAnEvent], Settings);
 
         Assert.Equal(2, exitCode);
         Assert.Empty(output);

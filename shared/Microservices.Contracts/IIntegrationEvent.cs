@@ -1,0 +1,23 @@
+using MassTransit;
+
+namespace Microservices.Contracts;
+
+/// <summary>
+/// What every integration event carries about the stored event it was published from. A contract's name ends in
+/// its version (<c>AuthorRenamedV1</c>); a change that breaks readers is a new record (<c>V2</c>), never an edit.
+/// Nobody subscribes to this interface itself, so it gets no exchange of its own on the broker.
+/// </summary>
+[ExcludeFromTopology]
+public interface IIntegrationEvent
+{
+    /// <summary>The stored event's id, derived from its stream and version: the same event always has the same id.</summary>
+    Guid EventId { get; }
+
+    /// <summary>The event stream, e.g. <c>author-0193…</c>.</summary>
+    string StreamId { get; }
+
+    /// <summary>The event's version in its stream: events of one stream are ordered by it, and numbered 1, 2, 3…</summary>
+    long StreamVersion { get; }
+
+    DateTimeOffset OccurredAt { get; }
+}

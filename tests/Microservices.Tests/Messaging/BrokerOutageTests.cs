@@ -1,0 +1,95 @@
+using System.Diagnostics;
+using Microservices.Shared.Dynamo;
+using Microservices.Shared.Lambda;
+using Microservices.Shared.Schema;
+using Microservices.Tests.Catalog;
+using Microservices.Tests.Infrastructure;
+using Microsoft.Extensions.Hosting;
+
+namespace Microservices.Tests.Messaging;
+
+/// <summary>
+/// The broker goes away and comes back. Each test stops and starts a RabbitMQ node of its own, so no other class
+/// sees the outage. Nothing published before, during or after it may be lost.
+/// </summary>
+public sealed class BrokerOutageTests(DynamoDbLocalFixture dynamo) : IAsyncLifetime
+{
+    private RabbitMqNode _node = null!;
+    private DynamoDbOptions _tables = null!;
+    private CatalogApi _api = null!;
+    private CatalogClient _catalog = null!;
+
+    public async ValueTask InitializeAsync()
+    {
+        _node = await RabbitMqNode.StartAsync("outage");
+        _tables = await dynamo.CreateTablesAsync("outage");
+        _api = new CatalogApi(_tables);
+        _catalog = new CatalogClient(_api.CreateClient());
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _api.DisposeAsync();
+        await _node.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task While_the_broker_is_down_a_batch_fails_from_its_first_event_and_is_published_once_the_broker_is_back()
+    {
+        var (authorId, _) = await _catalog.RegisterAuthorAsync("Edith Södergran");
+        await _catalog.AddBookAsync(authorId, "Dikter", "poetry", 6m);
+        await _catalog.AddBookAsync(authorId, "Septemberlyran", "poetry", 7m);
+        // A batch that starts with canonical items: the failure must name the first event, not the first record.
+        var batch = (await StreamRecords.ReadAllAsync(_tables))
+            .OrderBy(r => r.Dynamodb.NewImage![Attributes.ItemType].S == ItemTypes.Event)
+            .ToList();
+        var firstEvent = batch.First(r => r.Dynamodb.NewImage![Attributes.ItemType].S == ItemTypes.Event);
+        Assert.NotSame(firstEvent, batch[0]);
+        using var bus = await CatalogBus.StartAsync(_tables, _node.Settings("/"));
+
+        await _node.StopAsync();
+        var clock = Stopwatch.StartNew();
+        var whileDown = await bus.Publisher().HandleAsync(new DynamoDbEvent { Records = batch }, TestContext.Current.CancellationToken);
+        clock.Stop();
+        await _node.StartAsync();
+
+        Assert.Equal(firstEvent.Dynamodb.SequenceNumber, Assert.Single(whileDown.BatchItemFailures).ItemIdentifier);
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(30), $"a publish to a dead broker must give up; it took {clock.Elapsed}");
+
+        // As the stream consumer does: read again from the failed record until the publisher confirms the rest.
+        var retry = new DynamoDbEvent { Records = batch.SkipWhile(r => r != firstEvent).ToList() };
+        await Eventually.Until(
+            () => bus.Publisher().HandleAsync(retry, TestContext.Current.CancellationToken),
+            response => response.BatchItemFailures.Count == 0,
+            TimeSpan.FromSeconds(60),
+            "the batch published after the broker restarted");
+        var poetry = await Eventually.Until(
+            () => _catalog.GetAsync("/genres/poetry/books"), list => list.AsArray().Count == 2, what: "both poetry copies");
+        Assert.Equal(["Dikter", "Septemberlyran"], CatalogClient.Titles(poetry));
+        await bus.StopAsync(TestContext.Current.CancellationToken);
+    }
+
+    [Fact]
+    public async Task A_broker_restarted_under_load_loses_nothing()
+    {
+        using var worker = await GenreWorker.StartAsync(_tables, _node.Settings("/"));
+        var load = await CatalogLoad.RegisterAsync(_catalog, authors: 6);
+
+        await load.RunAsync(steps: 8);
+        await _node.StopAsync();
+        try
+        {
+            // Commands go on while the broker is down: their events wait on the stream, not in memory.
+            await load.RunAsync(steps: 8);
+        }
+        finally
+        {
+            await _node.StartAsync();
+        }
+
+        await load.RunAsync(steps: 8);
+
+        await load.UntilConvergedAsync(_tables, TimeSpan.FromSeconds(120));
+        await worker.StopAsync(TestContext.Current.CancellationToken);
+    }
+}

@@ -1,0 +1,87 @@
+using MassTransit;
+using Microservices.Contracts.Catalog;
+using Microservices.Shared.Lambda;
+using Microservices.Shared.Messaging;
+using Microservices.Shared.Schema;
+using Microservices.Tests.Catalog;
+using Microservices.Tests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+
+namespace Microservices.Tests.Messaging;
+
+/// <summary>
+/// The stream handler that turns event items into integration events: what it publishes for a real batch from the
+/// table's stream and what it ignores. What it answers when the broker is down is in <see cref="BrokerOutageTests"/>.
+/// </summary>
+public sealed class IntegrationEventPublisherTests(DynamoDbLocalFixture dynamo, RabbitMqFixture rabbit) : IAsyncLifetime
+{
+    private CatalogApi _api = null!;
+    private CatalogClient _catalog = null!;
+    private IHost _bus = null!;
+    private BusTraffic _traffic = null!;
+
+    public async ValueTask InitializeAsync()
+    {
+        var tables = await dynamo.CreateTablesAsync("publisher");
+        _api = new CatalogApi(tables);
+        _catalog = new CatalogClient(_api.CreateClient());
+        _bus = await CatalogBus.StartAsync(tables, await rabbit.NewVirtualHostAsync("publisher"));
+        _traffic = BusTraffic.Watch(_bus.Services.GetRequiredService<IBus>());
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _bus.StopAsync();
+        _bus.Dispose();
+        await _api.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task Each_event_item_of_a_batch_is_published_once_as_its_contract_with_an_id_from_its_stream_and_version()
+    {
+        var (authorId, version) = await _catalog.RegisterAuthorAsync("Karin Boye");
+        var (bookId, _) = await _catalog.AddBookAsync(authorId, "Kallocain", "science-fiction", 12.5m);
+        await _catalog.RenameAuthorAsync(authorId, "Karin Maria Boye", version);
+        var records = await StreamRecords.ReadAllAsync(_api.Tables);
+        Assert.True(records.Count > 3, "the batch holds the canonical items as well as the three events");
+
+        Assert.Empty((await _bus.Publisher().HandleAsync(new DynamoDbEvent { Records = records }, TestContext.Current.CancellationToken)).BatchItemFailures);
+
+        var published = _traffic.Published;
+        Assert.Equal(3, published.Count);
+        var registered = Assert.IsType<AuthorRegisteredV1>(published.Single(m => m.Type == typeof(AuthorRegisteredV1)).Message);
+        var renamed = Assert.IsType<AuthorRenamedV1>(published.Single(m => m.Type == typeof(AuthorRenamedV1)).Message);
+        var added = Assert.IsType<BookAddedV1>(published.Single(m => m.Type == typeof(BookAddedV1)).Message);
+        Assert.Equal(($"author-{authorId}", 1L, "Karin Boye"), (registered.StreamId, registered.StreamVersion, registered.Name));
+        Assert.Equal(($"author-{authorId}", 2L, "Karin Maria Boye"), (renamed.StreamId, renamed.StreamVersion, renamed.Name));
+        Assert.Equal(($"book-{bookId}", 1L, authorId, "Kallocain", "science-fiction", 12.5m),
+            (added.StreamId, added.StreamVersion, added.AuthorId, added.Title, added.Genre, added.Price));
+        Assert.Equal(EventIds.For("author", authorId, 2), renamed.EventId);
+        Assert.All(published, m => Assert.Equal(((Microservices.Contracts.IIntegrationEvent)m.Message).EventId, m.MessageId));
+        Assert.All([registered.OccurredAt, renamed.OccurredAt, added.OccurredAt], at => Assert.True(at > DateTimeOffset.UtcNow.AddMinutes(-5)));
+
+        // The messages reached the broker and the genre consumers: the book's copy and the rename.
+        await _traffic.UntilConsumedAsync(2);
+
+        // Publishing the batch again, as after a failed checkpoint, repeats the same message ids.
+        _traffic.Clear();
+        await _bus.Publisher().HandleAsync(new DynamoDbEvent { Records = records }, TestContext.Current.CancellationToken);
+        Assert.Equal(published.Select(m => m.MessageId), _traffic.Published.Select(m => m.MessageId));
+    }
+
+    [Fact]
+    public async Task Items_that_are_not_events_publish_nothing()
+    {
+        var (authorId, _) = await _catalog.RegisterAuthorAsync("Hjalmar Söderberg");
+        await _catalog.AddBookAsync(authorId, "Doktor Glas", "classics", 8m);
+        var canonical = (await StreamRecords.ReadAllAsync(_api.Tables))
+            .Where(r => r.Dynamodb.NewImage![Attributes.ItemType].S != ItemTypes.Event)
+            .ToList();
+        Assert.Equal(2, canonical.Count);
+
+        Assert.Empty((await _bus.Publisher().HandleAsync(new DynamoDbEvent { Records = canonical }, TestContext.Current.CancellationToken)).BatchItemFailures);
+
+        Assert.Empty(_traffic.Published);
+    }
+}
