@@ -1,4 +1,5 @@
 using MassTransit;
+using Microservices.Shared.Schema;
 using Microservices.Shared.Streams;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -69,7 +70,12 @@ public static class MessagingServiceCollectionExtensions
         where TMap : class, IIntegrationEventMap
     {
         services.AddSingleton<TMap>();
-        return services.AddStreamConsumer<IntegrationEventPublisher<TMap>>(consumerName, configure);
+        return services.AddStreamConsumer<IntegrationEventPublisher<TMap>>(consumerName, options =>
+        {
+            // Canonical items and copies come back on the stream too; only event items are published.
+            options.ItemTypes.Add(ItemTypes.Event);
+            configure?.Invoke(options);
+        });
     }
 
     private static void ConfigureBus<TEndpoint>(IBusRegistrationContext context, IBusFactoryConfigurator<TEndpoint> cfg)

@@ -42,6 +42,7 @@ internal sealed class ShardReader(
     private string? _failingThrough;
     private string? _failingHead;
     private int _headFailures;
+    private int _outageFailures;
 
     /// <param name="stopping">Stops reading between batches.</param>
     /// <param name="handlerCancelled">
@@ -152,7 +153,18 @@ internal sealed class ShardReader(
             return;
         }
 
-        var (failedFrom, error, reported) = await InvokeAsync(wanted, handlerCancelled);
+        var (failedFrom, error, reported, outage) = await InvokeAsync(wanted, handlerCancelled);
+        if (outage)
+        {
+            // Not the records' fault: wait for the dependency, retrying the same batch, for as long as it takes.
+            _outageFailures++;
+            StreamConsumerTelemetry.DependencyWait(_consumer, _shardId);
+            logger.LogWarning("{Consumer}/{ShardId}: a dependency is unavailable ({Error}); waiting before trying again", _consumer, _shardId, error);
+            await BackOffAsync(_outageFailures, stopping);
+            return;
+        }
+
+        _outageFailures = 0;
         if (failedFrom is null)
         {
             StreamConsumerTelemetry.RecordsFiltered(_consumer, _shardId, batch.Count - wanted.Count);
@@ -217,7 +229,7 @@ internal sealed class ShardReader(
     }
 
     /// <summary>Returns the sequence number to retry from, or null when the whole batch succeeded.</summary>
-    private async Task<(string? FailedFrom, string Error, bool Reported)> InvokeAsync(
+    private async Task<(string? FailedFrom, string Error, bool Reported, bool Outage)> InvokeAsync(
         List<DynamoDbStreamRecord> records, CancellationToken handlerCancelled)
     {
         using var activity = StartActivity(records);
@@ -230,6 +242,11 @@ internal sealed class ShardReader(
         {
             response = await handler.HandleAsync(streamEvent, timeout.Token);
         }
+        catch (DependencyUnavailableException exception) when (!handlerCancelled.IsCancellationRequested)
+        {
+            activity?.SetStatus(ActivityStatusCode.Error, exception.Message);
+            return (records[0].Dynamodb.SequenceNumber, exception.Message, false, true);
+        }
         catch (Exception exception)
         {
             // As Lambda does: a handler that throws (or times out) fails the whole batch.
@@ -237,13 +254,13 @@ internal sealed class ShardReader(
             var error = timeout.IsCancellationRequested && !handlerCancelled.IsCancellationRequested
                 ? $"The handler did not finish within {options.HandlerTimeout}."
                 : $"{exception.GetType().Name}: {exception.Message}";
-            return (records[0].Dynamodb.SequenceNumber, error, false);
+            return (records[0].Dynamodb.SequenceNumber, error, false, false);
         }
 
         if (response.BatchItemFailures.Count == 0)
         {
             StreamConsumerTelemetry.RecordsHandled(_consumer, _shardId, records.Count, clock.GetElapsedTime(started).TotalMilliseconds);
-            return (null, "", false);
+            return (null, "", false, false);
         }
 
         activity?.SetStatus(ActivityStatusCode.Error, "batchItemFailures");
@@ -251,13 +268,13 @@ internal sealed class ShardReader(
         if (response.BatchItemFailures.Any(f => string.IsNullOrEmpty(f.ItemIdentifier) || !identifiers.Contains(f.ItemIdentifier)))
         {
             // Lambda treats an identifier that is not in the batch as a failure of the whole batch.
-            return (records[0].Dynamodb.SequenceNumber, "The handler reported an item identifier that is not in the batch.", false);
+            return (records[0].Dynamodb.SequenceNumber, "The handler reported an item identifier that is not in the batch.", false, false);
         }
 
         var lowest = response.BatchItemFailures.Select(f => f.ItemIdentifier).Min(Comparer<string>.Create(SequenceNumbers.Compare))!;
         var handled = records.Count(r => SequenceNumbers.Compare(r.Dynamodb.SequenceNumber, lowest) < 0);
         StreamConsumerTelemetry.RecordsHandled(_consumer, _shardId, handled, clock.GetElapsedTime(started).TotalMilliseconds);
-        return (lowest, "The handler reported a batch item failure.", true);
+        return (lowest, "The handler reported a batch item failure.", true, false);
     }
 
     private Activity? StartActivity(List<DynamoDbStreamRecord> records)

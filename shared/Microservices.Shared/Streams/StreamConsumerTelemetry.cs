@@ -25,6 +25,8 @@ public static class StreamConsumerTelemetry
 
     private static readonly Counter<long> Retries = Meter.CreateCounter<long>("streams.retries", "{batch}", "Failed handler calls that will be tried again.");
 
+    private static readonly Counter<long> DependencyWaits = Meter.CreateCounter<long>("streams.dependency_waits", "{batch}", "Handler calls that found a dependency down; the batch waits and is tried again without counting against its records.");
+
     private static readonly Counter<long> DeadLettered = Meter.CreateCounter<long>("streams.records.dead_lettered", "{record}", "Records sent to the dead letters.");
 
     private static readonly Counter<long> Trimmed = Meter.CreateCounter<long>("streams.trimmed", "{event}", "Times a shard's unread records had already been trimmed from the stream.");
@@ -48,6 +50,8 @@ public static class StreamConsumerTelemetry
     internal static void RecordsFiltered(string consumer, string shard, int count) => Filtered.Add(count, Tags(consumer, shard));
 
     internal static void Retry(string consumer, string shard) => Retries.Add(1, Tags(consumer, shard));
+
+    internal static void DependencyWait(string consumer, string shard) => DependencyWaits.Add(1, Tags(consumer, shard));
 
     internal static void RecordsDeadLettered(string consumer, string shard, int count, string reason) =>
         DeadLettered.Add(count, [new("consumer", consumer), new("shard", shard), new("reason", reason)]);

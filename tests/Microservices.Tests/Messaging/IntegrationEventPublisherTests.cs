@@ -38,6 +38,28 @@ public sealed class IntegrationEventPublisherTests(DynamoDbLocalFixture dynamo, 
     }
 
     [Fact]
+    public async Task An_event_that_cannot_be_mapped_to_its_contract_is_reported_as_that_records_failure_after_the_events_before_it()
+    {
+        var (authorId, version) = await _catalog.RegisterAuthorAsync("Hjalmar Söderberg");
+        await _catalog.RenameAuthorAsync(authorId, "Hjalmar Emil Söderberg", version);
+        var events = (await StreamRecords.ReadAllAsync(_api.Tables))
+            .Where(r => r.Dynamodb.NewImage![Attributes.ItemType].S == ItemTypes.Event)
+            .ToList();
+        var broken = events[1] with
+        {
+            Dynamodb = events[1].Dynamodb with
+            {
+                NewImage = new(events[1].Dynamodb.NewImage!) { [Attributes.Data] = new("{ not json") },
+            },
+        };
+
+        var response = await _bus.Publisher().HandleAsync(new DynamoDbEvent { Records = [events[0], broken] }, TestContext.Current.CancellationToken);
+
+        Assert.Equal(broken.Dynamodb.SequenceNumber, Assert.Single(response.BatchItemFailures).ItemIdentifier);
+        Assert.Equal(typeof(AuthorRegisteredV1), Assert.Single(_traffic.Published).Type);
+    }
+
+    [Fact]
     public async Task Each_event_item_of_a_batch_is_published_once_as_its_contract_with_an_id_from_its_stream_and_version()
     {
         var (authorId, version) = await _catalog.RegisterAuthorAsync("Karin Boye");

@@ -141,6 +141,21 @@ public sealed class StreamConsumerTests(DynamoDbLocalFixture dynamo)
     }
 
     [Fact]
+    public async Task An_outage_of_a_dependency_is_waited_out_without_dead_lettering_however_long_it_lasts()
+    {
+        var tables = await dynamo.CreateTablesAsync("outage");
+        await PutItemsAsync(tables, "item", 3);
+        var handler = new OutageHandler(outages: 8);
+        await using var host = await ConsumerHost.StartAsync(tables, handler, Consumer, o => o.MaxRetryAttempts = 1);
+
+        await Eventually.Until(() => Task.FromResult(handler.Handled.Count), n => n == 3, what: "the records after the outage");
+        Assert.Equal(["item-0", "item-1", "item-2"], handler.Handled);
+        Assert.Equal(0, handler.OutagesLeft);
+        var deadLetters = host.Services.GetRequiredService<DeadLetterStore>();
+        Assert.Empty(await deadLetters.ListAsync(Consumer, Cancelled).ToListAsync(Cancelled));
+    }
+
+    [Fact]
     public async Task Replaying_a_dead_letter_once_its_cause_is_fixed_applies_it_once_and_removes_it()
     {
         var tables = await dynamo.CreateTablesAsync("replay");
@@ -243,6 +258,33 @@ public sealed class StreamConsumerTests(DynamoDbLocalFixture dynamo)
             }
 
             return StreamsEventResponse.Success;
+        }
+    }
+
+    /// <summary>Finds its dependency down for the first few calls, then handles everything.</summary>
+    private sealed class OutageHandler(int outages) : IDynamoDbStreamHandler
+    {
+        private readonly ConcurrentQueue<string> _handled = new();
+        private int _outagesLeft = outages;
+
+        public int OutagesLeft => Volatile.Read(ref _outagesLeft);
+
+        public IReadOnlyList<string> Handled => [.. _handled];
+
+        public Task<StreamsEventResponse> HandleAsync(DynamoDbEvent streamEvent, CancellationToken cancellationToken)
+        {
+            if (Interlocked.Decrement(ref _outagesLeft) >= 0)
+            {
+                throw new DependencyUnavailableException("The broker is down (injected by the test).");
+            }
+
+            Interlocked.Exchange(ref _outagesLeft, 0);
+            foreach (var record in streamEvent.Records)
+            {
+                _handled.Enqueue(RecordingHandler.Pk(record));
+            }
+
+            return Task.FromResult(StreamsEventResponse.Success);
         }
     }
 }
