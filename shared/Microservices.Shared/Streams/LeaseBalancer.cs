@@ -11,7 +11,7 @@ public sealed record LeasePlan(IReadOnlyList<ShardLease> Take, IReadOnlyList<Con
 /// equal share of the readable shards: it takes free and abandoned leases first, then steals one lease a round from
 /// the busiest instance while that one holds more than its share.
 /// </summary>
-public sealed class LeaseBalancer(TimeSpan failoverTime, TimeProvider clock)
+public sealed class LeaseBalancer(TimeSpan leaseExpiry, TimeProvider clock)
 {
     private readonly Dictionary<string, (long Counter, long SeenAt)> _lastMove = new(StringComparer.Ordinal);
 
@@ -56,7 +56,7 @@ public sealed class LeaseBalancer(TimeSpan failoverTime, TimeProvider clock)
         return new LeasePlan(take, forget);
     }
 
-    /// <summary>True once the counter under <paramref name="key"/> has not moved for the failover time.</summary>
+    /// <summary>True once the counter under <paramref name="key"/> has not moved for the lease expiry.</summary>
     private bool Stalled(string key, long counter)
     {
         var now = clock.GetTimestamp();
@@ -66,6 +66,6 @@ public sealed class LeaseBalancer(TimeSpan failoverTime, TimeProvider clock)
             return false;
         }
 
-        return clock.GetElapsedTime(last.SeenAt, now) >= failoverTime;
+        return clock.GetElapsedTime(last.SeenAt, now) >= leaseExpiry;
     }
 }

@@ -58,7 +58,7 @@ public sealed class StreamConsumer(
         {
             var streamArn = await FindStreamAsync(stoppingToken);
             logger.LogInformation("Consumer {Consumer} instance {Instance} reads {StreamArn}", consumer, InstanceId, streamArn);
-            var balancer = new LeaseBalancer(options.FailoverTime, _clock);
+            var balancer = new LeaseBalancer(options.LeaseExpiry, _clock);
             var lastDiscovery = (long?)null;
             while (!stoppingToken.IsCancellationRequested)
             {

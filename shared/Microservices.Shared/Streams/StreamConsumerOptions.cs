@@ -61,10 +61,14 @@ public sealed class StreamConsumerOptions
 
     // Sharing the stream between instances.
 
-    /// <summary>A lease whose owner has not renewed it for this long is taken over by another instance.</summary>
+    /// <summary>
+    /// The longest a shard goes unread after its owner dies: another instance has taken its lease by then. An
+    /// observer sees the owner's last renewal up to one round late and acts up to one round late, so a lease counts
+    /// as abandoned once it has not moved for the failover time less two rounds.
+    /// </summary>
     public TimeSpan FailoverTime { get; set; } = TimeSpan.FromSeconds(10);
 
-    /// <summary>How often leases are renewed, new shards looked for and the work balanced; a third of the failover time by default.</summary>
+    /// <summary>How often leases are renewed, new shards looked for and the work balanced; a fifth of the failover time by default.</summary>
     public TimeSpan? LeaseInterval { get; set; }
 
     /// <summary>How often the shard list is read again to find new shards.</summary>
@@ -73,7 +77,10 @@ public sealed class StreamConsumerOptions
     /// <summary>On shutdown, how long a batch in the handler may take to finish before it is cancelled.</summary>
     public TimeSpan ShutdownGrace { get; set; } = TimeSpan.FromSeconds(10);
 
-    internal TimeSpan EffectiveLeaseInterval => LeaseInterval ?? FailoverTime / 3;
+    internal TimeSpan EffectiveLeaseInterval => LeaseInterval ?? FailoverTime / 5;
+
+    /// <summary>How long a lease must stand still before it counts as abandoned: at least two missed renewals.</summary>
+    internal TimeSpan LeaseExpiry => FailoverTime - (2 * EffectiveLeaseInterval);
 
     /// <summary>The longest a poison record can hold its shard before it is dead-lettered.</summary>
     public TimeSpan PoisonRecordBound
@@ -103,9 +110,10 @@ public sealed class StreamConsumerOptions
             throw new ArgumentOutOfRangeException(nameof(MaxRetryAttempts), MaxRetryAttempts, "Retries must be zero or more.");
         }
 
-        if (FailoverTime <= TimeSpan.Zero || EffectiveLeaseInterval >= FailoverTime)
+        if (FailoverTime <= TimeSpan.Zero || EffectiveLeaseInterval <= TimeSpan.Zero || LeaseExpiry < 2 * EffectiveLeaseInterval)
         {
-            throw new ArgumentOutOfRangeException(nameof(LeaseInterval), "Leases must be renewed more often than the failover time.");
+            throw new ArgumentOutOfRangeException(
+                nameof(LeaseInterval), "The lease interval must be at most a quarter of the failover time, so a lease survives two missed renewals.");
         }
     }
 }

@@ -5,7 +5,7 @@ namespace Microservices.Tests.Streams;
 /// <summary>The balancing decision alone, on a clock the test moves: no I/O.</summary>
 public sealed class LeaseBalancerTests
 {
-    private static readonly TimeSpan Failover = TimeSpan.FromSeconds(10);
+    private static readonly TimeSpan Expiry = TimeSpan.FromSeconds(10);
 
     private sealed class ManualClock : TimeProvider
     {
@@ -24,7 +24,7 @@ public sealed class LeaseBalancerTests
     [Fact]
     public void A_new_instance_takes_free_leases_up_to_its_share_only()
     {
-        var balancer = new LeaseBalancer(Failover, new ManualClock());
+        var balancer = new LeaseBalancer(Expiry, new ManualClock());
         var table = new LeaseTableSnapshot(
             [Lease("s1", null), Lease("s2", null), Lease("s3", null), Lease("s4", null)],
             [new ConsumerInstance("me", 1), new ConsumerInstance("other", 1)]);
@@ -35,14 +35,14 @@ public sealed class LeaseBalancerTests
     }
 
     [Fact]
-    public void A_lease_whose_counter_stops_moving_is_taken_only_after_the_failover_time()
+    public void A_lease_whose_counter_stops_moving_is_taken_only_after_the_lease_expiry()
     {
         var clock = new ManualClock();
-        var balancer = new LeaseBalancer(Failover, clock);
+        var balancer = new LeaseBalancer(Expiry, clock);
         var table = new LeaseTableSnapshot([Lease("s1", "dead", counter: 7)], [new ConsumerInstance("dead", 3)]);
 
         Assert.Empty(balancer.Plan(table, "me").Take);
-        clock.Advance(Failover - TimeSpan.FromSeconds(1));
+        clock.Advance(Expiry - TimeSpan.FromSeconds(1));
         Assert.Empty(balancer.Plan(table, "me").Take);
         clock.Advance(TimeSpan.FromSeconds(1));
 
@@ -56,19 +56,19 @@ public sealed class LeaseBalancerTests
     public void A_lease_that_keeps_being_renewed_is_never_taken_as_abandoned()
     {
         var clock = new ManualClock();
-        var balancer = new LeaseBalancer(Failover, clock);
+        var balancer = new LeaseBalancer(Expiry, clock);
         for (var counter = 1; counter < 10; counter++)
         {
             var table = new LeaseTableSnapshot([Lease("s1", "alive", counter)], [new ConsumerInstance("alive", counter)]);
             Assert.Empty(balancer.Plan(table, "me").Take);
-            clock.Advance(Failover / 2);
+            clock.Advance(Expiry / 2);
         }
     }
 
     [Fact]
     public void An_instance_below_its_share_steals_one_lease_a_round_from_the_busiest()
     {
-        var balancer = new LeaseBalancer(Failover, new ManualClock());
+        var balancer = new LeaseBalancer(Expiry, new ManualClock());
         var table = new LeaseTableSnapshot(
             [Lease("s1", "busy"), Lease("s2", "busy"), Lease("s3", "busy"), Lease("s4", "busy")],
             [new ConsumerInstance("busy", 1), new ConsumerInstance("me", 1)]);
@@ -81,7 +81,7 @@ public sealed class LeaseBalancerTests
     [Fact]
     public void Balanced_instances_leave_each_other_alone()
     {
-        var balancer = new LeaseBalancer(Failover, new ManualClock());
+        var balancer = new LeaseBalancer(Expiry, new ManualClock());
         var table = new LeaseTableSnapshot(
             [Lease("s1", "other"), Lease("s2", "other"), Lease("s3", "me")],
             [new ConsumerInstance("other", 1), new ConsumerInstance("me", 1)]);
@@ -92,7 +92,7 @@ public sealed class LeaseBalancerTests
     [Fact]
     public void A_child_shard_waits_until_its_parent_is_finished_and_a_parent_gone_from_the_stream_counts_as_finished()
     {
-        var balancer = new LeaseBalancer(Failover, new ManualClock());
+        var balancer = new LeaseBalancer(Expiry, new ManualClock());
         var parentOpen = new LeaseTableSnapshot([Lease("parent", "other"), Lease("child", null, parent: "parent")], [new ConsumerInstance("other", 1)]);
         var parentDone = new LeaseTableSnapshot([Lease("parent", null, finished: true), Lease("child", null, parent: "parent")], []);
         var parentGone = new LeaseTableSnapshot([Lease("child", null, parent: "aged-out")], []);

@@ -1,0 +1,67 @@
+using System.Diagnostics;
+using Catalog.Worker;
+using Microservices.Shared.Dynamo;
+using Microservices.Shared.Streams;
+using Microservices.Tests.Catalog;
+using Microservices.Tests.Infrastructure;
+
+namespace Microservices.Tests.Workers;
+
+/// <summary>
+/// Two built Catalog worker processes share the table's stream. The one holding the shard's lease is killed with
+/// SIGKILL in the middle of work; the other must take the lease over within the failover time and bring every copy
+/// to zero drift.
+/// </summary>
+public sealed class WorkerFailoverTests(DynamoDbLocalFixture dynamo, RabbitMqFixture rabbit) : IAsyncLifetime
+{
+    private DynamoDbOptions _tables = null!;
+    private CatalogApi _api = null!;
+    private CatalogClient _catalog = null!;
+    private Dictionary<string, string?> _settings = null!;
+
+    public async ValueTask InitializeAsync()
+    {
+        _tables = await dynamo.CreateTablesAsync("failover");
+        _api = new CatalogApi(_tables);
+        _catalog = new CatalogClient(_api.CreateClient());
+        _settings = await rabbit.NewVirtualHostAsync("failover");
+    }
+
+    public async ValueTask DisposeAsync() => await _api.DisposeAsync();
+
+    [Fact]
+    public async Task When_the_lease_holder_is_killed_the_other_worker_takes_over_within_the_failover_time_with_zero_drift()
+    {
+        var load = await CatalogLoad.RegisterAsync(_catalog, authors: 4);
+        using var a = WorkerProcess.Start(_tables, _settings);
+        using var b = WorkerProcess.Start(_tables, _settings);
+        await load.RunAsync(steps: 4);
+
+        var holder = await Eventually.Until(OwnerAsync, owner => owner is not null, TimeSpan.FromSeconds(60), "a worker to hold the lease");
+        var (victim, survivor) = holder!.Contains($"-{a.Id}-", StringComparison.Ordinal) ? (a, b) : (b, a);
+        Assert.Contains($"-{victim.Id}-", holder, StringComparison.Ordinal);
+
+        var running = load.RunAsync(steps: 6);
+        victim.KillHard();
+        var killed = Stopwatch.StartNew();
+        var newHolder = await Eventually.Until(
+            OwnerAsync, owner => owner is not null && owner != holder, TimeSpan.FromSeconds(60), "the survivor to take the lease");
+        var takeover = killed.Elapsed;
+        await running;
+
+        Assert.Contains($"-{survivor.Id}-", newHolder, StringComparison.Ordinal);
+        TestContext.Current.TestOutputHelper?.WriteLine($"Lease taken over {takeover.TotalMilliseconds:F0} ms after SIGKILL");
+        // The failover time is the design bound; the margin is for a loaded CI machine's late rounds.
+        Assert.True(takeover < new StreamConsumerOptions().FailoverTime * 1.5, $"takeover took {takeover}");
+        await load.UntilConvergedAsync(_tables, TimeSpan.FromSeconds(120));
+        Assert.False(survivor.HasExited, survivor.Output());
+    }
+
+    private async Task<string?> OwnerAsync()
+    {
+        using var client = DynamoDbLocalFixture.CreateClient(_tables);
+        var leases = new LeaseStore(client, Microsoft.Extensions.Options.Options.Create(_tables));
+        var table = await leases.ReadAsync(CatalogWorkerModule.PublisherName, TestContext.Current.CancellationToken);
+        return table.Leases.SingleOrDefault(l => !l.Finished)?.Owner;
+    }
+}
