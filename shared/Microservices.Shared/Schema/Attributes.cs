@@ -29,6 +29,11 @@ public static class Attributes
     public const string Genre = "Genre";
     public const string Price = "Price";
 
+    // Client items
+    public const string ClientId = "ClientId";
+    public const string Email = "Email";
+    public const string Phones = "Phones";
+
     // Genre copies: the author's name and the versions of both sources the copy was built from.
     public const string AuthorName = "AuthorName";
     public const string BookVersion = "BookVersion";

@@ -7,4 +7,5 @@ public static class ItemTypes
     public const string Author = "Author";
     public const string Book = "Book";
     public const string GenreBook = "GenreBook";
+    public const string Client = "Client";
 }

@@ -6,71 +6,70 @@ namespace Microservices.Shared.Schema;
 public readonly record struct ItemKey(string PK, string SK);
 
 /// <summary>
-/// The one place that builds keys. Every item type's key template is declared here; user text goes through
-/// <see cref="KeyText.Encode"/> so it can neither widen a begins_with query nor collide with another item type.
+/// Typed key builders over the templates declared in <see cref="TableSchema"/>: the only code that builds a key.
+/// User text goes through <see cref="KeyText.Encode"/> inside the template, so it can neither widen a begins_with
+/// query nor collide with another item type.
 /// </summary>
 public static class Keys
 {
-    public const string GenreIndex = "GSI1";
+    public const string GenreIndex = TableSchema.Gsi1;
 
-    private const string AuthorPrefix = "AUTHOR#";
-    private const string BookPrefix = "BOOK#";
-    private const string GenrePrefix = "GENRE#";
-    private const string StreamPrefix = "STREAM#";
-    private const string EventPrefix = "EVENT#";
+    public static ItemKey Author(string authorId) => Of(TableSchema.Author, [authorId], [authorId]);
 
-    /// <summary>Author: PK = AUTHOR#{authorId}, SK = AUTHOR#{authorId}; it sorts before its books.</summary>
-    public static ItemKey Author(string authorId) => new(AuthorPartition(authorId), AuthorPrefix + authorId);
+    public static string AuthorPartition(string authorId) => TableSchema.Author.PartitionKey.Build(authorId);
 
-    public static string AuthorPartition(string authorId) => AuthorPrefix + authorId;
+    /// <summary>A book, in its author's collection, the title in the sort key.</summary>
+    public static ItemKey Book(string authorId, string title) => Of(TableSchema.Book, [authorId], [title]);
 
-    /// <summary>Book: in its author's collection, the title in the sort key: SK = BOOK#{title}.</summary>
-    public static ItemKey Book(string authorId, string title) => new(AuthorPartition(authorId), BookSortKey(title));
-
-    public static string BookSortKey(string title) => BookPrefix + KeyText.Encode(title);
+    public static string BookSortKey(string title) => TableSchema.Book.SortKey.Build(title);
 
     /// <summary>The sort-key prefix of an author's books whose title starts with <paramref name="titlePrefix"/>.</summary>
-    public static string BooksStartingWith(string titlePrefix) => BookPrefix + KeyText.Encode(titlePrefix);
+    public static string BooksStartingWith(string titlePrefix) => TableSchema.Book.SortKey.StartingWith(titlePrefix);
 
-    /// <summary>
-    /// The copy of a book in its genre's partition: PK = GENRE#{genre}, SK = BOOK#{bookId}. A retitle keeps the
-    /// copy where it is; the title sorts the partition through GSI1 (GSI1PK = GENRE#{genre}, GSI1SK = title).
-    /// </summary>
-    public static ItemKey GenreBook(string genre, string bookId) => new(GenrePartition(genre), BookPrefix + bookId);
+    /// <summary>A book's copy in its genre's partition; the title sorts the partition through GSI1.</summary>
+    public static ItemKey GenreBook(string genre, string bookId) => Of(TableSchema.GenreBook, [genre], [bookId]);
 
-    public static string GenrePartition(string genre) => GenrePrefix + KeyText.Encode(genre);
+    public static string GenrePartition(string genre) => TableSchema.GenreBook.PartitionKey.Build(genre);
 
-    public static string GenreBookSortKey(string title) => BookPrefix + KeyText.Encode(title);
+    public static string GenreBookSortKey(string title) => TableSchema.GenreBook.Index!.SortKey.Build(title);
 
-    /// <summary>An event stream has its own partition: PK = STREAM#{type}#{id}, SK = EVENT#{version, 10 digits}.</summary>
-    public static string StreamPartition(string streamType, string streamId) =>
-        StreamPrefix + streamType + KeyText.Delimiter + streamId;
+    public static ItemKey Client(string clientId) => Of(TableSchema.Client, [clientId], [clientId]);
 
+    public static string ClientPartition(string clientId) => TableSchema.Client.PartitionKey.Build(clientId);
+
+    public static string ClientNameIndexKey(string name) => TableSchema.Client.Index!.PartitionKey.Build(name);
+
+    public static string StreamPartition(string streamType, string streamId) => TableSchema.Event.PartitionKey.Build(streamType, streamId);
+
+    /// <summary>An event: its version zero-padded to 10 digits, so a stream's events sort in order.</summary>
     public static ItemKey Event(string streamType, string streamId, long version) =>
-        new(StreamPartition(streamType, streamId), EventPrefix + version.ToString("D10", CultureInfo.InvariantCulture));
+        Of(TableSchema.Event, [streamType, streamId], [version.ToString("D10", CultureInfo.InvariantCulture)]);
+
+    private static ItemKey Of(ItemTypeSpec type, string[] partition, string[] sort) =>
+        new(type.PartitionKey.Build(partition), type.SortKey.Build(sort));
 
     // The lease table (never the streamed table: its writes must not come back as stream records).
 
     /// <summary>Everything one stream consumer keeps: PK = CONSUMER#{name}, one item per shard and per live instance.</summary>
-    public static string ConsumerPartition(string consumerName) => "CONSUMER#" + KeyText.Encode(consumerName);
+    public static string ConsumerPartition(string consumerName) => LeaseTableSchema.Consumer.Build(consumerName);
 
     /// <summary>A shard's lease, with its owner and checkpoint: SK = SHARD#{shardId}.</summary>
-    public static string ShardLease(string shardId) => ShardLeasePrefix + shardId;
+    public static string ShardLease(string shardId) => LeaseTableSchema.ShardLease.Build(shardId);
 
-    public const string ShardLeasePrefix = "SHARD#";
+    public static string ShardLeasePrefix => LeaseTableSchema.ShardLease.Prefix;
 
     /// <summary>A consumer instance's heartbeat: SK = INSTANCE#{instanceId}.</summary>
-    public static string ConsumerInstance(string instanceId) => ConsumerInstancePrefix + instanceId;
+    public static string ConsumerInstance(string instanceId) => LeaseTableSchema.Instance.Build(instanceId);
 
-    public const string ConsumerInstancePrefix = "INSTANCE#";
+    public static string ConsumerInstancePrefix => LeaseTableSchema.Instance.Prefix;
 
     /// <summary>A consumer's dead letters: PK = DEADLETTERS#{name}.</summary>
-    public static string DeadLetterPartition(string consumerName) => "DEADLETTERS#" + KeyText.Encode(consumerName);
+    public static string DeadLetterPartition(string consumerName) => LeaseTableSchema.DeadLetters.Build(consumerName);
 
     /// <summary>
-    /// One dead-lettered record: SK = RECORD#{shardId}#{sequence number, zero-padded to 40 digits}, so a shard's
-    /// dead letters sort in stream order and the same record dead-lettered twice is one item.
+    /// One dead-lettered record, its sequence number zero-padded to 40 digits so a shard's dead letters sort in
+    /// stream order and the same record dead-lettered twice is one item.
     /// </summary>
     public static string DeadLetter(string shardId, string sequenceNumber) =>
-        "RECORD#" + shardId + KeyText.Delimiter + sequenceNumber.PadLeft(40, '0');
+        LeaseTableSchema.DeadLetter.Build(shardId, sequenceNumber.PadLeft(40, '0'));
 }

@@ -1,0 +1,136 @@
+namespace Microservices.Shared.Schema;
+
+/// <summary>
+/// The single table, declared once: every item type with its key templates, its GSI1 keys, its attributes and
+/// which of them are copies, and every access pattern with the request that serves it. <see cref="Keys"/> builds
+/// every key from these templates, the consistency check reads the copies from here, and docs/data-model.md is
+/// generated from here (<c>ops data-model</c>), so none of them can drift from the others.
+/// Add an item type here first; nothing else may build a key.
+/// </summary>
+public static class TableSchema
+{
+    public const string Gsi1 = "GSI1";
+
+    // Event sourcing (every service)
+
+    public static readonly ItemTypeSpec Event = new(
+        ItemTypes.Event,
+        "every service (its own streams)",
+        "One event of one stream, appended once under attribute_not_exists: the stream's history.",
+        new("STREAM#{streamType}#{streamId}"),
+        new("EVENT#{version}"),
+        null,
+        [
+            new(Attributes.StreamType, AttributeKind.S, "author, book, client, order"),
+            new(Attributes.StreamId, AttributeKind.S, "the entity's id"),
+            new(Attributes.Version, AttributeKind.N, "1, 2, 3... contiguous in its stream"),
+            new(Attributes.EventType, AttributeKind.S, "versioned name, e.g. author.renamed.v1"),
+            new(Attributes.Data, AttributeKind.S, "the event as JSON"),
+            new(Attributes.RecordedAt, AttributeKind.S, "ISO 8601"),
+            new(Attributes.TraceParent, AttributeKind.S, "W3C trace context of the command", Required: false),
+        ],
+        [],
+        new Dictionary<string, string>
+        {
+            ["streamType"] = "author",
+            ["streamId"] = "0193a1",
+            ["version"] = "0000000002",
+            [Attributes.EventType] = "author.renamed.v1",
+        });
+
+    // Catalog
+
+    public static readonly ItemTypeSpec Author = new(
+        ItemTypes.Author,
+        "Catalog",
+        "An author; heads the item collection that holds their books, and sorts before them.",
+        new("AUTHOR#{authorId}"),
+        new("AUTHOR#{authorId}"),
+        null,
+        [
+            new(Attributes.AuthorId, AttributeKind.S, "UUIDv7"),
+            new(Attributes.Name, AttributeKind.S, "the author's name"),
+            new(Attributes.Version, AttributeKind.N, "the version of the author's stream"),
+        ],
+        [],
+        new Dictionary<string, string> { ["authorId"] = "0193a1", [Attributes.Name] = "Ursula K. Le Guin" });
+
+    public static readonly ItemTypeSpec Book = new(
+        ItemTypes.Book,
+        "Catalog",
+        "A book, in its author's item collection with its title in the sort key: lookup by title, sorted by title, begins_with on the title.",
+        new("AUTHOR#{authorId}"),
+        new("BOOK#{title}"),
+        null,
+        [
+            new(Attributes.BookId, AttributeKind.S, "UUIDv7"),
+            new(Attributes.AuthorId, AttributeKind.S, "the author's id"),
+            new(Attributes.Title, AttributeKind.S, "unique per author (it is the sort key)"),
+            new(Attributes.Genre, AttributeKind.S, "e.g. fantasy"),
+            new(Attributes.Price, AttributeKind.N, "decimal"),
+            new(Attributes.Version, AttributeKind.N, "the version of the book's stream"),
+        ],
+        [],
+        new Dictionary<string, string> { ["authorId"] = "0193a1", ["title"] = "A Wizard of Earthsea", [Attributes.Genre] = "fantasy", [Attributes.Price] = "8.99" });
+
+    public static readonly ItemTypeSpec GenreBook = new(
+        ItemTypes.GenreBook,
+        "Catalog worker",
+        "A copy of a book in its genre's partition, with its author's name; sorted by title through GSI1.",
+        new("GENRE#{genre}"),
+        new("BOOK#{bookId}"),
+        new(Gsi1, new("GENRE#{genre}"), new("BOOK#{title}")),
+        [
+            new(Attributes.BookId, AttributeKind.S, "the book's id"),
+            new(Attributes.AuthorId, AttributeKind.S, "the author's id"),
+            new(Attributes.Title, AttributeKind.S, "copy of the book's title"),
+            new(Attributes.Price, AttributeKind.N, "copy of the book's price"),
+            new(Attributes.AuthorName, AttributeKind.S, "copy of the author's name"),
+            new(Attributes.BookVersion, AttributeKind.N, "the book version the copy was built from"),
+            new(Attributes.AuthorVersion, AttributeKind.N, "the author version the copy was built from"),
+        ],
+        [
+            new(Attributes.Title, ItemTypes.Book, Attributes.Title, Attributes.BookVersion),
+            new(Attributes.Price, ItemTypes.Book, Attributes.Price, Attributes.BookVersion),
+            new(Attributes.AuthorName, ItemTypes.Author, Attributes.Name, Attributes.AuthorVersion),
+        ],
+        new Dictionary<string, string> { ["genre"] = "fantasy", ["bookId"] = "0193b7", ["title"] = "A Wizard of Earthsea", [Attributes.AuthorName] = "Ursula K. Le Guin" });
+
+    // Clients
+
+    public static readonly ItemTypeSpec Client = new(
+        ItemTypes.Client,
+        "Clients",
+        "A client with their phone numbers as a map on the item (type -> number); heads the client's item collection. Found by exact name through GSI1.",
+        new("CLIENT#{clientId}"),
+        new("CLIENT#{clientId}"),
+        new(Gsi1, new("CLIENTNAME#{name}"), new("CLIENT#{clientId}")),
+        [
+            new(Attributes.ClientId, AttributeKind.S, "UUIDv7"),
+            new(Attributes.Name, AttributeKind.S, "the client's full name"),
+            new(Attributes.Email, AttributeKind.S, "the client's email"),
+            new(Attributes.Phones, AttributeKind.M, "phone type -> number, e.g. {\"mobile\": \"+46...\"}"),
+            new(Attributes.Version, AttributeKind.N, "the version of the client's stream"),
+        ],
+        [],
+        new Dictionary<string, string> { ["clientId"] = "0193c2", ["name"] = "Malin Persson", [Attributes.Email] = "malin@example.se" });
+
+    /// <summary>Every item type, in the order the data model lists them.</summary>
+    public static IReadOnlyList<ItemTypeSpec> ItemTypeSpecs { get; } = [Event, Author, Book, GenreBook, Client];
+
+    public static ItemTypeSpec Find(string itemType) =>
+        ItemTypeSpecs.SingleOrDefault(t => t.Name == itemType) ?? throw new ArgumentException($"No item type {itemType} is declared.", nameof(itemType));
+
+    /// <summary>Every access pattern and the one request that serves it.</summary>
+    public static IReadOnlyList<AccessPatternSpec> AccessPatterns { get; } =
+    [
+        new("An author and all their books", "Catalog", "Query", null, "PK = AUTHOR#{authorId}", null, "Author, Book"),
+        new("A book by its author and title", "Catalog", "GetItem", null, "PK = AUTHOR#{authorId} AND SK = BOOK#{title}", null, "Book"),
+        new("An author's books sorted by title", "Catalog", "Query", null, "PK = AUTHOR#{authorId} AND begins_with(SK, BOOK#)", null, "Book"),
+        new("An author's books whose title starts with a prefix", "Catalog", "Query", null, "PK = AUTHOR#{authorId} AND begins_with(SK, BOOK#{prefix})", null, "Book"),
+        new("A genre's books sorted by title, with their authors' names", "Catalog", "Query", Gsi1, "GSI1PK = GENRE#{genre}", null, "GenreBook"),
+        new("A stream's events in order", "every service", "Query", null, "PK = STREAM#{streamType}#{streamId}", null, "Event"),
+        new("A client with all their details", "Clients", "Query", null, "PK = CLIENT#{clientId}", null, "Client"),
+        new("Clients by exact name, numbers included", "Clients", "Query", Gsi1, "GSI1PK = CLIENTNAME#{name}", null, "Client"),
+    ];
+}
