@@ -117,7 +117,9 @@ public sealed class EventStore(IAmazonDynamoDB dynamo, IOptions<DynamoDbOptions>
 
         try
         {
-            await dynamo.TransactWriteItemsAsync(new TransactWriteItemsRequest { TransactItems = items }, cancellationToken);
+            var request = new TransactWriteItemsRequest { TransactItems = items };
+            DynamoDbLimits.CheckTransaction(request);
+            await dynamo.TransactWriteItemsAsync(request, cancellationToken);
         }
         catch (TransactionCanceledException canceled)
         {

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Microservices.Shared.Dynamo;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
@@ -7,7 +8,7 @@ namespace Microservices.Shared.Web;
 
 /// <summary>
 /// Turns the exceptions that carry a meaning into ProblemDetails: unknown ids 404, stale versions 409 with the
-/// current version, unreadable bodies 400 naming the field. Anything else stays a 500 and is logged by ASP.NET.
+/// current version, unreadable bodies 400 naming the field, requests over DynamoDB's limits 400 naming the limit. Anything else stays a 500 and is logged by ASP.NET.
 /// </summary>
 public sealed class ProblemExceptionHandler(IProblemDetailsService problems) : IExceptionHandler
 {
@@ -35,6 +36,13 @@ public sealed class ProblemExceptionHandler(IProblemDetailsService problems) : I
                 Detail = conflict.Message,
             },
             BadHttpRequestException badRequest => Unreadable(badRequest),
+            DynamoDbLimitException limit => new ProblemDetails
+            {
+                Status = StatusCodes.Status400BadRequest,
+                Title = $"Over DynamoDB's {limit.Limit} limit",
+                Detail = limit.Message,
+                Extensions = { ["limit"] = limit.Limit, ["maximum"] = limit.Maximum, ["actual"] = limit.Actual },
+            },
             _ => null,
         };
         if (problem is null)
