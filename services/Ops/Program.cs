@@ -36,7 +36,14 @@ internal static class OpsProgram
             return drifts.Count == 0 ? 0 : 1;
         });
 
-        var root = new RootCommand("Operations on the single table: bootstrap, check.") { bootstrap, check };
+        var dataModel = new Command("data-model", "Print docs/data-model.md, generated from the table's declaration (TableSchema).");
+        dataModel.SetAction(_ =>
+        {
+            Console.Write(DataModelDocument.Write());
+            return 0;
+        });
+
+        var root = new RootCommand("Operations on the single table: bootstrap, check, data-model.") { bootstrap, check, dataModel };
         return await root.Parse(args).InvokeAsync();
     }
 }

@@ -1,0 +1,105 @@
+using System.Text;
+using Microservices.Shared.Schema;
+
+namespace Ops;
+
+/// <summary>
+/// Writes docs/data-model.md from <see cref="TableSchema"/>: every item type with its keys and attributes, every
+/// access pattern with the request that serves it, and a sample of the table as a grid, partition by partition.
+/// Generated, so it cannot go stale; a test fails when the committed file differs from what this writes.
+/// </summary>
+public static class DataModelDocument
+{
+    public static string Write()
+    {
+        var doc = new StringBuilder();
+        doc.AppendLine("# Data model");
+        doc.AppendLine();
+        doc.AppendLine("Generated from `shared/Microservices.Shared/Schema/TableSchema.cs` by");
+        doc.AppendLine("`dotnet run --project services/Ops -- data-model > docs/data-model.md`. Do not edit by hand.");
+        doc.AppendLine();
+        doc.AppendLine("One table (`PK`, `SK`, stream `NEW_AND_OLD_IMAGES`) with one overloaded index, `GSI1` (`GSI1PK`, `GSI1SK`).");
+        doc.AppendLine("User text inside a key (`{title}`, `{name}`, `{genre}`) is escaped so that it can neither widen a");
+        doc.AppendLine("`begins_with` query nor collide with another item type.");
+        doc.AppendLine();
+
+        doc.AppendLine("## Item types");
+        doc.AppendLine();
+        doc.AppendLine("| Item type | Written by | PK | SK | GSI1PK | GSI1SK |");
+        doc.AppendLine("| --- | --- | --- | --- | --- | --- |");
+        foreach (var type in TableSchema.ItemTypeSpecs)
+        {
+            doc.AppendLine($"| {type.Name} | {type.Owner} | `{type.PartitionKey}` | `{type.SortKey}` | {Code(type.Index?.PartitionKey)} | {Code(type.Index?.SortKey)} |");
+        }
+
+        foreach (var type in TableSchema.ItemTypeSpecs)
+        {
+            doc.AppendLine();
+            doc.AppendLine($"### {type.Name}");
+            doc.AppendLine();
+            doc.AppendLine(type.Description);
+            doc.AppendLine();
+            doc.AppendLine("| Attribute | Type | Copy of | Description |");
+            doc.AppendLine("| --- | --- | --- | --- |");
+            foreach (var attribute in type.Attributes)
+            {
+                var copy = type.Copies.FirstOrDefault(c => c.Attribute == attribute.Name);
+                var copyOf = copy is null ? "" : $"{copy.SourceItemType}.{copy.SourceAttribute} (guarded by {copy.VersionAttribute})";
+                var optional = attribute.Required ? "" : " (optional)";
+                doc.AppendLine($"| {attribute.Name} | {attribute.Kind} | {copyOf} | {Cell(attribute.Description)}{optional} |");
+            }
+        }
+
+        doc.AppendLine();
+        doc.AppendLine("## Access patterns");
+        doc.AppendLine();
+        doc.AppendLine("Each is served by one request.");
+        doc.AppendLine();
+        doc.AppendLine("| Access pattern | Service | Request | Index | Key condition | Filter | Returns |");
+        doc.AppendLine("| --- | --- | --- | --- | --- | --- | --- |");
+        foreach (var pattern in TableSchema.AccessPatterns)
+        {
+            doc.AppendLine($"| {pattern.Name} | {pattern.Service} | {pattern.Operation} | {pattern.Index ?? "table"} | `{pattern.KeyCondition}` | {Code(pattern.Filter)} | {pattern.ItemTypes} |");
+        }
+
+        doc.AppendLine();
+        doc.AppendLine("## The table as a grid");
+        doc.AppendLine();
+        doc.AppendLine("One sample item of each type, partition by partition, as the table stores them.");
+        foreach (var partition in TableSchema.ItemTypeSpecs.Select(SampleItem).GroupBy(i => i.PK).OrderBy(g => g.Key, StringComparer.Ordinal))
+        {
+            doc.AppendLine();
+            doc.AppendLine($"**`{partition.Key}`**");
+            doc.AppendLine();
+            doc.AppendLine("| SK | ItemType | GSI1PK | GSI1SK | Attributes |");
+            doc.AppendLine("| --- | --- | --- | --- | --- |");
+            foreach (var item in partition.OrderBy(i => i.SK, StringComparer.Ordinal))
+            {
+                doc.AppendLine($"| `{item.SK}` | {item.Type} | {Code(item.Gsi1Pk)} | {Code(item.Gsi1Sk)} | {Cell(item.Attributes)} |");
+            }
+        }
+
+        return doc.ToString();
+    }
+
+    private sealed record Sample(string PK, string SK, string Type, string? Gsi1Pk, string? Gsi1Sk, string Attributes);
+
+    private static Sample SampleItem(ItemTypeSpec type)
+    {
+        string Fill(KeyTemplate template) => template.Build(template.Parts.Select(p => type.Sample.GetValueOrDefault(p, p)).ToArray());
+        var attributes = string.Join(", ", type.Attributes
+            .Where(a => type.Sample.ContainsKey(a.Name))
+            .Select(a => $"{a.Name}: {type.Sample[a.Name]}"));
+        return new Sample(
+            Fill(type.PartitionKey),
+            Fill(type.SortKey),
+            type.Name,
+            type.Index is null ? null : Fill(type.Index.PartitionKey),
+            type.Index is null ? null : Fill(type.Index.SortKey),
+            attributes);
+    }
+
+    private static string Code(object? value) => value is null ? "" : $"`{value}`";
+
+    private static string Cell(string text) => text.Replace("|", "\\|", StringComparison.Ordinal);
+}
