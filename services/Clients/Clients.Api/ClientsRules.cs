@@ -35,8 +35,11 @@ public static partial class ClientsRules
             .WellFormedText(email, field, MaxEmailLength)
             .Require(email is null || EmailShape().IsMatch(email), field, $"{field} must be an email address such as 'malin@example.se'.");
 
+    /// <summary>Any text but '/', which could not be addressed in the phone's route (/clients/{id}/phones/{type}).</summary>
     public static Validation PhoneType(this Validation validation, string? type, string field = "type") =>
-        validation.WellFormedText(type, field, MaxPhoneTypeLength);
+        validation
+            .WellFormedText(type, field, MaxPhoneTypeLength)
+            .Require(type is null || !type.Contains('/', StringComparison.Ordinal), field, $"{field} must not contain '/'.");
 
     /// <summary>Numbers as people write them ("+46 (0)70-123 45 67"): digits, spaces, hyphens, parentheses, a leading '+'.</summary>
     public static Validation PhoneNumber(this Validation validation, string? number, string field = "number")

@@ -56,6 +56,7 @@ public sealed class ClientRouteTests(DynamoDbLocalFixture dynamo) : IAsyncLifeti
     [InlineData("{\"name\":\"A\",\"email\":\"a@example.se\",\"phones\":{\"mobile\":\"call me\"}}", "phones.mobile")]
     [InlineData("{\"name\":\"A\",\"email\":\"a@example.se\",\"phones\":{\"mobile\":null}}", "phones.mobile")]
     [InlineData("{\"name\":\"A\",\"email\":\"a@example.se\",\"phones\":{\" \":\"070\"}}", "phones")]
+    [InlineData("{\"name\":\"A\",\"email\":\"a@example.se\",\"phones\":{\"a/b\":\"070\"}}", "phones")]
     [InlineData("{\"name\":\"A\",\"email\":\"a@example.se\",\"phones\":[\"070\"]}", "phones")]
     [InlineData("{\"name\":\"A\",\"email\":\"a@example.se\",\"phonse\":{}}", "phonse")]
     public async Task Registering_with_bad_input_returns_400_naming_the_field(string json, string field)
