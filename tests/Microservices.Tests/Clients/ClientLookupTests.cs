@@ -1,4 +1,5 @@
 using System.Net;
+using Amazon.DynamoDBv2.Model;
 using Microservices.Shared.Schema;
 using Microservices.Tests.Infrastructure;
 
@@ -169,13 +170,37 @@ public sealed class ClientLookupTests(DynamoDbLocalFixture dynamo) : IAsyncLifet
         var (withoutPhones, _) = await _clients.RegisterAsync("No Numbers");
         _api.Requests.Clear();
 
-        // Run together, "040 2" and "073 1" would hold "2073" (or "1040"): the numbers are kept apart, so neither matches.
-        Assert.Empty(ClientsHttp.Phones(await _clients.GetAsync($"/clients/{withPhones}/phones?contains=2073")));
-        Assert.Empty(ClientsHttp.Phones(await _clients.GetAsync($"/clients/{withPhones}/phones?contains=1040")));
+        Assert.Empty(ClientsHttp.Phones(await _clients.GetAsync($"/clients/{withPhones}/phones?contains=070")));
         Assert.Empty(ClientsHttp.Phones(await _clients.GetAsync($"/clients/{withoutPhones}/phones?contains=070")));
         await _clients.GetAsync($"/clients/{new string('e', 32)}/phones?contains=070", HttpStatusCode.NotFound);
 
-        Assert.Equal(["Query", "Query", "Query", "Query"], _api.Requests.Sent);
+        Assert.Equal(["Query", "Query", "Query"], _api.Requests.Sent);
+    }
+
+    [Theory]
+    [InlineData("040 2", 1)]
+    [InlineData("73 1", 1)]
+    [InlineData("2073", 0)]
+    [InlineData("1040", 0)]
+    public async Task The_filter_expression_sees_each_number_apart_so_digits_spanning_two_numbers_match_nothing(string digits, int expected)
+    {
+        var (clientId, _) = await _clients.RegisterAsync("Apart", phones: new Dictionary<string, string> { ["mobile"] = "073 1", ["home"] = "040 2" });
+        var key = Keys.Client(clientId);
+
+        // The service's own filter, sent straight to DynamoDB: what the read returns before the service looks at it.
+        using var dynamoClient = DynamoDbLocalFixture.CreateClient(_api.Tables);
+        var result = await dynamoClient.QueryAsync(new QueryRequest
+        {
+            TableName = _api.Tables.TableName,
+            KeyConditionExpression = "PK = :pk AND SK = :sk",
+            FilterExpression = "contains(#numbers, :digits)",
+            ExpressionAttributeNames = new() { ["#numbers"] = Attributes.PhoneNumbers },
+            ExpressionAttributeValues = new() { [":pk"] = new(key.PK), [":sk"] = new(key.SK), [":digits"] = new(digits) },
+            ConsistentRead = true,
+        }, TestContext.Current.CancellationToken);
+
+        Assert.Equal((expected, 1), (result.Count ?? 0, result.ScannedCount ?? 0));
+        Assert.Equal(expected, ClientsHttp.Phones(await _clients.GetAsync($"/clients/{clientId}/phones?contains={Uri.EscapeDataString(digits)}")).Count);
     }
 
     [Theory]
