@@ -21,6 +21,22 @@ public sealed class ClientRouteTests(DynamoDbLocalFixture dynamo) : IAsyncLifeti
 
     public async ValueTask DisposeAsync() => await _api.DisposeAsync();
 
+    [Fact]
+    public async Task The_service_serves_health_its_API_reference_and_an_OpenAPI_document_of_every_route()
+    {
+        Assert.Equal("Healthy", await _clients.Http.GetStringAsync("/health", TestContext.Current.CancellationToken));
+        using var scalar = await _clients.Http.GetAsync("/scalar", TestContext.Current.CancellationToken);
+        Assert.Equal(HttpStatusCode.OK, scalar.StatusCode);
+
+        var document = await _clients.GetAsync("/openapi/v1.json");
+
+        Assert.Equal(
+            ["/clients", "/clients/{clientId}", "/clients/{clientId}/addresses", "/clients/{clientId}/addresses/{addressId}",
+                "/clients/{clientId}/details", "/clients/{clientId}/phones", "/clients/{clientId}/phones/{type}"],
+            document["paths"]!.AsObject().Select(p => p.Key).Order(StringComparer.Ordinal));
+        Assert.NotNull(document["paths"]!["/clients"]!["post"]!["parameters"]!.AsArray().SingleOrDefault(p => p!["name"]!.GetValue<string>() == "Idempotency-Key"));
+    }
+
     // POST /clients
 
     [Fact]
