@@ -71,6 +71,7 @@ if (tablesCreated)
         var seededClients = await Seed.ClientsAsync(clientsUrl, stopping.Token);
         Console.WriteLine($"Seeded {seededClients.Count} clients, their numbers and addresses.");
         Console.WriteLine($"  try: curl {clientsUrl}clients/{seededClients[0]}");
+        Console.WriteLine($"  try: curl {clientsUrl}clients/{seededClients[0]}/phones?contains=070");
     }
     catch (OperationCanceledException) when (stopping.IsCancellationRequested)
     {

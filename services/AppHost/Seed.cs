@@ -33,10 +33,10 @@ public static class Seed
     private static readonly (string Name, string Email, Dictionary<string, string> Phones, (string Street, string City, string PostalCode, string Country)[] Addresses)[] Clients =
     [
         ("Malin Persson", "malin.persson@example.se",
-            new() { ["mobile"] = "+46 70 123 45 67", ["home"] = "+46 40 12 34 56", ["work"] = "+46 8 555 012 34" },
+            new() { ["mobile"] = "070-123 45 67", ["home"] = "040-12 34 56", ["work"] = "08-555 012 34" },
             [("Storgatan 12", "Malmö", "211 34", "Sweden"), ("Sjövägen 3", "Båstad", "269 33", "Sweden")]),
         ("Erik Lindqvist", "erik.lindqvist@example.se",
-            new() { ["mobile"] = "+46 73 987 65 43" },
+            new() { ["mobile"] = "073-987 65 43", ["home"] = "031-70 00 00" },
             [("Vasagatan 7", "Göteborg", "411 24", "Sweden")]),
         ("Aino Virtanen", "aino.virtanen@example.fi",
             new() { ["mobile"] = "+358 40 123 4567", ["work"] = "+358 9 310 1691" },
