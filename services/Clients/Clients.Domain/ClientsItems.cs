@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using System.Globalization;
 using Amazon.DynamoDBv2.Model;
 using Microservices.Shared.Schema;
@@ -87,13 +88,13 @@ public static class ClientsItems
         };
     }
 
-    public static System.Collections.Immutable.ImmutableSortedDictionary<string, string> ReadPhones(IReadOnlyDictionary<string, AttributeValue> item)
+    public static ImmutableSortedDictionary<string, string> ReadPhones(IReadOnlyDictionary<string, AttributeValue> item)
     {
         ArgumentNullException.ThrowIfNull(item);
         var phones = item.TryGetValue(Attributes.Phones, out var map) && map.M is { } entries
             ? entries.Select(e => KeyValuePair.Create(e.Key, e.Value.S))
             : [];
-        return System.Collections.Immutable.ImmutableSortedDictionary.CreateRange(StringComparer.Ordinal, phones);
+        return ImmutableSortedDictionary.CreateRange(StringComparer.Ordinal, phones);
     }
 
     public static Address ReadAddress(IReadOnlyDictionary<string, AttributeValue> item)

@@ -108,6 +108,24 @@ public sealed class ClientRouteTests(DynamoDbLocalFixture dynamo) : IAsyncLifeti
     }
 
     [Fact]
+    public async Task A_retry_listing_the_numbers_in_another_order_is_the_same_request()
+    {
+        var key = Guid.NewGuid().ToString();
+
+        var first = await _clients.SendAsync(HttpMethod.Post, "/clients", new
+        {
+            name = "Order Persson", email = "order@example.se", phones = new Dictionary<string, string> { ["mobile"] = "070 1", ["home"] = "040 2" },
+        }, HttpStatusCode.Created, key);
+        var again = await _clients.SendAsync(HttpMethod.Post, "/clients", new
+        {
+            name = "Order Persson", email = "order@example.se", phones = new Dictionary<string, string> { ["home"] = "040 2", ["mobile"] = "070 1" },
+        }, HttpStatusCode.Created, key);
+
+        Assert.Equal(first["clientId"]!.GetValue<string>(), again["clientId"]!.GetValue<string>());
+        Assert.Equal(1, await ClientItemCountAsync());
+    }
+
+    [Fact]
     public async Task Concurrent_registrations_with_one_idempotency_key_create_one_client()
     {
         var key = Guid.NewGuid().ToString();
