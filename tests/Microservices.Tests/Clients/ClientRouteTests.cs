@@ -75,6 +75,8 @@ public sealed class ClientRouteTests(DynamoDbLocalFixture dynamo) : IAsyncLifeti
     [InlineData("{\"name\":\"A\",\"email\":\"a@example.se\",\"phones\":{\"a/b\":\"070\"}}", "phones")]
     [InlineData("{\"name\":\"A\",\"email\":\"a@example.se\",\"phones\":[\"070\"]}", "phones")]
     [InlineData("{\"name\":\"A\",\"email\":\"a@example.se\",\"phonse\":{}}", "phonse")]
+    [InlineData("null", "body")]
+    [InlineData("{\"name\":\"A\",\"email\":\"a@example.se\"", "body")]
     public async Task Registering_with_bad_input_returns_400_naming_the_field(string json, string field)
     {
         var problem = await _clients.SendRawAsync(HttpMethod.Post, "/clients", json, HttpStatusCode.BadRequest);
