@@ -1,6 +1,7 @@
 using AppHost;
 using Catalog.Api;
 using Catalog.Worker;
+using Clients.Api;
 using Microservices.Shared.Dynamo;
 using Microservices.Shared.Messaging;
 using Microsoft.Extensions.Configuration;
@@ -8,7 +9,8 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 
 // The one-command run: DynamoDB Local (unless DynamoDb__ServiceUrl points elsewhere), the tables, the Catalog API
-// and its worker (on the in-memory bus unless Messaging__Transport says otherwise), all in this process, seeded.
+// and its worker (on the in-memory bus unless Messaging__Transport says otherwise), the Clients API, all in this
+// process, seeded.
 using var stopping = new CancellationTokenSource();
 using var onTerm = System.Runtime.InteropServices.PosixSignalRegistration.Create(System.Runtime.InteropServices.PosixSignal.SIGTERM, signal =>
 {
@@ -23,6 +25,7 @@ Console.CancelKeyPress += (_, e) =>
 
 var environment = new ConfigurationBuilder().AddEnvironmentVariables().AddCommandLine(args).Build();
 var catalogPort = environment.GetValue("CatalogPort", CatalogModule.DefaultPort);
+var clientsPort = environment.GetValue("ClientsPort", ClientsModule.DefaultPort);
 var serviceUrl = environment["DynamoDb:ServiceUrl"];
 await using var local = string.IsNullOrWhiteSpace(serviceUrl) ? await DynamoDbLocal.StartAsync(cancellationToken: stopping.Token) : null;
 serviceUrl = local?.ServiceUrl.ToString() ?? serviceUrl!;
@@ -36,7 +39,6 @@ string[] settings =
     $"--DynamoDb:ServiceUrl={serviceUrl}",
     $"--DynamoDb:AccessKey={environment["DynamoDb:AccessKey"] ?? "local"}",
     $"--DynamoDb:SecretKey={environment["DynamoDb:SecretKey"] ?? "local"}",
-    $"--Urls=http://127.0.0.1:{catalogPort}",
     $"--Messaging:Transport={transport}",
     "--Logging:LogLevel:Default=Information",
     "--Logging:LogLevel:Microsoft.AspNetCore=Warning",
@@ -44,7 +46,8 @@ string[] settings =
     "--Logging:LogLevel:MassTransit=Warning",
 ];
 
-var catalog = CatalogApp.Build(settings);
+var catalog = CatalogApp.Build([.. settings, $"--Urls=http://127.0.0.1:{catalogPort}"]);
+var clients = ClientsApp.Build([.. settings, $"--Urls=http://127.0.0.1:{clientsPort}"]);
 var tablesCreated = await catalog.Services.GetRequiredService<TableBootstrap>().EnsureTablesAsync(stopping.Token);
 
 var workerBuilder = Host.CreateApplicationBuilder(settings);
@@ -53,9 +56,11 @@ workerBuilder.Services.AddCatalogWorker(workerBuilder.Configuration);
 using var worker = workerBuilder.Build();
 
 await catalog.StartAsync(stopping.Token);
+await clients.StartAsync(stopping.Token);
 await worker.StartAsync(stopping.Token);
 
 var catalogUrl = new Uri($"http://127.0.0.1:{catalogPort}");
+var clientsUrl = new Uri($"http://127.0.0.1:{clientsPort}");
 if (tablesCreated)
 {
     try
@@ -63,6 +68,10 @@ if (tablesCreated)
         var authors = await Seed.CatalogAsync(catalogUrl, stopping.Token);
         Console.WriteLine($"Seeded {authors.Count} authors and their books.");
         Console.WriteLine($"  try: curl {catalogUrl}authors/{authors[0]}");
+        var seededClients = await Seed.ClientsAsync(clientsUrl, stopping.Token);
+        Console.WriteLine($"Seeded {seededClients.Count} clients, their numbers and addresses.");
+        Console.WriteLine($"  try: curl {clientsUrl}clients/{seededClients[0]}");
+        Console.WriteLine($"  try: curl {clientsUrl}clients/{seededClients[0]}/phones?contains=070");
     }
     catch (OperationCanceledException) when (stopping.IsCancellationRequested)
     {
@@ -73,6 +82,8 @@ if (tablesCreated)
 Console.WriteLine($"DynamoDB:        {serviceUrl}{(local is null ? "" : " (DynamoDB Local, in memory)")}");
 Console.WriteLine($"Catalog API:     {catalogUrl}  (API reference: {catalogUrl}scalar, health: {catalogUrl}health)");
 Console.WriteLine($"  try: curl {catalogUrl}genres/science-fiction/books");
+Console.WriteLine($"Clients API:     {clientsUrl}  (API reference: {clientsUrl}scalar, health: {clientsUrl}health)");
+Console.WriteLine($"  try: curl '{clientsUrl}clients?name=Malin%20Persson'");
 Console.WriteLine($"Catalog worker:  publishing the table's events over {(transport == MessageTransport.InMemory ? "the in-memory bus (nothing survives a stop)" : "RabbitMQ")}, keeping the genre copies");
 Console.WriteLine("Press Ctrl+C to stop.");
 
@@ -85,4 +96,5 @@ catch (OperationCanceledException)
 }
 
 await worker.StopAsync(CancellationToken.None);
+await clients.StopAsync(CancellationToken.None);
 await catalog.StopAsync(CancellationToken.None);

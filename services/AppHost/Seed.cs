@@ -2,7 +2,7 @@ using System.Net.Http.Json;
 
 namespace AppHost;
 
-/// <summary>A few authors and their books, written through the Catalog API so a newcomer sees data at once.</summary>
+/// <summary>A few authors and their books, and a few clients, written through the APIs so a newcomer sees data at once.</summary>
 public static class Seed
 {
     private static readonly (string Author, (string Title, string Genre, decimal Price)[] Books)[] Catalog =
@@ -30,6 +30,39 @@ public static class Seed
         return authorIds;
     }
 
+    private static readonly (string Name, string Email, Dictionary<string, string> Phones, (string Street, string City, string PostalCode, string Country)[] Addresses)[] Clients =
+    [
+        ("Malin Persson", "malin.persson@example.se",
+            new() { ["mobile"] = "070-123 45 67", ["home"] = "040-12 34 56", ["work"] = "08-555 012 34" },
+            [("Storgatan 12", "Malmö", "211 34", "Sweden"), ("Sjövägen 3", "Båstad", "269 33", "Sweden")]),
+        ("Erik Lindqvist", "erik.lindqvist@example.se",
+            new() { ["mobile"] = "073-987 65 43", ["home"] = "031-70 00 00" },
+            [("Vasagatan 7", "Göteborg", "411 24", "Sweden")]),
+        ("Aino Virtanen", "aino.virtanen@example.fi",
+            new() { ["mobile"] = "+358 40 123 4567", ["work"] = "+358 9 310 1691" },
+            []),
+    ];
+
+    /// <summary>The clients, their numbers (a map on the client item) and their addresses (items in the client's collection).</summary>
+    public static async Task<IReadOnlyList<string>> ClientsAsync(Uri clients, CancellationToken cancellationToken)
+    {
+        using var http = new HttpClient { BaseAddress = clients };
+        var clientIds = new List<string>();
+        foreach (var (name, email, phones, addresses) in Clients)
+        {
+            var client = await PostAsync<ClientCreated>(http, "/clients", new { name, email, phones }, cancellationToken);
+            clientIds.Add(client.ClientId);
+            var version = client.Version;
+            foreach (var (street, city, postalCode, country) in addresses)
+            {
+                version = (await PostAsync<AddressAdded>(http, $"/clients/{client.ClientId}/addresses",
+                    new { street, city, postalCode, country, expectedVersion = version }, cancellationToken)).Version;
+            }
+        }
+
+        return clientIds;
+    }
+
     private static async Task<T> PostAsync<T>(HttpClient http, string path, object body, CancellationToken cancellationToken)
     {
         using var response = await http.PostAsJsonAsync(path, body, cancellationToken);
@@ -38,4 +71,8 @@ public static class Seed
     }
 
     private sealed record AuthorCreated(string AuthorId, long Version);
+
+    private sealed record ClientCreated(string ClientId, long Version);
+
+    private sealed record AddressAdded(string AddressId, long Version);
 }

@@ -34,6 +34,17 @@ public static class Attributes
     public const string Email = "Email";
     public const string Phones = "Phones";
 
+    // Clients: the numbers of Phones joined by '|' for the contains() filter (DynamoDB cannot filter on a map's values
+    // without naming their keys), the address items, and the idempotency items of creates.
+    public const string PhoneNumbers = "PhoneNumbers";
+    public const string AddressId = "AddressId";
+    public const string Street = "Street";
+    public const string City = "City";
+    public const string PostalCode = "PostalCode";
+    public const string Country = "Country";
+    public const string RequestHash = "RequestHash";
+    public const string ResourceId = "ResourceId";
+
     // Genre copies: the author's name and the versions of both sources the copy was built from.
     public const string AuthorName = "AuthorName";
     public const string BookVersion = "BookVersion";

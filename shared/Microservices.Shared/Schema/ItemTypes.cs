@@ -8,4 +8,8 @@ public static class ItemTypes
     public const string Book = "Book";
     public const string GenreBook = "GenreBook";
     public const string Client = "Client";
+
+    // Clients
+    public const string Address = "Address";
+    public const string Idempotency = "Idempotency";
 }

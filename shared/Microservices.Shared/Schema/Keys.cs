@@ -39,6 +39,17 @@ public static class Keys
 
     public static string ClientNameIndexKey(string name) => TableSchema.Client.Index!.PartitionKey.Build(name);
 
+    // Clients: addresses in the client's collection, and the idempotency items of creates.
+
+    /// <summary>The client item's GSI1 sort key: clients of the same name are told apart by their id.</summary>
+    public static string ClientNameIndexSortKey(string clientId) => TableSchema.Client.Index!.SortKey.Build(clientId);
+
+    /// <summary>An address, in its client's item collection: SK = ADDRESS#{addressId}.</summary>
+    public static ItemKey Address(string clientId, string addressId) => Of(TableSchema.Address, [clientId], [addressId]);
+
+    /// <summary>A create's idempotency item: PK = IDEMPOTENCY#{service}#{key}, so services never share a key.</summary>
+    public static ItemKey Idempotency(string service, string idempotencyKey) => Of(TableSchema.Idempotency, [service, idempotencyKey], []);
+
     public static string StreamPartition(string streamType, string streamId) => TableSchema.Event.PartitionKey.Build(streamType, streamId);
 
     /// <summary>An event: its version zero-padded to 10 digits, so a stream's events sort in order.</summary>

@@ -109,14 +109,50 @@ public static class TableSchema
             new(Attributes.ClientId, AttributeKind.S, "UUIDv7"),
             new(Attributes.Name, AttributeKind.S, "the client's full name"),
             new(Attributes.Email, AttributeKind.S, "the client's email"),
-            new(Attributes.Phones, AttributeKind.M, "phone type -> number, e.g. {\"mobile\": \"+46...\"}"),
+            new(Attributes.Phones, AttributeKind.M, "phone type -> number, e.g. {\"mobile\": \"+46...\"}; absent when the client has none", Required: false),
+            new(Attributes.PhoneNumbers, AttributeKind.S, "every number of Phones joined by '|', for the contains() filter; absent with Phones", Required: false),
             new(Attributes.Version, AttributeKind.N, "the version of the client's stream"),
         ],
         [],
         new Dictionary<string, string> { ["clientId"] = "0193c2", ["name"] = "Malin Persson", [Attributes.Email] = "malin@example.se" });
 
+    public static readonly ItemTypeSpec Address = new(
+        ItemTypes.Address,
+        "Clients",
+        "One of a client's addresses, in the client's item collection, so one Query returns the client and every address.",
+        new("CLIENT#{clientId}"),
+        new("ADDRESS#{addressId}"),
+        null,
+        [
+            new(Attributes.ClientId, AttributeKind.S, "the client's id"),
+            new(Attributes.AddressId, AttributeKind.S, "UUIDv7"),
+            new(Attributes.Street, AttributeKind.S, "street and number"),
+            new(Attributes.City, AttributeKind.S, "city"),
+            new(Attributes.PostalCode, AttributeKind.S, "postal code as written"),
+            new(Attributes.Country, AttributeKind.S, "country"),
+            new(Attributes.Version, AttributeKind.N, "the client version that added the address"),
+        ],
+        [],
+        new Dictionary<string, string> { ["clientId"] = "0193c2", ["addressId"] = "0193c3", [Attributes.City] = "Malmö" });
+
+    public static readonly ItemTypeSpec Idempotency = new(
+        ItemTypes.Idempotency,
+        "every service (its own creates)",
+        "The first result of a create sent with an Idempotency-Key, written in the create's transaction: a retry with the same key and body gets that result again, a different body is refused.",
+        new("IDEMPOTENCY#{service}#{key}"),
+        new("IDEMPOTENCY#"),
+        null,
+        [
+            new(Attributes.RequestHash, AttributeKind.S, "SHA-256 of the request as the service understood it"),
+            new(Attributes.ResourceId, AttributeKind.S, "the id the create returned"),
+            new(Attributes.Version, AttributeKind.N, "the version the create returned"),
+            new(Attributes.RecordedAt, AttributeKind.S, "ISO 8601"),
+        ],
+        [],
+        new Dictionary<string, string> { ["service"] = "clients", ["key"] = "7f0c1d2e-retry-safe", [Attributes.ResourceId] = "0193c2" });
+
     /// <summary>Every item type, in the order the data model lists them.</summary>
-    public static IReadOnlyList<ItemTypeSpec> ItemTypeSpecs { get; } = [Event, Author, Book, GenreBook, Client];
+    public static IReadOnlyList<ItemTypeSpec> ItemTypeSpecs { get; } = [Event, Author, Book, GenreBook, Client, Address, Idempotency];
 
     public static ItemTypeSpec Find(string itemType) =>
         ItemTypeSpecs.SingleOrDefault(t => t.Name == itemType) ?? throw new ArgumentException($"No item type {itemType} is declared.", nameof(itemType));
@@ -130,7 +166,9 @@ public static class TableSchema
         new("An author's books whose title starts with a prefix", "Catalog", "Query", null, "PK = AUTHOR#{authorId} AND begins_with(SK, BOOK#{prefix})", null, "Book"),
         new("A genre's books sorted by title, with their authors' names", "Catalog", "Query", Gsi1, "GSI1PK = GENRE#{genre}", null, "GenreBook"),
         new("A stream's events in order", "every service", "Query", null, "PK = STREAM#{streamType}#{streamId}", null, "Event"),
-        new("A client with all their details", "Clients", "Query", null, "PK = CLIENT#{clientId}", null, "Client"),
+        new("A client with all their details, numbers and addresses", "Clients", "Query", null, "PK = CLIENT#{clientId}", null, "Client, Address"),
         new("Clients by exact name, numbers included", "Clients", "Query", Gsi1, "GSI1PK = CLIENTNAME#{name}", null, "Client"),
+        new("A client's numbers containing some digits (filtered after the read)", "Clients", "Query", null, "PK = CLIENT#{clientId} AND SK = CLIENT#{clientId}", "contains(PhoneNumbers, :digits)", "Client"),
+        new("A create's first result by its idempotency key", "every service", "GetItem", null, "PK = IDEMPOTENCY#{service}#{key} AND SK = IDEMPOTENCY#", null, "Idempotency"),
     ];
 }

@@ -1,0 +1,33 @@
+using Microservices.Shared.EventSourcing;
+
+namespace Clients.Domain;
+
+/// <summary>A client came to be, with the numbers they gave at once (type -> number; empty when none).</summary>
+public sealed record ClientRegistered(string ClientId, string Name, string Email, IReadOnlyDictionary<string, string> Phones);
+
+/// <summary>The client's name and/or email changed; both are given as they are after the change.</summary>
+public sealed record ClientDetailsChanged(string ClientId, string Name, string Email);
+
+/// <summary>A number of one type was added or replaced.</summary>
+public sealed record ClientPhoneSet(string ClientId, string Type, string Number);
+
+public sealed record ClientPhoneRemoved(string ClientId, string Type);
+
+public sealed record ClientAddressAdded(string ClientId, string AddressId, string Street, string City, string PostalCode, string Country);
+
+public sealed record ClientAddressRemoved(string ClientId, string AddressId);
+
+public static class ClientsEvents
+{
+    public const string ClientStream = "client";
+
+    public static EventTypeMap Types { get; } = new EventTypeMap()
+        .Add<ClientRegistered>("client.registered.v1")
+        .Add<ClientDetailsChanged>("client.details-changed.v1")
+        .Add<ClientPhoneSet>("client.phone-set.v1")
+        .Add<ClientPhoneRemoved>("client.phone-removed.v1")
+        .Add<ClientAddressAdded>("client.address-added.v1")
+        .Add<ClientAddressRemoved>("client.address-removed.v1");
+
+    public static StreamName Client(string clientId) => new(ClientStream, clientId);
+}

@@ -1,0 +1,65 @@
+using System.Collections.Concurrent;
+using Clients.Domain;
+using MassTransit;
+using Microservices.Contracts;
+using Microservices.Contracts.Clients;
+using Microservices.Shared.Dynamo;
+using Microservices.Shared.Messaging;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+
+namespace Microservices.Tests.Infrastructure;
+
+/// <summary>
+/// A test host that publishes the Clients service's events from the table's stream with its own map, under a consumer
+/// name of its own (production composes every map into one relay), and a RabbitMQ consumer that receives the contracts.
+/// </summary>
+public static class ClientsPublisher
+{
+    public static async Task<IHost> StartAsync(DynamoDbOptions tables, IReadOnlyDictionary<string, string?> messaging)
+    {
+        var builder = Host.CreateApplicationBuilder();
+        builder.Configuration.AddInMemoryCollection(Settings.Of(tables)).AddInMemoryCollection(messaging);
+        builder.Services.AddDynamoDb();
+        builder.Services.AddSingleton<ReceivedClientContracts>();
+        builder.Services.AddMessaging(builder.Configuration, bus => bus.AddConsumer<ClientContractsConsumer>());
+        builder.Services.AddIntegrationEventPublisher<ClientsIntegrationEvents>($"clients-test-{Guid.NewGuid():N}", options =>
+        {
+            options.ShardDiscoveryInterval = TimeSpan.FromMilliseconds(300);
+            options.PollInterval = TimeSpan.FromMilliseconds(50);
+        });
+        var host = builder.Build();
+        await host.StartAsync(TestContext.Current.CancellationToken);
+        return host;
+    }
+
+    public static ReceivedClientContracts Received(this IHost host) => host.Services.GetRequiredService<ReceivedClientContracts>();
+}
+
+/// <summary>Every Clients contract the RabbitMQ consumer received, in the order it received them.</summary>
+public sealed class ReceivedClientContracts
+{
+    private readonly ConcurrentQueue<IIntegrationEvent> _received = new();
+
+    public IReadOnlyList<IIntegrationEvent> All => [.. _received];
+
+    public void Add(IIntegrationEvent contract) => _received.Enqueue(contract);
+}
+
+public sealed class ClientContractsConsumer(ReceivedClientContracts received) : IConsumer<ClientRegisteredV1>, IConsumer<ClientDetailsChangedV1>
+{
+    public Task Consume(ConsumeContext<ClientRegisteredV1> context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        received.Add(context.Message);
+        return Task.CompletedTask;
+    }
+
+    public Task Consume(ConsumeContext<ClientDetailsChangedV1> context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        received.Add(context.Message);
+        return Task.CompletedTask;
+    }
+}
