@@ -1,3 +1,4 @@
+using Catalog.Domain;
 using Microservices.Shared.Messaging;
 using Microservices.Shared.Streams;
 

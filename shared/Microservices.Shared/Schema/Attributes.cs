@@ -38,4 +38,10 @@ public static class Attributes
     public const string AuthorName = "AuthorName";
     public const string BookVersion = "BookVersion";
     public const string AuthorVersion = "AuthorVersion";
+
+    // Catalog (complete): the worker's book count, and idempotent creates.
+    public const string BookCount = "BookCount";
+    public const string BookIds = "BookIds";
+    public const string RequestHash = "RequestHash";
+    public const string Response = "Response";
 }

@@ -8,4 +8,9 @@ public static class ItemTypes
     public const string Book = "Book";
     public const string GenreBook = "GenreBook";
     public const string Client = "Client";
+
+    // Catalog (complete)
+    public const string AuthorStats = "AuthorStats";
+    public const string GenreBookTombstone = "GenreBookTombstone";
+    public const string Idempotency = "Idempotency";
 }

@@ -1,3 +1,4 @@
+using Catalog.Domain;
 using Catalog.Worker;
 using Microservices.Shared.Schema;
 using Microservices.Shared.Streams;

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Catalog.Domain;
 using Catalog.Worker;
 using Microservices.Shared.Dynamo;
 using Microservices.Shared.Streams;
