@@ -28,6 +28,12 @@ public static class CatalogModule
         app.MapGetAuthor();
         app.MapListAuthorBooks();
         app.MapListGenreBooks();
+        app.MapListAuthors();
+        app.MapChangeBookPrice();
+        app.MapChangeBookGenre();
+        app.MapRetitleBook();
+        app.MapDeleteBook();
+        app.MapDeleteAuthor();
         return app;
     }
 }
