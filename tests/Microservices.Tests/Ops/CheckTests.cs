@@ -38,6 +38,7 @@ public sealed class CheckTests(DynamoDbLocalFixture dynamo, RabbitMqFixture rabb
             () => _catalog.GetAsync("/genres/science-fiction/books"),
             list => CatalogClient.Items(list).Count == 2 && CatalogClient.Items(list).All(b => b!["authorName"]!.GetValue<string>() == "Franklin Patrick Herbert"));
         await Eventually.Until(() => _catalog.GetAsync("/genres/fantasy/books"), list => CatalogClient.Items(list).Count == 1);
+        await CatalogChecks.UntilNoDriftAsync(tables);
         // Stop the worker, so nothing repairs what the tests break.
         await _worker.StopAsync();
     }
@@ -98,6 +99,38 @@ public sealed class CheckTests(DynamoDbLocalFixture dynamo, RabbitMqFixture rabb
         Assert.Equal(2, drifts.Count);
         Assert.Contains(drifts, d => d.Kind == "missing" && d.Key.SK == victim[Attributes.SK].S);
         Assert.Contains(drifts, d => d.Kind == "orphan" && d.Key == orphanKey);
+    }
+
+    [Fact]
+    public async Task A_wrong_book_count_is_reported_drifted_and_a_count_without_its_author_as_an_orphan()
+    {
+        using var client = DynamoDbLocalFixture.CreateClient(Tables);
+        var herbert = (await _catalog.GetAsync("/authors")).AsObject()["items"]!.AsArray()
+            .Single(a => a!["name"]!.GetValue<string>() == "Franklin Patrick Herbert")!["authorId"]!.GetValue<string>();
+        var stats = Keys.AuthorStats(herbert);
+        await client.UpdateItemAsync(new UpdateItemRequest
+        {
+            TableName = Tables.TableName,
+            Key = new() { [Attributes.PK] = new(stats.PK), [Attributes.SK] = new(stats.SK) },
+            UpdateExpression = "SET BookCount = :wrong",
+            ExpressionAttributeValues = new() { [":wrong"] = new() { N = "7" } },
+        }, TestContext.Current.CancellationToken);
+        var ghost = Keys.AuthorStats(new string('9', 32));
+        await client.PutItemAsync(Tables.TableName, new Dictionary<string, AttributeValue>
+        {
+            [Attributes.PK] = new(ghost.PK),
+            [Attributes.SK] = new(ghost.SK),
+            [Attributes.ItemType] = new(ItemTypes.AuthorStats),
+            [Attributes.AuthorId] = new(new string('9', 32)),
+            [Attributes.BookCount] = new() { N = "0" },
+        }, TestContext.Current.CancellationToken);
+
+        var drifts = await BookCountCheck.RunAsync(client, Tables.TableName, TestContext.Current.CancellationToken);
+
+        Assert.Equal(2, drifts.Count);
+        Assert.Contains(drifts, d => d is { Kind: "drifted", Field: Attributes.BookCount, Expected: "2", Found: "7" } && d.Key == stats);
+        Assert.Contains(drifts, d => d.Kind == "orphan" && d.Key == ghost);
+        Assert.Equal(1, (await RunOpsAsync("check")).ExitCode);
     }
 
     private async Task<IReadOnlyList<Drift>> CheckAsync()
