@@ -41,6 +41,7 @@ public static class Attributes
 
     // Catalog (complete): the worker's book count, and idempotent creates.
     public const string BookCount = "BookCount";
+    public const string BookAdds = "BookAdds";
     public const string BookIds = "BookIds";
     public const string RequestHash = "RequestHash";
     public const string Response = "Response";

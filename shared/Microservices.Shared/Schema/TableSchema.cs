@@ -51,6 +51,7 @@ public static class TableSchema
             new(Attributes.AuthorId, AttributeKind.S, "UUIDv7"),
             new(Attributes.Name, AttributeKind.S, "the author's name"),
             new(Attributes.Version, AttributeKind.N, "the version of the author's stream"),
+            new(Attributes.BookAdds, AttributeKind.N, "bumped by every book added (a concurrency token: deleting an author is refused if a book arrived after it looked)", Required: false),
         ],
         [],
         new Dictionary<string, string> { ["authorId"] = "0193a1", ["name"] = "Ursula K. Le Guin", [Attributes.Name] = "Ursula K. Le Guin" });

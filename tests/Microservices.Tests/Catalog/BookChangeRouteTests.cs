@@ -213,6 +213,70 @@ public sealed class BookChangeRouteTests(DynamoDbLocalFixture dynamo) : IAsyncLi
         Assert.Equal(2, problem["currentVersion"]!.GetValue<long>());
     }
 
+    [Fact]
+    public async Task A_book_added_after_the_delete_looked_for_books_makes_the_delete_409_and_keeps_the_author()
+    {
+        var (authorId, _) = await _catalog.RegisterAuthorAsync("Contested Author");
+        var requests = DynamoRequests.Watch(_api.Services);
+        HttpStatusCode? added = null;
+        // Right after the delete's Query found no book, and before its transaction, a book arrives.
+        requests.AfterResponseTo = r => r is Amazon.DynamoDBv2.Model.QueryRequest { Limit: 1, ProjectionExpression: "PK" };
+        requests.Then = () =>
+        {
+            using var add = new HttpRequestMessage(HttpMethod.Post, $"/authors/{authorId}/books")
+            {
+                Content = System.Net.Http.Json.JsonContent.Create(new { title = "Arrived Late", genre = "fantasy", price = 1m }),
+            };
+            using var response = Task.Run(() => _catalog.Http.SendAsync(add)).GetAwaiter().GetResult();
+            added = response.StatusCode;
+        };
+
+        var problem = await _catalog.SendAsync(HttpMethod.Delete, $"/authors/{authorId}?expectedVersion=1", null, HttpStatusCode.Conflict);
+
+        Assert.Equal(HttpStatusCode.Created, added);
+        Assert.Contains("gained a book", problem["detail"]!.GetValue<string>(), StringComparison.Ordinal);
+        var author = await _catalog.GetAsync($"/authors/{authorId}");
+        Assert.Equal(["Arrived Late"], CatalogClient.Titles(author["books"]!));
+        Assert.Equal(1, await BooksInPartitionAsync(authorId));
+    }
+
+    [Fact]
+    public async Task A_change_is_one_read_of_its_stream_and_one_transaction_and_a_get_is_one_query()
+    {
+        var (authorId, bookId) = await AuthorWithBookAsync();
+        var requests = DynamoRequests.Watch(_api.Services);
+
+        await _catalog.SendAsync(HttpMethod.Put, $"/authors/{authorId}/books/{bookId}/title", new { title = "Dune II", expectedVersion = 1 }, HttpStatusCode.OK);
+
+        Assert.Equal(["QueryRequest", "TransactWriteItemsRequest"], requests.Sent.Select(r => r.GetType().Name));
+        var transaction = Assert.IsType<Amazon.DynamoDBv2.Model.TransactWriteItemsRequest>(requests.Sent[1]);
+        Assert.Equal(3, transaction.TransactItems.Count); // the event, the old title's delete, the new title's put
+        requests.Clear();
+
+        await _catalog.GetAsync($"/authors/{authorId}");
+        await _catalog.GetAsync($"/authors/{authorId}/books?limit=1");
+
+        Assert.Equal(["QueryRequest", "QueryRequest"], requests.Sent.Select(r => r.GetType().Name));
+    }
+
+    /// <summary>Book items in the author's partition, read straight from the table.</summary>
+    private async Task<int> BooksInPartitionAsync(string authorId)
+    {
+        using var client = DynamoDbLocalFixture.CreateClient(_api.Tables);
+        var books = await client.QueryAsync(new Amazon.DynamoDBv2.Model.QueryRequest
+        {
+            TableName = _api.Tables.TableName,
+            KeyConditionExpression = "PK = :pk AND begins_with(SK, :books)",
+            ExpressionAttributeValues = new()
+            {
+                [":pk"] = new(Microservices.Shared.Schema.Keys.AuthorPartition(authorId)),
+                [":books"] = new(Microservices.Shared.Schema.Keys.BooksStartingWith("")),
+            },
+            ConsistentRead = true,
+        }, TestContext.Current.CancellationToken);
+        return books.Items?.Count ?? 0;
+    }
+
     private async Task<(string AuthorId, string BookId)> AuthorWithBookAsync()
     {
         var (authorId, _) = await _catalog.RegisterAuthorAsync("Frank Herbert");

@@ -19,8 +19,8 @@ public sealed record AddBook(string AuthorId, string Title, string Genre, decima
 
 /// <summary>
 /// One transaction: the book's first event, the book item in its author's collection (the title in the sort key,
-/// so a title can be taken only once per author), a check that the author exists and, given an Idempotency-Key, the
-/// key's item.
+/// so a title can be taken only once per author), the author item's BookAdds bumped on the condition that the author
+/// exists and, given an Idempotency-Key, the key's item.
 /// </summary>
 public sealed class AddBookHandler(EventStore store, IdempotentCreates creates, IOptions<DynamoDbOptions> options)
     : ICommandHandler<AddBook, BookAddedResponse>
@@ -44,14 +44,18 @@ public sealed class AddBookHandler(EventStore store, IdempotentCreates creates, 
                 },
             },
             () => new ConflictException($"Author '{command.AuthorId}' already has a book titled '{command.Title}'."));
+        // The author must exist, and learns that a book arrived: a delete of the author that looked for books before
+        // this commit is refused by its condition on BookAdds.
         var authorExists = new GuardedWrite(
             new TransactWriteItem
             {
-                ConditionCheck = new ConditionCheck
+                Update = new Update
                 {
                     TableName = table,
                     Key = new() { [Attributes.PK] = new(authorKey.PK), [Attributes.SK] = new(authorKey.SK) },
                     ConditionExpression = "attribute_exists(PK)",
+                    UpdateExpression = "SET BookAdds = if_not_exists(BookAdds, :zero) + :one",
+                    ExpressionAttributeValues = new() { [":zero"] = new() { N = "0" }, [":one"] = new() { N = "1" } },
                 },
             },
             () => new NotFoundException("Author", command.AuthorId));

@@ -15,9 +15,11 @@ namespace Catalog.Api.Features;
 public sealed record DeleteAuthor(string AuthorId, long ExpectedVersion) : ICommand<VersionResponse>;
 
 /// <summary>
-/// An author with no books: one strongly consistent Query (Limit 1) on the author's books decides whether any
-/// remain (409 naming the reason when they do), then one transaction of the author.deleted event and the delete of
-/// the author item, conditioned on the version loaded. The worker removes the author's book count.
+/// An author with no books: the author item's BookAdds is read first, then one strongly consistent Query (Limit 1)
+/// on the author's books decides whether any remain (409 naming the reason when they do), then one transaction of the
+/// author.deleted event and the delete of the author item, conditioned on the version loaded and on BookAdds being
+/// what it was before the Query: a book added in between bumped it, so the delete is refused rather than orphaning
+/// the book. The worker removes the author's book count.
 /// </summary>
 public sealed class DeleteAuthorHandler(EventStore store, IAmazonDynamoDB dynamo, IOptions<DynamoDbOptions> options)
     : ICommandHandler<DeleteAuthor, VersionResponse>
@@ -27,6 +29,15 @@ public sealed class DeleteAuthorHandler(EventStore store, IAmazonDynamoDB dynamo
         var table = options.Value.TableName;
         var stream = CatalogEvents.Author(command.AuthorId);
         var state = Author.Fold(command.AuthorId, (await store.ReadAsync(stream, cancellationToken)).Select(e => e.Data));
+        var key = Keys.Author(command.AuthorId);
+        var authorItem = await dynamo.GetItemAsync(new GetItemRequest
+        {
+            TableName = table,
+            Key = new() { [Attributes.PK] = new(key.PK), [Attributes.SK] = new(key.SK) },
+            ProjectionExpression = Attributes.BookAdds,
+            ConsistentRead = true,
+        }, cancellationToken);
+        var bookAdds = authorItem.Item?.GetValueOrDefault(Attributes.BookAdds)?.N;
         var books = await dynamo.QueryAsync(new QueryRequest
         {
             TableName = table,
@@ -41,7 +52,15 @@ public sealed class DeleteAuthorHandler(EventStore store, IAmazonDynamoDB dynamo
             ConsistentRead = true,
         }, cancellationToken);
         var events = Author.Delete(state, command.ExpectedVersion, books.Items?.Count ?? 0);
-        var key = Keys.Author(command.AuthorId);
+        var expected = new Dictionary<string, AttributeValue>
+        {
+            [":expected"] = new() { N = state.Version.ToString(CultureInfo.InvariantCulture) },
+        };
+        if (bookAdds is not null)
+        {
+            expected[":bookAdds"] = new() { N = bookAdds };
+        }
+
         var delete = new GuardedWrite(
             new TransactWriteItem
             {
@@ -49,14 +68,13 @@ public sealed class DeleteAuthorHandler(EventStore store, IAmazonDynamoDB dynamo
                 {
                     TableName = table,
                     Key = new() { [Attributes.PK] = new(key.PK), [Attributes.SK] = new(key.SK) },
-                    ConditionExpression = "Version = :expected",
-                    ExpressionAttributeValues = new()
-                    {
-                        [":expected"] = new() { N = state.Version.ToString(CultureInfo.InvariantCulture) },
-                    },
+                    ConditionExpression = bookAdds is null
+                        ? "Version = :expected AND attribute_not_exists(BookAdds)"
+                        : "Version = :expected AND BookAdds = :bookAdds",
+                    ExpressionAttributeValues = expected,
                 },
             },
-            () => new VersionConflictException(stream.ToString(), state.Version));
+            () => new ConflictException($"Author '{command.AuthorId}' gained a book while being deleted; reload and retry."));
         return new VersionResponse(await store.AppendAsync(stream, state.Version, events, [delete], cancellationToken));
     }
 }
