@@ -83,7 +83,7 @@ public sealed class BookCountWriter(IAmazonDynamoDB dynamo, IOptions<DynamoDbOpt
                     stored = (
                         int.Parse(item[Attributes.BookCount].N, CultureInfo.InvariantCulture),
                         long.Parse(item[Attributes.AuthorVersion].N, CultureInfo.InvariantCulture),
-                        item[Attributes.BookIds].L.Select(id => id.S).ToHashSet(StringComparer.Ordinal));
+                        (item[Attributes.BookIds].L ?? []).Select(id => id.S).ToHashSet(StringComparer.Ordinal));
                     break;
             }
         }
