@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Net;
 using Amazon.DynamoDBv2.Model;
 using Microservices.Shared.Dynamo;
 using Microservices.Shared.Schema;
@@ -99,6 +100,31 @@ public sealed class CheckTests(DynamoDbLocalFixture dynamo, RabbitMqFixture rabb
         Assert.Equal(2, drifts.Count);
         Assert.Contains(drifts, d => d.Kind == "missing" && d.Key.SK == victim[Attributes.SK].S);
         Assert.Contains(drifts, d => d.Kind == "orphan" && d.Key == orphanKey);
+    }
+
+    [Fact]
+    public async Task A_move_and_a_delete_the_worker_never_saw_leave_orphans_and_a_missing_copy()
+    {
+        var authors = CatalogClient.Items(await _catalog.GetAsync("/authors"));
+        var leGuin = authors.Single(a => a!["name"]!.GetValue<string>() == "Ursula K. Le Guin")!["authorId"]!.GetValue<string>();
+        var herbert = authors.Single(a => a!["name"]!.GetValue<string>() == "Franklin Patrick Herbert")!["authorId"]!.GetValue<string>();
+        var books = (await _catalog.GetAsync($"/authors/{herbert}"))["books"]!.AsArray();
+        var dune = books.Single(b => b!["title"]!.GetValue<string>() == "Dune")!["bookId"]!.GetValue<string>();
+        var messiah = books.Single(b => b!["title"]!.GetValue<string>() == "Dune Messiah")!["bookId"]!.GetValue<string>();
+        var earthsea = (await _catalog.GetAsync($"/authors/{leGuin}"))["books"]![0]!["bookId"]!.GetValue<string>();
+
+        // The worker is stopped: the copies stay where they were.
+        await _catalog.SendAsync(HttpMethod.Put, $"/authors/{leGuin}/books/{earthsea}/genre",
+            new { genre = "young-adult", expectedVersion = 1 }, HttpStatusCode.OK);
+        await _catalog.SendAsync(HttpMethod.Delete, $"/authors/{herbert}/books/{messiah}?expectedVersion=1", null, HttpStatusCode.OK);
+
+        var drifts = await CheckAsync();
+
+        Assert.Equal(3, drifts.Count);
+        Assert.Contains(drifts, d => d.Kind == "orphan" && d.Key == Keys.GenreBook("fantasy", earthsea) && d.Found!.Contains("young-adult", StringComparison.Ordinal));
+        Assert.Contains(drifts, d => d.Kind == "missing" && d.Key == Keys.GenreBook("young-adult", earthsea));
+        Assert.Contains(drifts, d => d.Kind == "orphan" && d.Key == Keys.GenreBook("science-fiction", messiah) && d.Found == $"no book {messiah}");
+        Assert.DoesNotContain(drifts, d => d.Key.SK.Contains(dune, StringComparison.Ordinal));
     }
 
     [Fact]
