@@ -1,6 +1,5 @@
 using AppHost;
 using Catalog.Api;
-using Catalog.Domain;
 using Catalog.Worker;
 using Microservices.Shared.Dynamo;
 using Microservices.Shared.Messaging;

@@ -1,4 +1,3 @@
-using Catalog.Domain;
 using Catalog.Worker;
 using Microservices.Shared.Schema;
 using Microservices.Shared.Streams;

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using Catalog.Domain;
 using Catalog.Worker;
 using Microservices.Shared.Dynamo;
 using Microservices.Shared.Streams;

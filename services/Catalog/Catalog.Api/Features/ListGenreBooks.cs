@@ -2,11 +2,11 @@ using System.Globalization;
 using Amazon.DynamoDBv2;
 using Amazon.DynamoDBv2.Model;
 using Mediator;
+using Microservices.Shared.Dynamo;
 using Microservices.Shared.Schema;
 using Microservices.Shared.Web;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
-using Microservices.Shared.Dynamo;
 
 namespace Catalog.Api.Features;
 
