@@ -12,7 +12,7 @@ public sealed record Drift(string Kind, ItemKey Key, string Field, string? Expec
     public override string ToString() => Kind switch
     {
         "missing" => $"missing  {Key.PK} | {Key.SK}",
-        "orphan" => $"orphan   {Key.PK} | {Key.SK} (no book {Found})",
+        "orphan" => $"orphan   {Key.PK} | {Key.SK} ({Found})",
         _ => $"drifted  {Key.PK} | {Key.SK}  {Field}: expected '{Expected}', found '{Found}'",
     };
 }
@@ -20,6 +20,9 @@ public sealed record Drift(string Kind, ItemKey Key, string Field, string? Expec
 /// <summary>
 /// Recomputes every genre copy from the canonical book and author items and compares it with the copy in the
 /// table. It shares nothing with the worker but the key declarations, so a bug in the worker cannot hide here.
+/// Every book has exactly one live copy, in its current genre; a copy left in a genre the book moved out of, or of a
+/// book that was deleted, is an orphan. Tombstones are where such copies were: they are not copies, but one that
+/// sits where a book's live copy belongs hides that copy and is reported as it missing.
 /// </summary>
 public static class GenreCopyCheck
 {
@@ -27,7 +30,9 @@ public static class GenreCopyCheck
     {
         var authors = new Dictionary<string, Dictionary<string, AttributeValue>>(StringComparer.Ordinal);
         var books = new List<Dictionary<string, AttributeValue>>();
+        var bookGenres = new Dictionary<string, string>(StringComparer.Ordinal);
         var copies = new Dictionary<ItemKey, Dictionary<string, AttributeValue>>();
+        var tombstonesListed = new List<ItemKey>();
         await foreach (var item in dynamo.ScanAllAsync(new ScanRequest { TableName = table, ConsistentRead = true }, cancellationToken))
         {
             switch (item.GetValueOrDefault(Attributes.ItemType)?.S)
@@ -37,14 +42,19 @@ public static class GenreCopyCheck
                     break;
                 case ItemTypes.Book:
                     books.Add(item);
+                    bookGenres[item[Attributes.BookId].S] = item[Attributes.Genre].S;
                     break;
                 case ItemTypes.GenreBook:
                     copies[new ItemKey(item[Attributes.PK].S, item[Attributes.SK].S)] = item;
                     break;
+                case ItemTypes.GenreBookTombstone when item.ContainsKey(Attributes.GSI1PK):
+                    // A tombstone with index keys would show a moved or deleted book in a genre list.
+                    tombstonesListed.Add(new ItemKey(item[Attributes.PK].S, item[Attributes.SK].S));
+                    break;
             }
         }
 
-        var drifts = new List<Drift>();
+        var drifts = tombstonesListed.Select(key => new Drift("drifted", key, Attributes.GSI1PK, null, "a tombstone in the genre index")).ToList();
         foreach (var book in books)
         {
             var genre = book[Attributes.Genre].S;
@@ -80,7 +90,14 @@ public static class GenreCopyCheck
             }
         }
 
-        drifts.AddRange(copies.Select(c => new Drift("orphan", c.Key, "", null, c.Value.GetValueOrDefault(Attributes.BookId)?.S)));
+        drifts.AddRange(copies.Select(c =>
+        {
+            var bookId = c.Value.GetValueOrDefault(Attributes.BookId)?.S;
+            var reason = bookId is not null && bookGenres.TryGetValue(bookId, out var genre)
+                ? $"book {bookId} is in genre {genre} now"
+                : $"no book {bookId}";
+            return new Drift("orphan", c.Key, "", null, reason);
+        }));
         return drifts;
     }
 

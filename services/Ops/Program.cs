@@ -20,19 +20,22 @@ internal static class OpsProgram
             return 0;
         });
 
-        var check = new Command("check", "Recompute every genre copy from its book and author; print each drifted copy. Exit code 0 only when there is none.");
+        var check = new Command("check",
+            "Recompute every genre copy from its book and author, and every author's book count from the books; print each drift. Exit code 0 only when there is none.");
         OpsSettings.AddTo(check);
         check.SetAction(async (parse, cancellationToken) =>
         {
             var settings = OpsSettings.Read(parse);
             using var dynamo = DynamoDbServiceCollectionExtensions.CreateClient(settings);
-            var drifts = await GenreCopyCheck.RunAsync(dynamo, settings.TableName, cancellationToken);
+            var drifts = (await GenreCopyCheck.RunAsync(dynamo, settings.TableName, cancellationToken))
+                .Concat(await BookCountCheck.RunAsync(dynamo, settings.TableName, cancellationToken))
+                .ToList();
             foreach (var drift in drifts)
             {
                 Console.WriteLine(drift);
             }
 
-            Console.WriteLine(drifts.Count == 0 ? "No drift: every genre copy matches its sources." : $"{drifts.Count} drifted copy field(s).");
+            Console.WriteLine(drifts.Count == 0 ? "No drift: every genre copy matches its sources and every book count its books." : $"{drifts.Count} drift(s) in copies and counts.");
             return drifts.Count == 0 ? 0 : 1;
         });
 

@@ -11,6 +11,7 @@ public static class CatalogModule
     {
         builder.WebHost.UseUrls(builder.Configuration["Urls"] ?? $"http://127.0.0.1:{DefaultPort}");
         builder.Services.AddSingleton(CatalogEvents.Types);
+        builder.Services.AddSingleton<IdempotentCreates>();
         builder.Services.AddMediator(options =>
         {
             // Each service generates its own mediator, so the one-process host can load several side by side.
@@ -28,6 +29,12 @@ public static class CatalogModule
         app.MapGetAuthor();
         app.MapListAuthorBooks();
         app.MapListGenreBooks();
+        app.MapListAuthors();
+        app.MapChangeBookPrice();
+        app.MapChangeBookGenre();
+        app.MapRetitleBook();
+        app.MapDeleteBook();
+        app.MapDeleteAuthor();
         return app;
     }
 }

@@ -1,3 +1,5 @@
+using System.Globalization;
+using Catalog.Domain;
 using Microservices.Shared.EventSourcing;
 using Microservices.Shared.Web;
 
@@ -12,5 +14,32 @@ public static class CatalogRoutes
         {
             throw new NotFoundException(resource, id);
         }
+    }
+
+    /// <summary>
+    /// A book by its id: the fold of its own stream (one strongly consistent Query on STREAM#book#{bookId}) gives its
+    /// author, title and version, and so the key of its item, without an index. A book of another author, or a
+    /// deleted one, is a 404 on this route.
+    /// </summary>
+    public static async Task<Book> LoadBookAsync(EventStore store, string authorId, string bookId, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        var book = Book.Fold(bookId, (await store.ReadAsync(CatalogEvents.Book(bookId), cancellationToken)).Select(e => e.Data));
+        return book.Exists && book.AuthorId == authorId ? book : throw new NotFoundException("Book", bookId);
+    }
+
+    public static Validation ExpectedVersion(this Validation validation, long? expectedVersion) =>
+        validation
+            .Require(expectedVersion is not null, "expectedVersion", "expectedVersion is required.")
+            .Require(expectedVersion is null or > 0, "expectedVersion", "expectedVersion must be at least 1.");
+
+    /// <summary>An expected version given in the query string (DELETE has no body).</summary>
+    public static Validation ExpectedVersion(this Validation validation, string? expectedVersion, out long version)
+    {
+        version = 0;
+        var read = expectedVersion is not null && long.TryParse(expectedVersion, NumberStyles.None, CultureInfo.InvariantCulture, out version);
+        return validation
+            .Require(expectedVersion is not null, "expectedVersion", "expectedVersion is required.")
+            .Require(expectedVersion is null || (read && version > 0), "expectedVersion", "expectedVersion must be a whole number of at least 1.");
     }
 }

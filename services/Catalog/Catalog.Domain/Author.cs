@@ -3,11 +3,11 @@ using Microservices.Shared.Web;
 namespace Catalog.Domain;
 
 /// <summary>An author's state: the fold of the author's events. Version 0 means the author does not exist.</summary>
-public sealed record Author(string AuthorId, string Name, long Version)
+public sealed record Author(string AuthorId, string Name, long Version, bool Deleted = false)
 {
     public static Author None(string authorId) => new(authorId, "", 0);
 
-    public bool Exists => Version > 0;
+    public bool Exists => Version > 0 && !Deleted;
 
     public static Author Fold(string authorId, IEnumerable<object> events) =>
         events.Aggregate(None(authorId), Apply);
@@ -16,6 +16,7 @@ public sealed record Author(string AuthorId, string Name, long Version)
     {
         AuthorRegistered e => state with { Name = e.Name, Version = state.Version + 1 },
         AuthorRenamed e => state with { Name = e.Name, Version = state.Version + 1 },
+        AuthorDeleted => state with { Deleted = true, Version = state.Version + 1 },
         _ => state with { Version = state.Version + 1 },
     };
 
@@ -38,5 +39,23 @@ public sealed record Author(string AuthorId, string Name, long Version)
         }
 
         return state.Name == name ? [] : [new AuthorRenamed(state.AuthorId, name)];
+    }
+
+    /// <summary>An author is deleted only once their partition holds no book: a book never loses its author.</summary>
+    public static IReadOnlyList<object> Delete(Author state, long expectedVersion, int booksRemaining)
+    {
+        if (!state.Exists)
+        {
+            throw new NotFoundException("Author", state.AuthorId);
+        }
+
+        if (state.Version != expectedVersion)
+        {
+            throw new VersionConflictException($"author-{state.AuthorId}", state.Version);
+        }
+
+        return booksRemaining > 0
+            ? throw new ConflictException($"Author '{state.AuthorId}' still has books; delete them first.")
+            : [new AuthorDeleted(state.AuthorId)];
     }
 }

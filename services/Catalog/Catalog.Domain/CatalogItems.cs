@@ -14,6 +14,8 @@ public static class CatalogItems
         {
             [Attributes.PK] = new(key.PK),
             [Attributes.SK] = new(key.SK),
+            [Attributes.GSI1PK] = new(Keys.AuthorsIndexPartition),
+            [Attributes.GSI1SK] = new(Keys.AuthorsIndexSortKey(author.Name, author.AuthorId)),
             [Attributes.ItemType] = new(ItemTypes.Author),
             [Attributes.AuthorId] = new(author.AuthorId),
             [Attributes.Name] = new(author.Name),

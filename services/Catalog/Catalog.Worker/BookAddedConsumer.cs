@@ -12,6 +12,6 @@ public sealed class BookAddedConsumer(GenreCopyWriter writer) : IConsumer<BookAd
     public Task Consume(ConsumeContext<BookAddedV1> context)
     {
         ArgumentNullException.ThrowIfNull(context);
-        return writer.RefreshBookAsync(context.Message.AuthorId, context.Message.Title, context.CancellationToken);
+        return writer.RefreshBookAsync(context.Message.AuthorId, context.Message.BookId, context.Message.Title, context.CancellationToken);
     }
 }

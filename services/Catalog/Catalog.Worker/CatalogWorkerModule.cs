@@ -1,3 +1,4 @@
+using Catalog.Domain;
 using Microservices.Shared.Messaging;
 using Microservices.Shared.Streams;
 
@@ -10,12 +11,17 @@ public static class CatalogWorkerModule
 
     /// <summary>
     /// The Catalog worker: publishes Catalog's events from the table's stream, and consumes them to keep the genre
-    /// copies. The bus is registered first, so its queues exist before the first event is published.
+    /// copies and the authors' book counts. The bus is registered first, so its queues exist before the first event
+    /// is published.
     /// </summary>
     public static IServiceCollection AddCatalogWorker(
         this IServiceCollection services, IConfiguration configuration, Action<StreamConsumerOptions>? configureStream = null)
     {
-        services.AddMessaging(configuration, bus => bus.AddGenreCopies());
+        services.AddMessaging(configuration, bus =>
+        {
+            bus.AddGenreCopies();
+            bus.AddBookCount();
+        });
         return services.AddIntegrationEventPublisher<CatalogIntegrationEvents>(PublisherName, configureStream);
     }
 }

@@ -5,7 +5,7 @@ namespace Catalog.Worker;
 
 public static class GenreCopiesModule
 {
-    /// <summary>One queue for both consumers: the genre copies are one projection, with one error queue.</summary>
+    /// <summary>One queue for every genre consumer: the genre copies are one projection, with one error queue.</summary>
     public const string EndpointName = "catalog-genre-copies";
 
     public static IBusRegistrationConfigurator AddGenreCopies(this IBusRegistrationConfigurator bus)
@@ -14,6 +14,7 @@ public static class GenreCopiesModule
         bus.TryAddSingleton<GenreCopyWriter>();
         bus.AddConsumer<BookAddedConsumer>().Endpoint(endpoint => endpoint.Name = EndpointName);
         bus.AddConsumer<AuthorRenamedConsumer>().Endpoint(endpoint => endpoint.Name = EndpointName);
+        bus.AddConsumer<BookChangedConsumer>().Endpoint(endpoint => endpoint.Name = EndpointName);
         return bus;
     }
 }

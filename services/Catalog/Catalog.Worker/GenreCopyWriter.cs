@@ -23,11 +23,15 @@ public sealed class GenreCopyWriter(IAmazonDynamoDB dynamo, IOptions<DynamoDbOpt
 
     private long _copiesWritten;
 
-    public async Task RefreshBookAsync(string authorId, string title, CancellationToken cancellationToken)
+    /// <summary>
+    /// Rewrites a book's copy from the current book (found by id: by <paramref name="titleHint"/> first, else in its
+    /// author's partition) and author. A book that is gone writes nothing: its book.deleted message leaves the tombstone.
+    /// </summary>
+    public async Task RefreshBookAsync(string authorId, string bookId, string? titleHint, CancellationToken cancellationToken)
     {
         for (var attempt = 1; ; attempt++)
         {
-            var book = await GetAsync(Keys.Book(authorId, title), CatalogItems.ReadBook, cancellationToken);
+            var book = await FindBookAsync(authorId, bookId, titleHint, cancellationToken);
             var author = await GetAsync(Keys.Author(authorId), CatalogItems.ReadAuthor, cancellationToken);
             if (book is null || author is null)
             {
@@ -46,6 +50,59 @@ public sealed class GenreCopyWriter(IAmazonDynamoDB dynamo, IOptions<DynamoDbOpt
                 throw new InvalidOperationException(
                     $"The genre copy of book {book.BookId} was refused {Attempts} times by its version guard.");
             }
+        }
+    }
+
+    /// <summary>
+    /// After a genre change: the copy in the book's current genre is rewritten, and the copy it had in
+    /// <paramref name="oldGenre"/> becomes a tombstone at the book's current version, unless the book is back in that
+    /// genre. A book deleted since leaves the tombstone at the message's version.
+    /// </summary>
+    public async Task MoveAsync(string authorId, string bookId, string oldGenre, long messageVersion, CancellationToken cancellationToken)
+    {
+        var book = await FindBookAsync(authorId, bookId, null, cancellationToken);
+        if (book is null)
+        {
+            await TombstoneAsync(oldGenre, bookId, messageVersion, cancellationToken);
+            return;
+        }
+
+        await RefreshBookAsync(authorId, bookId, book.Title, cancellationToken);
+        if (book.Genre != oldGenre)
+        {
+            await TombstoneAsync(oldGenre, bookId, book.Version, cancellationToken);
+        }
+    }
+
+    /// <summary>
+    /// Replaces the copy at (<paramref name="genre"/>, <paramref name="bookId"/>) with a tombstone carrying
+    /// <paramref name="bookVersion"/>: no GSI1 keys, so no genre list shows it, and a copy built from an older read of
+    /// the book is refused by it. Only an older copy or tombstone is replaced.
+    /// </summary>
+    public async Task TombstoneAsync(string genre, string bookId, long bookVersion, CancellationToken cancellationToken)
+    {
+        var key = Keys.GenreBookTombstone(genre, bookId);
+        try
+        {
+            await dynamo.PutItemAsync(new PutItemRequest
+            {
+                TableName = _table,
+                Item = new()
+                {
+                    [Attributes.PK] = new(key.PK),
+                    [Attributes.SK] = new(key.SK),
+                    [Attributes.ItemType] = new(ItemTypes.GenreBookTombstone),
+                    [Attributes.BookId] = new(bookId),
+                    [Attributes.BookVersion] = CatalogItems.Number(bookVersion),
+                },
+                ConditionExpression = "attribute_not_exists(PK) OR BookVersion < :bookVersion",
+                ExpressionAttributeValues = new() { [":bookVersion"] = CatalogItems.Number(bookVersion) },
+            }, cancellationToken);
+            Interlocked.Increment(ref _copiesWritten);
+        }
+        catch (ConditionalCheckFailedException)
+        {
+            // A newer copy or tombstone is there already: this message changes nothing.
         }
     }
 
@@ -77,7 +134,7 @@ public sealed class GenreCopyWriter(IAmazonDynamoDB dynamo, IOptions<DynamoDbOpt
             var book = CatalogItems.ReadBook(item);
             if (!await TryWriteAsync(book, author, cancellationToken))
             {
-                await RefreshBookAsync(authorId, book.Title, cancellationToken);
+                await RefreshBookAsync(authorId, book.BookId, book.Title, cancellationToken);
             }
         }
     }
@@ -106,11 +163,16 @@ public sealed class GenreCopyWriter(IAmazonDynamoDB dynamo, IOptions<DynamoDbOpt
                     [Attributes.BookVersion] = CatalogItems.Number(book.Version),
                     [Attributes.AuthorVersion] = CatalogItems.Number(author.Version),
                 },
-                ConditionExpression = "attribute_not_exists(PK) OR (BookVersion <= :bookVersion AND AuthorVersion <= :authorVersion)",
+                // A live copy is replaced by one no older in either source; a tombstone only by a newer book version.
+                ConditionExpression = "attribute_not_exists(PK)"
+                    + " OR (ItemType = :copy AND BookVersion <= :bookVersion AND AuthorVersion <= :authorVersion)"
+                    + " OR (ItemType = :tombstone AND BookVersion < :bookVersion)",
                 ExpressionAttributeValues = new()
                 {
                     [":bookVersion"] = CatalogItems.Number(book.Version),
                     [":authorVersion"] = CatalogItems.Number(author.Version),
+                    [":copy"] = new(ItemTypes.GenreBook),
+                    [":tombstone"] = new(ItemTypes.GenreBookTombstone),
                 },
             }, cancellationToken);
             Interlocked.Increment(ref _copiesWritten);
@@ -120,6 +182,36 @@ public sealed class GenreCopyWriter(IAmazonDynamoDB dynamo, IOptions<DynamoDbOpt
         {
             return false;
         }
+    }
+
+    /// <summary>
+    /// A book by id: the item under <paramref name="titleHint"/> when it is this book, else the author's books
+    /// filtered on BookId (one consistent Query), since a retitle may have moved it since the message was sent.
+    /// </summary>
+    private async Task<Book?> FindBookAsync(string authorId, string bookId, string? titleHint, CancellationToken cancellationToken)
+    {
+        if (titleHint is not null
+            && await GetAsync(Keys.Book(authorId, titleHint), CatalogItems.ReadBook, cancellationToken) is { } hinted
+            && hinted.BookId == bookId)
+        {
+            return hinted;
+        }
+
+        var found = await dynamo.QueryAllAsync(new QueryRequest
+            {
+                TableName = _table,
+                KeyConditionExpression = "PK = :pk AND begins_with(SK, :books)",
+                FilterExpression = "BookId = :bookId",
+                ExpressionAttributeValues = new()
+                {
+                    [":pk"] = new(Keys.AuthorPartition(authorId)),
+                    [":books"] = new(Keys.BooksStartingWith("")),
+                    [":bookId"] = new(bookId),
+                },
+                ConsistentRead = true,
+            }, cancellationToken)
+            .FirstOrDefaultAsync(cancellationToken);
+        return found is null ? null : CatalogItems.ReadBook(found);
     }
 
     private async Task<T?> GetAsync<T>(ItemKey key, Func<IReadOnlyDictionary<string, AttributeValue>, T> read, CancellationToken cancellationToken)

@@ -49,4 +49,10 @@ public static class Attributes
     public const string AuthorName = "AuthorName";
     public const string BookVersion = "BookVersion";
     public const string AuthorVersion = "AuthorVersion";
+
+    // Catalog (complete): the worker's book count, and idempotent creates.
+    public const string BookCount = "BookCount";
+    public const string BookAdds = "BookAdds";
+    public const string BookIds = "BookIds";
+    public const string Response = "Response";
 }

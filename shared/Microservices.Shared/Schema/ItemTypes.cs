@@ -11,5 +11,9 @@ public static class ItemTypes
 
     // Clients
     public const string Address = "Address";
+
+    // Catalog (complete)
+    public const string AuthorStats = "AuthorStats";
+    public const string GenreBookTombstone = "GenreBookTombstone";
     public const string Idempotency = "Idempotency";
 }

@@ -56,6 +56,19 @@ public static class Keys
     public static ItemKey Event(string streamType, string streamId, long version) =>
         Of(TableSchema.Event, [streamType, streamId], [version.ToString("D10", CultureInfo.InvariantCulture)]);
 
+    // Catalog (complete)
+
+    /// <summary>The partition of GSI1 that lists every author, sorted by name then id.</summary>
+    public static string AuthorsIndexPartition => TableSchema.Author.Index!.PartitionKey.Build();
+
+    public static string AuthorsIndexSortKey(string name, string authorId) => TableSchema.Author.Index!.SortKey.Build(name, authorId);
+
+    /// <summary>The worker's book count for an author, in the author's partition.</summary>
+    public static ItemKey AuthorStats(string authorId) => Of(TableSchema.AuthorStats, [authorId], [authorId]);
+
+    /// <summary>Where a genre copy was: the same key as <see cref="GenreBook"/>, declared by its own item type.</summary>
+    public static ItemKey GenreBookTombstone(string genre, string bookId) => Of(TableSchema.GenreBookTombstone, [genre], [bookId]);
+
     private static ItemKey Of(ItemTypeSpec type, string[] partition, string[] sort) =>
         new(type.PartitionKey.Build(partition), type.SortKey.Build(sort));
 

@@ -46,14 +46,15 @@ public static class TableSchema
         "An author; heads the item collection that holds their books, and sorts before them.",
         new("AUTHOR#{authorId}"),
         new("AUTHOR#{authorId}"),
-        null,
+        new(Gsi1, new("AUTHORS"), new("AUTHOR#{name}#{authorId}")),
         [
             new(Attributes.AuthorId, AttributeKind.S, "UUIDv7"),
             new(Attributes.Name, AttributeKind.S, "the author's name"),
             new(Attributes.Version, AttributeKind.N, "the version of the author's stream"),
+            new(Attributes.BookAdds, AttributeKind.N, "bumped by every book added (a concurrency token: deleting an author is refused if a book arrived after it looked)", Required: false),
         ],
         [],
-        new Dictionary<string, string> { ["authorId"] = "0193a1", [Attributes.Name] = "Ursula K. Le Guin" });
+        new Dictionary<string, string> { ["authorId"] = "0193a1", ["name"] = "Ursula K. Le Guin", [Attributes.Name] = "Ursula K. Le Guin" });
 
     public static readonly ItemTypeSpec Book = new(
         ItemTypes.Book,
@@ -95,6 +96,38 @@ public static class TableSchema
             new(Attributes.AuthorName, ItemTypes.Author, Attributes.Name, Attributes.AuthorVersion),
         ],
         new Dictionary<string, string> { ["genre"] = "fantasy", ["bookId"] = "0193b7", ["title"] = "A Wizard of Earthsea", [Attributes.AuthorName] = "Ursula K. Le Guin" });
+
+    // Catalog (complete): the worker's book count and the genre copies' tombstones
+
+    public static readonly ItemTypeSpec AuthorStats = new(
+        ItemTypes.AuthorStats,
+        "Catalog worker",
+        "An aggregate over an author's partition: how many books the author has, recomputed from the partition (consistent Query) on every book added or deleted. Its own item, so the API's author writes never touch it.",
+        new("AUTHOR#{authorId}"),
+        new("AUTHOR#{authorId}#STATS"),
+        null,
+        [
+            new(Attributes.AuthorId, AttributeKind.S, "the author's id"),
+            new(Attributes.BookCount, AttributeKind.N, "the number of Book items in the author's partition"),
+            new(Attributes.BookIds, AttributeKind.L, "the ids of the books it was counted from"),
+            new(Attributes.AuthorVersion, AttributeKind.N, "the author version it was computed with"),
+        ],
+        [], // an aggregate, not a copy of one source attribute: the Ops check recomputes it from the Book items
+        new Dictionary<string, string> { ["authorId"] = "0193a1", [Attributes.BookCount] = "3" });
+
+    public static readonly ItemTypeSpec GenreBookTombstone = new(
+        ItemTypes.GenreBookTombstone,
+        "Catalog worker",
+        "Left where a genre copy was when its book moved to another genre or was deleted: no GSI1 keys, so no genre list shows it, and its BookVersion refuses any copy built from an older read of the book.",
+        new("GENRE#{genre}"),
+        new("BOOK#{bookId}"),
+        null,
+        [
+            new(Attributes.BookId, AttributeKind.S, "the book's id"),
+            new(Attributes.BookVersion, AttributeKind.N, "the book version that moved or deleted it"),
+        ],
+        [],
+        new Dictionary<string, string> { ["genre"] = "fantasy", ["bookId"] = "0193b7", [Attributes.BookVersion] = "4" });
 
     // Clients
 
@@ -144,15 +177,17 @@ public static class TableSchema
         null,
         [
             new(Attributes.RequestHash, AttributeKind.S, "SHA-256 of the request as the service understood it"),
-            new(Attributes.ResourceId, AttributeKind.S, "the id the create returned"),
-            new(Attributes.Version, AttributeKind.N, "the version the create returned"),
-            new(Attributes.RecordedAt, AttributeKind.S, "ISO 8601"),
+            new(Attributes.ResourceId, AttributeKind.S, "the id the create returned (Clients, Orders)", Required: false),
+            new(Attributes.Version, AttributeKind.N, "the version the create returned (Clients, Orders)", Required: false),
+            new(Attributes.Response, AttributeKind.S, "the first response as JSON (Catalog)", Required: false),
+            new(Attributes.RecordedAt, AttributeKind.S, "ISO 8601", Required: false),
         ],
         [],
         new Dictionary<string, string> { ["service"] = "clients", ["key"] = "7f0c1d2e-retry-safe", [Attributes.ResourceId] = "0193c2" });
 
     /// <summary>Every item type, in the order the data model lists them.</summary>
-    public static IReadOnlyList<ItemTypeSpec> ItemTypeSpecs { get; } = [Event, Author, Book, GenreBook, Client, Address, Idempotency];
+    public static IReadOnlyList<ItemTypeSpec> ItemTypeSpecs { get; } =
+        [Event, Idempotency, Author, Book, GenreBook, AuthorStats, GenreBookTombstone, Client, Address];
 
     public static ItemTypeSpec Find(string itemType) =>
         ItemTypeSpecs.SingleOrDefault(t => t.Name == itemType) ?? throw new ArgumentException($"No item type {itemType} is declared.", nameof(itemType));
@@ -165,6 +200,12 @@ public static class TableSchema
         new("An author's books sorted by title", "Catalog", "Query", null, "PK = AUTHOR#{authorId} AND begins_with(SK, BOOK#)", null, "Book"),
         new("An author's books whose title starts with a prefix", "Catalog", "Query", null, "PK = AUTHOR#{authorId} AND begins_with(SK, BOOK#{prefix})", null, "Book"),
         new("A genre's books sorted by title, with their authors' names", "Catalog", "Query", Gsi1, "GSI1PK = GENRE#{genre}", null, "GenreBook"),
+        // Catalog (complete)
+        new("Authors sorted by name, a page at a time", "Catalog", "Query", Gsi1, "GSI1PK = AUTHORS", null, "Author"),
+        new("An author, their books and their book count", "Catalog", "Query", null, "PK = AUTHOR#{authorId}", null, "Author, AuthorStats, Book"),
+        new("A book by its id (its stream's fold gives its author and title, then the key)", "Catalog", "Query", null, "PK = STREAM#book#{bookId}", null, "Event"),
+        new("A book by its id in the worker (the author's books, filtered)", "Catalog worker", "Query", null, "PK = AUTHOR#{authorId} AND begins_with(SK, BOOK#)", "BookId = :bookId", "Book"),
+        new("Whether an author still has books", "Catalog", "Query", null, "PK = AUTHOR#{authorId} AND begins_with(SK, BOOK#)", null, "Book"),
         new("A stream's events in order", "every service", "Query", null, "PK = STREAM#{streamType}#{streamId}", null, "Event"),
         new("A client with all their details, numbers and addresses", "Clients", "Query", null, "PK = CLIENT#{clientId}", null, "Client, Address"),
         new("Clients by exact name, numbers included", "Clients", "Query", Gsi1, "GSI1PK = CLIENTNAME#{name}", null, "Client"),

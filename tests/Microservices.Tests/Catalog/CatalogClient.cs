@@ -58,8 +58,12 @@ public sealed class CatalogClient(HttpClient http)
         return text.Length == 0 ? new JsonObject() : JsonNode.Parse(text) ?? new JsonObject();
     }
 
+    /// <summary>The items of a list answer: a page (<c>{items, nextCursor}</c>) or a plain array (an author's books).</summary>
+    public static JsonArray Items(JsonNode list) =>
+        list is JsonObject page ? page["items"]!.AsArray() : list.AsArray();
+
     public static IReadOnlyList<string> Titles(JsonNode list) =>
-        list.AsArray().Select(b => b!["title"]!.GetValue<string>()).ToList();
+        Items(list).Select(b => b!["title"]!.GetValue<string>()).ToList();
 
     public static string Json(JsonNode node) => node.ToJsonString(new JsonSerializerOptions { WriteIndented = false });
 }

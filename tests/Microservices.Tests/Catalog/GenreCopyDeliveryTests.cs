@@ -1,4 +1,5 @@
 using Amazon.DynamoDBv2.Model;
+using Catalog.Domain;
 using Catalog.Worker;
 using MassTransit;
 using Microservices.Contracts.Catalog;

@@ -1,3 +1,4 @@
+using Catalog.Domain;
 using Catalog.Worker;
 using MassTransit;
 using Microservices.Shared.Dynamo;

@@ -35,7 +35,7 @@ public sealed class InMemoryTransportTests(DynamoDbLocalFixture dynamo) : IAsync
 
         var books = await Eventually.Until(
             () => _catalog.GetAsync("/genres/in-memory-children/books"),
-            list => list.AsArray().Count == 1 && list[0]!["authorName"]!.GetValue<string>() == "Tove Marika Jansson",
+            list => CatalogClient.Items(list).Count == 1 && CatalogClient.Items(list)[0]!["authorName"]!.GetValue<string>() == "Tove Marika Jansson",
             what: "the copy with the new name");
         Assert.Equal(["Comet in Moominland"], CatalogClient.Titles(books));
     }

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Net;
 using Amazon.DynamoDBv2.Model;
 using Microservices.Shared.Dynamo;
 using Microservices.Shared.Schema;
@@ -36,8 +37,9 @@ public sealed class CheckTests(DynamoDbLocalFixture dynamo, RabbitMqFixture rabb
         await _catalog.RenameAuthorAsync(herbert, "Franklin Patrick Herbert", version);
         await Eventually.Until(
             () => _catalog.GetAsync("/genres/science-fiction/books"),
-            list => list.AsArray().Count == 2 && list.AsArray().All(b => b!["authorName"]!.GetValue<string>() == "Franklin Patrick Herbert"));
-        await Eventually.Until(() => _catalog.GetAsync("/genres/fantasy/books"), list => list.AsArray().Count == 1);
+            list => CatalogClient.Items(list).Count == 2 && CatalogClient.Items(list).All(b => b!["authorName"]!.GetValue<string>() == "Franklin Patrick Herbert"));
+        await Eventually.Until(() => _catalog.GetAsync("/genres/fantasy/books"), list => CatalogClient.Items(list).Count == 1);
+        await CatalogChecks.UntilNoDriftAsync(tables);
         // Stop the worker, so nothing repairs what the tests break.
         await _worker.StopAsync();
     }
@@ -98,6 +100,63 @@ public sealed class CheckTests(DynamoDbLocalFixture dynamo, RabbitMqFixture rabb
         Assert.Equal(2, drifts.Count);
         Assert.Contains(drifts, d => d.Kind == "missing" && d.Key.SK == victim[Attributes.SK].S);
         Assert.Contains(drifts, d => d.Kind == "orphan" && d.Key == orphanKey);
+    }
+
+    [Fact]
+    public async Task A_move_and_a_delete_the_worker_never_saw_leave_orphans_and_a_missing_copy()
+    {
+        var authors = CatalogClient.Items(await _catalog.GetAsync("/authors"));
+        var leGuin = authors.Single(a => a!["name"]!.GetValue<string>() == "Ursula K. Le Guin")!["authorId"]!.GetValue<string>();
+        var herbert = authors.Single(a => a!["name"]!.GetValue<string>() == "Franklin Patrick Herbert")!["authorId"]!.GetValue<string>();
+        var books = (await _catalog.GetAsync($"/authors/{herbert}"))["books"]!.AsArray();
+        var dune = books.Single(b => b!["title"]!.GetValue<string>() == "Dune")!["bookId"]!.GetValue<string>();
+        var messiah = books.Single(b => b!["title"]!.GetValue<string>() == "Dune Messiah")!["bookId"]!.GetValue<string>();
+        var earthsea = (await _catalog.GetAsync($"/authors/{leGuin}"))["books"]![0]!["bookId"]!.GetValue<string>();
+
+        // The worker is stopped: the copies stay where they were.
+        await _catalog.SendAsync(HttpMethod.Put, $"/authors/{leGuin}/books/{earthsea}/genre",
+            new { genre = "young-adult", expectedVersion = 1 }, HttpStatusCode.OK);
+        await _catalog.SendAsync(HttpMethod.Delete, $"/authors/{herbert}/books/{messiah}?expectedVersion=1", null, HttpStatusCode.OK);
+
+        var drifts = await CheckAsync();
+
+        Assert.Equal(3, drifts.Count);
+        Assert.Contains(drifts, d => d.Kind == "orphan" && d.Key == Keys.GenreBook("fantasy", earthsea) && d.Found!.Contains("young-adult", StringComparison.Ordinal));
+        Assert.Contains(drifts, d => d.Kind == "missing" && d.Key == Keys.GenreBook("young-adult", earthsea));
+        Assert.Contains(drifts, d => d.Kind == "orphan" && d.Key == Keys.GenreBook("science-fiction", messiah) && d.Found == $"no book {messiah}");
+        Assert.DoesNotContain(drifts, d => d.Key.SK.Contains(dune, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task A_wrong_book_count_is_reported_drifted_and_a_count_without_its_author_as_an_orphan()
+    {
+        using var client = DynamoDbLocalFixture.CreateClient(Tables);
+        var herbert = (await _catalog.GetAsync("/authors")).AsObject()["items"]!.AsArray()
+            .Single(a => a!["name"]!.GetValue<string>() == "Franklin Patrick Herbert")!["authorId"]!.GetValue<string>();
+        var stats = Keys.AuthorStats(herbert);
+        await client.UpdateItemAsync(new UpdateItemRequest
+        {
+            TableName = Tables.TableName,
+            Key = new() { [Attributes.PK] = new(stats.PK), [Attributes.SK] = new(stats.SK) },
+            UpdateExpression = "SET BookCount = :wrong",
+            ExpressionAttributeValues = new() { [":wrong"] = new() { N = "7" } },
+        }, TestContext.Current.CancellationToken);
+        var ghost = Keys.AuthorStats(new string('9', 32));
+        await client.PutItemAsync(Tables.TableName, new Dictionary<string, AttributeValue>
+        {
+            [Attributes.PK] = new(ghost.PK),
+            [Attributes.SK] = new(ghost.SK),
+            [Attributes.ItemType] = new(ItemTypes.AuthorStats),
+            [Attributes.AuthorId] = new(new string('9', 32)),
+            [Attributes.BookCount] = new() { N = "0" },
+        }, TestContext.Current.CancellationToken);
+
+        var drifts = await BookCountCheck.RunAsync(client, Tables.TableName, TestContext.Current.CancellationToken);
+
+        Assert.Equal(2, drifts.Count);
+        Assert.Contains(drifts, d => d is { Kind: "drifted", Field: Attributes.BookCount, Expected: "2", Found: "7" } && d.Key == stats);
+        Assert.Contains(drifts, d => d.Kind == "orphan" && d.Key == ghost);
+        Assert.Equal(1, (await RunOpsAsync("check")).ExitCode);
     }
 
     private async Task<IReadOnlyList<Drift>> CheckAsync()

@@ -14,16 +14,21 @@ public sealed record BookView(string BookId, string Title, string Genre, decimal
     public static BookView From(Book book) => new(book.BookId, book.Title, book.Genre, book.Price, book.Version);
 }
 
-public sealed record AuthorView(string AuthorId, string Name, long Version, IReadOnlyList<BookView> Books);
+/// <param name="BookCount">The Catalog worker's count of the author's books; null until it has counted them once.</param>
+public sealed record AuthorView(string AuthorId, string Name, long Version, IReadOnlyList<BookView> Books, int? BookCount);
 
 public sealed record GetAuthor(string AuthorId) : IQuery<AuthorView>;
 
-/// <summary>The article's item collection: one Query on the author's partition returns the author and every book, sorted by title.</summary>
+/// <summary>
+/// The article's item collection: one Query on the author's partition returns the author, the worker's book count
+/// and every book, sorted by title.
+/// </summary>
 public sealed class GetAuthorHandler(IAmazonDynamoDB dynamo, IOptions<DynamoDbOptions> options) : IQueryHandler<GetAuthor, AuthorView>
 {
     public async ValueTask<AuthorView> Handle(GetAuthor query, CancellationToken cancellationToken)
     {
         Author? author = null;
+        int? bookCount = null;
         var books = new List<BookView>();
         var collection = dynamo.QueryAllAsync(new QueryRequest
         {
@@ -39,6 +44,9 @@ public sealed class GetAuthorHandler(IAmazonDynamoDB dynamo, IOptions<DynamoDbOp
                 case ItemTypes.Author:
                     author = CatalogItems.ReadAuthor(item);
                     break;
+                case ItemTypes.AuthorStats:
+                    bookCount = int.Parse(item[Attributes.BookCount].N, System.Globalization.CultureInfo.InvariantCulture);
+                    break;
                 case ItemTypes.Book:
                     books.Add(BookView.From(CatalogItems.ReadBook(item)));
                     break;
@@ -47,7 +55,7 @@ public sealed class GetAuthorHandler(IAmazonDynamoDB dynamo, IOptions<DynamoDbOp
 
         return author is null
             ? throw new NotFoundException("Author", query.AuthorId)
-            : new AuthorView(author.AuthorId, author.Name, author.Version, books);
+            : new AuthorView(author.AuthorId, author.Name, author.Version, books, bookCount);
     }
 }
 

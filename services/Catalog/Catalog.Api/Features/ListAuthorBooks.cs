@@ -5,23 +5,25 @@ using Mediator;
 using Microservices.Shared.Dynamo;
 using Microservices.Shared.Schema;
 using Microservices.Shared.Web;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 
 namespace Catalog.Api.Features;
 
-public sealed record ListAuthorBooks(string AuthorId, string StartsWith) : IQuery<IReadOnlyList<BookView>>;
+public sealed record ListAuthorBooks(string AuthorId, string StartsWith, int Limit, Dictionary<string, AttributeValue>? Start)
+    : IQuery<Page<BookView>>;
 
 /// <summary>
-/// Books whose title starts with a prefix: begins_with on the sort key, so DynamoDB reads only the matching items.
-/// The author item is read only when nothing matched, to tell an unknown author (404) from no match.
+/// Books whose title starts with a prefix, a page at a time: begins_with on the sort key, so DynamoDB reads only the
+/// matching items. The author item is read only when a first page is empty, to tell an unknown author (404) from no match.
 /// </summary>
 public sealed class ListAuthorBooksHandler(IAmazonDynamoDB dynamo, IOptions<DynamoDbOptions> options)
-    : IQueryHandler<ListAuthorBooks, IReadOnlyList<BookView>>
+    : IQueryHandler<ListAuthorBooks, Page<BookView>>
 {
-    public async ValueTask<IReadOnlyList<BookView>> Handle(ListAuthorBooks query, CancellationToken cancellationToken)
+    public async ValueTask<Page<BookView>> Handle(ListAuthorBooks query, CancellationToken cancellationToken)
     {
         var table = options.Value.TableName;
-        var books = await dynamo.QueryAllAsync(new QueryRequest
+        var (items, next) = await dynamo.QueryPageAsync(new QueryRequest
             {
                 TableName = table,
                 KeyConditionExpression = "PK = :pk AND begins_with(SK, :prefix)",
@@ -31,11 +33,9 @@ public sealed class ListAuthorBooksHandler(IAmazonDynamoDB dynamo, IOptions<Dyna
                     [":prefix"] = new(Keys.BooksStartingWith(query.StartsWith)),
                 },
                 ConsistentRead = true,
-            }, cancellationToken)
-            .Select(item => BookView.From(CatalogItems.ReadBook(item)))
-            .ToListAsync(cancellationToken);
+            }, query.Limit, query.Start, ListAuthorBooksEndpoint.Cursor(query.AuthorId, query.StartsWith), cancellationToken);
 
-        if (books.Count == 0)
+        if (items.Count == 0 && query.Start is null)
         {
             var authorKey = Keys.Author(query.AuthorId);
             var author = await dynamo.GetItemAsync(new GetItemRequest
@@ -50,18 +50,30 @@ public sealed class ListAuthorBooksHandler(IAmazonDynamoDB dynamo, IOptions<Dyna
             }
         }
 
-        return books;
+        return new Page<BookView>(items.Select(item => BookView.From(CatalogItems.ReadBook(item))).ToList(), next);
     }
 }
 
 public static class ListAuthorBooksEndpoint
 {
+    /// <summary>A cursor of this list names a book of this author whose title has the same prefix.</summary>
+    public static CursorShape Cursor(string authorId, string startsWith) => new(
+        [Attributes.PK, Attributes.SK],
+        [(Attributes.PK, Keys.AuthorPartition(authorId))],
+        [(Attributes.SK, Keys.BooksStartingWith(startsWith))]);
+
     public static void MapListAuthorBooks(this IEndpointRouteBuilder app) =>
-        app.MapGet("/authors/{authorId}/books", async (
-                string authorId, string? startsWith, IMediator mediator, CancellationToken cancellationToken) =>
+        app.MapGet("/authors/{authorId}/books", async Task<Results<Ok<Page<BookView>>, ValidationProblem>> (
+                string authorId, string? startsWith, string? limit, string? cursor, IMediator mediator, CancellationToken cancellationToken) =>
             {
                 CatalogRoutes.RequireId(authorId, "Author");
-                return TypedResults.Ok(await mediator.Send(new ListAuthorBooks(authorId, startsWith ?? ""), cancellationToken));
+                var validation = new Validation().Paging(limit, cursor, Cursor(authorId, startsWith ?? ""), out var pageSize, out var start);
+                if (!validation.IsValid)
+                {
+                    return TypedResults.ValidationProblem(validation.Errors);
+                }
+
+                return TypedResults.Ok(await mediator.Send(new ListAuthorBooks(authorId, startsWith ?? "", pageSize, start), cancellationToken));
             })
             .WithName("ListAuthorBooks")
             .WithTags("Books")

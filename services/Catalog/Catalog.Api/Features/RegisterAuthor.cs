@@ -12,9 +12,10 @@ public sealed record RegisterAuthorBody(string? Name);
 
 public sealed record AuthorRegisteredResponse(string AuthorId, long Version);
 
-public sealed record RegisterAuthor(string Name) : ICommand<AuthorRegisteredResponse>;
+public sealed record RegisterAuthor(string Name, IdempotencyKey? Idempotency = null) : ICommand<AuthorRegisteredResponse>;
 
-public sealed class RegisterAuthorHandler(EventStore store, IOptions<DynamoDbOptions> options)
+/// <summary>One transaction: the author's first event, the author item and, given an Idempotency-Key, the key's item.</summary>
+public sealed class RegisterAuthorHandler(EventStore store, IdempotentCreates creates, IOptions<DynamoDbOptions> options)
     : ICommandHandler<RegisterAuthor, AuthorRegisteredResponse>
 {
     public async ValueTask<AuthorRegisteredResponse> Handle(RegisterAuthor command, CancellationToken cancellationToken)
@@ -23,10 +24,10 @@ public sealed class RegisterAuthorHandler(EventStore store, IOptions<DynamoDbOpt
         var events = Author.Register(state, command.Name);
         var registered = events.Aggregate(state, Author.Apply);
         var stream = CatalogEvents.Author(state.AuthorId);
-        var version = await store.AppendAsync(stream, state.Version, events,
-            [CanonicalWrite.Put(options.Value.TableName, CatalogItems.Author(registered), stream, state.Version)],
-            cancellationToken);
-        return new AuthorRegisteredResponse(state.AuthorId, version);
+        return await creates.RunAsync(command.Idempotency, new AuthorRegisteredResponse(state.AuthorId, registered.Version), idempotency =>
+            store.AppendAsync(stream, state.Version, events,
+                [CanonicalWrite.Put(options.Value.TableName, CatalogItems.Author(registered), stream, state.Version), .. idempotency],
+                cancellationToken), cancellationToken);
     }
 }
 
@@ -34,17 +35,19 @@ public static class RegisterAuthorEndpoint
 {
     public static void MapRegisterAuthor(this IEndpointRouteBuilder app) =>
         app.MapPost("/authors", async Task<Results<Created<AuthorRegisteredResponse>, ValidationProblem>> (
-                RegisterAuthorBody body, IMediator mediator, CancellationToken cancellationToken) =>
+                RegisterAuthorBody body, HttpRequest request, IMediator mediator, CancellationToken cancellationToken) =>
             {
                 var validation = new Validation().AuthorName(body.Name);
+                var idempotency = IdempotencyKey.Read(request, body, validation);
                 if (!validation.IsValid)
                 {
                     return TypedResults.ValidationProblem(validation.Errors);
                 }
 
-                var registered = await mediator.Send(new RegisterAuthor(body.Name!), cancellationToken);
+                var registered = await mediator.Send(new RegisterAuthor(body.Name!, idempotency), cancellationToken);
                 return TypedResults.Created($"/authors/{registered.AuthorId}", registered);
             })
             .WithName("RegisterAuthor")
-            .WithTags("Authors");
+            .WithTags("Authors")
+            .ProducesProblem(StatusCodes.Status409Conflict);
 }

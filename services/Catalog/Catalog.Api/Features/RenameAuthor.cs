@@ -39,8 +39,7 @@ public static class RenameAuthorEndpoint
                 CatalogRoutes.RequireId(authorId, "Author");
                 var validation = new Validation()
                     .AuthorName(body.Name)
-                    .Require(body.ExpectedVersion is not null, "expectedVersion", "expectedVersion is required.")
-                    .Require(body.ExpectedVersion is null or > 0, "expectedVersion", "expectedVersion must be at least 1.");
+                    .ExpectedVersion(body.ExpectedVersion);
                 if (!validation.IsValid)
                 {
                     return TypedResults.ValidationProblem(validation.Errors);

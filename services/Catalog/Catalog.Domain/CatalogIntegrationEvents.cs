@@ -1,10 +1,12 @@
-using Catalog.Domain;
 using Microservices.Contracts.Catalog;
 using Microservices.Shared.Messaging;
 
-namespace Catalog.Worker;
+namespace Catalog.Domain;
 
-/// <summary>Catalog's stored events and the integration contracts other services (and its own workers) read.</summary>
+/// <summary>
+/// Catalog's stored events and the integration contracts other services (and its own workers) read. It lives in the
+/// domain project, so the one stream relay process can reference it without the worker.
+/// </summary>
 public sealed class CatalogIntegrationEvents : IIntegrationEventMap
 {
     public object? ToContract(StoredEvent stored)
@@ -21,6 +23,15 @@ public sealed class CatalogIntegrationEvents : IIntegrationEventMap
             AuthorRenamed e => new AuthorRenamedV1(stored.EventId, stored.Stream, stored.Version, stored.RecordedAt, e.AuthorId, e.Name),
             BookAdded e => new BookAddedV1(
                 stored.EventId, stored.Stream, stored.Version, stored.RecordedAt, e.BookId, e.AuthorId, e.Title, e.Genre, e.Price),
+            BookPriceChanged e => new BookPriceChangedV1(
+                stored.EventId, stored.Stream, stored.Version, stored.RecordedAt, e.BookId, e.AuthorId, e.Price),
+            BookGenreChanged e => new BookGenreChangedV1(
+                stored.EventId, stored.Stream, stored.Version, stored.RecordedAt, e.BookId, e.AuthorId, e.OldGenre, e.Genre),
+            BookRetitled e => new BookRetitledV1(
+                stored.EventId, stored.Stream, stored.Version, stored.RecordedAt, e.BookId, e.AuthorId, e.OldTitle, e.Title),
+            BookDeleted e => new BookDeletedV1(
+                stored.EventId, stored.Stream, stored.Version, stored.RecordedAt, e.BookId, e.AuthorId, e.Title, e.Genre),
+            AuthorDeleted e => new AuthorDeletedV1(stored.EventId, stored.Stream, stored.Version, stored.RecordedAt, e.AuthorId),
             var other => throw new InvalidOperationException($"Catalog event {other.GetType().Name} has no integration contract."),
         };
     }

@@ -1,0 +1,18 @@
+using MassTransit;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+
+namespace Catalog.Worker;
+
+public static class BookCountModule
+{
+    /// <summary>The book count's own queue: it gets its own copy of each message, and its own error queue.</summary>
+    public const string EndpointName = "catalog-book-counts";
+
+    public static IBusRegistrationConfigurator AddBookCount(this IBusRegistrationConfigurator bus)
+    {
+        ArgumentNullException.ThrowIfNull(bus);
+        bus.TryAddSingleton<BookCountWriter>();
+        bus.AddConsumer<BookCountConsumer>().Endpoint(endpoint => endpoint.Name = EndpointName);
+        return bus;
+    }
+}
