@@ -8,4 +8,12 @@ public static class ItemTypes
     public const string Book = "Book";
     public const string GenreBook = "GenreBook";
     public const string Client = "Client";
+
+    // ---- Orders ----
+    public const string Order = "Order";
+    public const string OrderLine = "OrderLine";
+    public const string BookSale = "BookSale";
+    public const string ClientOrderStats = "ClientOrderStats";
+    public const string BookSales = "BookSales";
+    public const string Idempotency = "Idempotency";
 }
