@@ -20,19 +20,20 @@ internal static class OpsProgram
             return 0;
         });
 
-        var check = new Command("check", "Recompute every genre copy from its book and author; print each drifted copy. Exit code 0 only when there is none.");
+        var check = new Command("check", "Recompute every genre copy from its book and author, every order's client copies, and the Orders aggregates; print each drift. Exit code 0 only when there is none.");
         OpsSettings.AddTo(check);
         check.SetAction(async (parse, cancellationToken) =>
         {
             var settings = OpsSettings.Read(parse);
             using var dynamo = DynamoDbServiceCollectionExtensions.CreateClient(settings);
-            var drifts = await GenreCopyCheck.RunAsync(dynamo, settings.TableName, cancellationToken);
+            var drifts = new List<Drift>(await GenreCopyCheck.RunAsync(dynamo, settings.TableName, cancellationToken));
+            drifts.AddRange(await OrderChecks.RunAsync(dynamo, settings.TableName, cancellationToken));
             foreach (var drift in drifts)
             {
                 Console.WriteLine(drift);
             }
 
-            Console.WriteLine(drifts.Count == 0 ? "No drift: every genre copy matches its sources." : $"{drifts.Count} drifted copy field(s).");
+            Console.WriteLine(drifts.Count == 0 ? "No drift: every copy and aggregate matches its sources." : $"{drifts.Count} drifted copy field(s).");
             return drifts.Count == 0 ? 0 : 1;
         });
 
