@@ -1,4 +1,10 @@
-using Orders.Api;
+namespace Orders.Api;
 
-// The generated Program stays internal, so a test project can reference Catalog.Api's public Program beside it.
-await OrdersApp.Build(args).RunAsync();
+/// <summary>
+/// The entry point, written out rather than as top-level statements: those would make a public global Program
+/// that clashes with Catalog's wherever both services are referenced (the one-process host, the tests).
+/// </summary>
+internal static class OrdersProgram
+{
+    public static Task Main(string[] args) => OrdersApp.Build(args).RunAsync();
+}
