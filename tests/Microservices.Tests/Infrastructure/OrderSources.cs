@@ -47,6 +47,41 @@ public static class OrderSources
         return book;
     }
 
+    /// <summary>
+    /// The catalog as its worker leaves it once converged: the author item and each book's genre copy, so that the
+    /// whole-table check has nothing of the catalog's to report.
+    /// </summary>
+    public static async Task WriteConvergedCatalogAsync(DynamoDbOptions tables, Author author, params Book[] books)
+    {
+        ArgumentNullException.ThrowIfNull(author);
+        using var dynamo = DynamoDbLocalFixture.CreateClient(tables);
+        await dynamo.PutItemAsync(new PutItemRequest { TableName = tables.TableName, Item = CatalogItems.Author(author) }, TestContext.Current.CancellationToken);
+        foreach (var book in books)
+        {
+            var key = Keys.GenreBook(book.Genre, book.BookId);
+            await dynamo.PutItemAsync(new PutItemRequest
+            {
+                TableName = tables.TableName,
+                Item = new()
+                {
+                    [Attributes.PK] = new(key.PK),
+                    [Attributes.SK] = new(key.SK),
+                    [Attributes.GSI1PK] = new(Keys.GenrePartition(book.Genre)),
+                    [Attributes.GSI1SK] = new(Keys.GenreBookSortKey(book.Title)),
+                    [Attributes.ItemType] = new(ItemTypes.GenreBook),
+                    [Attributes.BookId] = new(book.BookId),
+                    [Attributes.AuthorId] = new(book.AuthorId),
+                    [Attributes.Title] = new(book.Title),
+                    [Attributes.Genre] = new(book.Genre),
+                    [Attributes.Price] = CatalogItems.Number(book.Price),
+                    [Attributes.AuthorName] = new(author.Name),
+                    [Attributes.BookVersion] = CatalogItems.Number(book.Version),
+                    [Attributes.AuthorVersion] = CatalogItems.Number(author.Version),
+                },
+            }, TestContext.Current.CancellationToken);
+        }
+    }
+
     public static async Task<Dictionary<string, AttributeValue>?> GetAsync(DynamoDbOptions tables, ItemKey key)
     {
         using var dynamo = DynamoDbLocalFixture.CreateClient(tables);
