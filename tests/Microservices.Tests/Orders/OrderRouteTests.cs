@@ -57,6 +57,18 @@ public sealed class OrderRouteTests(DynamoDbLocalFixture dynamo) : IAsyncLifetim
     }
 
     [Fact]
+    public async Task Books_named_by_id_cost_one_query_per_author_besides_the_batch()
+    {
+        var otherAuthor = Ids.New();
+        var other = await OrderSources.WriteBookAsync(_api.Tables, otherAuthor, "The Dispossessed", 11.50m);
+        _api.Spy.Clear();
+
+        await _orders.PlaceAsync(_clientId, Line(AuthorId, bookId: _duneId), Line(otherAuthor, bookId: other.BookId), Line(AuthorId, title: "Dune Messiah"));
+
+        Assert.Equal(["BatchGetItem", "Query", "Query", "TransactWriteItems"], _api.Spy.Requests);
+    }
+
+    [Fact]
     public async Task An_order_with_its_lines_is_one_query()
     {
         var (orderId, _, _) = await _orders.PlaceAsync(_clientId, Line(AuthorId, title: "Dune"), Line(AuthorId, title: "Dune Messiah"));
