@@ -62,13 +62,13 @@ public sealed record Order(
     }
 
     public static IReadOnlyList<object> Pay(Order state, long expectedVersion) =>
-        Transition(state, expectedVersion, "pay", [OrderStatus.Placed], new OrderPaid(state.OrderId, state.ClientId));
+        Transition(state, expectedVersion, "be paid", [OrderStatus.Placed], new OrderPaid(state.OrderId, state.ClientId));
 
     public static IReadOnlyList<object> Ship(Order state, long expectedVersion) =>
-        Transition(state, expectedVersion, "ship", [OrderStatus.Paid], new OrderShipped(state.OrderId, state.ClientId));
+        Transition(state, expectedVersion, "be shipped", [OrderStatus.Paid], new OrderShipped(state.OrderId, state.ClientId));
 
     public static IReadOnlyList<object> Cancel(Order state, long expectedVersion) =>
-        Transition(state, expectedVersion, "cancel", [OrderStatus.Placed, OrderStatus.Paid], new OrderCancelled(state.OrderId, state.ClientId));
+        Transition(state, expectedVersion, "be cancelled", [OrderStatus.Placed, OrderStatus.Paid], new OrderCancelled(state.OrderId, state.ClientId));
 
     private static IReadOnlyList<object> Transition(
         Order state, long expectedVersion, string action, OrderStatus[] from, object @event)

@@ -194,6 +194,48 @@ public sealed class OrderRouteTests(DynamoDbLocalFixture dynamo) : IAsyncLifetim
     }
 
     [Fact]
+    public async Task Of_two_concurrent_changes_from_the_same_version_one_wins_and_the_other_gets_409()
+    {
+        var (orderId, _, _) = await _orders.PlaceAsync(_clientId, Line(AuthorId, title: "Dune"));
+
+        var answers = await Task.WhenAll(
+            Send($"/orders/{_clientId}/{orderId}/pay"),
+            Send($"/orders/{_clientId}/{orderId}/cancel"));
+
+        Assert.Equal([HttpStatusCode.OK, HttpStatusCode.Conflict], answers.Order());
+        Assert.Equal(2, (await _orders.GetAsync($"/clients/{_clientId}/orders/{orderId}"))["order"]!["version"]!.GetValue<long>());
+
+        async Task<HttpStatusCode> Send(string path)
+        {
+            using var response = await _orders.Http.PostAsync(path, System.Net.Http.Json.JsonContent.Create(new { expectedVersion = 1 }), TestContext.Current.CancellationToken);
+            return response.StatusCode;
+        }
+    }
+
+    [Fact]
+    public async Task Two_concurrent_creates_with_the_same_idempotency_key_make_one_order()
+    {
+        var clientId = await OrderSources.WriteClientAsync(_api.Tables, "Impatient Client", "again@example.com");
+
+        var answers = await Task.WhenAll(Enumerable.Range(0, 4).Select(async _ =>
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Post, $"/clients/{clientId}/orders")
+            {
+                Content = System.Net.Http.Json.JsonContent.Create(new { lines = new[] { Line(AuthorId, title: "Dune") } }),
+            };
+            request.Headers.Add("Idempotency-Key", "double-click");
+            using var response = await _orders.Http.SendAsync(request, TestContext.Current.CancellationToken);
+            var body = System.Text.Json.Nodes.JsonNode.Parse(await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken))!;
+            return (response.StatusCode, OrderId: body["orderId"]?.GetValue<string>());
+        }));
+
+        Assert.Single(answers, a => a.StatusCode == HttpStatusCode.Created);
+        Assert.All(answers, a => Assert.Contains(a.StatusCode, new[] { HttpStatusCode.Created, HttpStatusCode.OK }));
+        Assert.Single(answers.Select(a => a.OrderId).Distinct());
+        Assert.Single((await _orders.GetAsync($"/clients/{clientId}/orders"))["orders"]!.AsArray());
+    }
+
+    [Fact]
     public async Task A_cancelled_order_cannot_be_paid()
     {
         var (orderId, _, _) = await _orders.PlaceAsync(_clientId, Line(AuthorId, title: "Dune"));
