@@ -21,7 +21,7 @@ internal static class OpsProgram
         });
 
         var check = new Command("check",
-            "Recompute every genre copy from its book and author, and every author's book count from the books; print each drift. Exit code 0 only when there is none.");
+            "Recompute every genre copy, every author's book count, every order's client copies and the Orders aggregates from their sources; print each drift. Exit code 0 only when there is none.");
         OpsSettings.AddTo(check);
         check.SetAction(async (parse, cancellationToken) =>
         {
@@ -29,13 +29,14 @@ internal static class OpsProgram
             using var dynamo = DynamoDbServiceCollectionExtensions.CreateClient(settings);
             var drifts = (await GenreCopyCheck.RunAsync(dynamo, settings.TableName, cancellationToken))
                 .Concat(await BookCountCheck.RunAsync(dynamo, settings.TableName, cancellationToken))
+                .Concat(await OrderChecks.RunAsync(dynamo, settings.TableName, cancellationToken))
                 .ToList();
             foreach (var drift in drifts)
             {
                 Console.WriteLine(drift);
             }
 
-            Console.WriteLine(drifts.Count == 0 ? "No drift: every genre copy matches its sources and every book count its books." : $"{drifts.Count} drift(s) in copies and counts.");
+            Console.WriteLine(drifts.Count == 0 ? "No drift: every copy and aggregate matches its sources." : $"{drifts.Count} drift(s) in copies and aggregates.");
             return drifts.Count == 0 ? 0 : 1;
         });
 

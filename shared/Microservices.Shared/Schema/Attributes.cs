@@ -55,4 +55,27 @@ public static class Attributes
     public const string BookAdds = "BookAdds";
     public const string BookIds = "BookIds";
     public const string Response = "Response";
+
+    // ---- Orders (owned by the Orders service) ----
+    public const string OrderId = "OrderId";
+    public const string Status = "Status";
+    public const string PlacedAt = "PlacedAt";
+    public const string Total = "Total";
+    public const string LineCount = "LineCount";
+    public const string LineNo = "LineNo";
+    public const string Quantity = "Quantity";
+    public const string Cancelled = "Cancelled";
+
+    // Order items: copies of the client's name and email, and the client version they were taken from.
+    public const string ClientName = "ClientName";
+    public const string ClientEmail = "ClientEmail";
+    public const string ClientVersion = "ClientVersion";
+
+    // Orders' aggregates: the figures and the monotonic version of the sources they were recomputed from.
+    public const string OrderCount = "OrderCount";
+    public const string TotalSpent = "TotalSpent";
+    public const string UnitsSold = "UnitsSold";
+    public const string SourceVersion = "SourceVersion";
+
+    public const string Service = "Service";
 }

@@ -15,5 +15,12 @@ public static class ItemTypes
     // Catalog (complete)
     public const string AuthorStats = "AuthorStats";
     public const string GenreBookTombstone = "GenreBookTombstone";
+
+    // ---- Orders ----
+    public const string Order = "Order";
+    public const string OrderLine = "OrderLine";
+    public const string BookSale = "BookSale";
+    public const string ClientOrderStats = "ClientOrderStats";
+    public const string BookSales = "BookSales";
     public const string Idempotency = "Idempotency";
 }

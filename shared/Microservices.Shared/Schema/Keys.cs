@@ -69,6 +69,36 @@ public static class Keys
     /// <summary>Where a genre copy was: the same key as <see cref="GenreBook"/>, declared by its own item type.</summary>
     public static ItemKey GenreBookTombstone(string genre, string bookId) => Of(TableSchema.GenreBookTombstone, [genre], [bookId]);
 
+    // ---- Orders ----
+
+    /// <summary>An order in its client's partition: SK = ORDER#{orderId}, so a client's orders sort by time.</summary>
+    public static ItemKey Order(string clientId, string orderId) => Of(TableSchema.Order, [clientId], [orderId]);
+
+    /// <summary>The sort-key prefix of every order (and line) of a client.</summary>
+    public static string OrdersPrefix => TableSchema.Order.SortKey.Prefix;
+
+    /// <summary>The sort-key prefix of one order and its lines.</summary>
+    public static string OrderWithLinesPrefix(string orderId) => TableSchema.Order.SortKey.Build(orderId);
+
+    /// <summary>An order line, right after its order: SK = ORDER#{orderId}#LINE#{lineNo:D3}.</summary>
+    public static ItemKey OrderLine(string clientId, string orderId, int lineNo) =>
+        Of(TableSchema.OrderLine, [clientId], [orderId, lineNo.ToString("D3", CultureInfo.InvariantCulture)]);
+
+    public static string OrderStatusIndexKey(string status) => TableSchema.Order.Index!.PartitionKey.Build(status);
+
+    public static string OrderStatusSortKey(string placedAt, string orderId) => TableSchema.Order.Index!.SortKey.Build(placedAt, orderId);
+
+    /// <summary>One book's units in one order, in the book's sales partition.</summary>
+    public static ItemKey BookSale(string bookId, string orderId) => Of(TableSchema.BookSale, [bookId], [orderId]);
+
+    public static string BookSalesPartition(string bookId) => TableSchema.BookSale.PartitionKey.Build(bookId);
+
+    public static string BookSalePrefix => TableSchema.BookSale.SortKey.Prefix;
+
+    public static ItemKey ClientOrderStats(string clientId) => Of(TableSchema.ClientOrderStats, [clientId], []);
+
+    public static ItemKey BookSales(string bookId) => Of(TableSchema.BookSales, [bookId], []);
+
     private static ItemKey Of(ItemTypeSpec type, string[] partition, string[] sort) =>
         new(type.PartitionKey.Build(partition), type.SortKey.Build(sort));
 

@@ -168,6 +168,100 @@ public static class TableSchema
         [],
         new Dictionary<string, string> { ["clientId"] = "0193c2", ["addressId"] = "0193c3", [Attributes.City] = "Malmö" });
 
+    // ---- Orders (Orders API and Orders worker) ----
+
+    public static readonly ItemTypeSpec Order = new(
+        ItemTypes.Order,
+        "Orders",
+        "An order, in its client's partition; the UUIDv7 id sorts a client's orders by time. GSI1 lists orders by status (moved in the transaction of each status change). Carries copies of the client's name and email.",
+        new("CLIENT#{clientId}"),
+        new("ORDER#{orderId}"),
+        new(Gsi1, new("ORDERSTATUS#{status}"), new("{placedAt}#{orderId}")),
+        [
+            new(Attributes.OrderId, AttributeKind.S, "UUIDv7"),
+            new(Attributes.ClientId, AttributeKind.S, "the client's id"),
+            new(Attributes.Status, AttributeKind.S, "placed, paid, shipped or cancelled"),
+            new(Attributes.PlacedAt, AttributeKind.S, "ISO 8601 UTC, fixed width"),
+            new(Attributes.Total, AttributeKind.N, "sum of price x quantity over the lines"),
+            new(Attributes.LineCount, AttributeKind.N, "how many line items follow the order"),
+            new(Attributes.ClientName, AttributeKind.S, "copy of the client's name"),
+            new(Attributes.ClientEmail, AttributeKind.S, "copy of the client's email"),
+            new(Attributes.ClientVersion, AttributeKind.N, "the client version the copies came from"),
+            new(Attributes.Version, AttributeKind.N, "the version of the order's stream"),
+        ],
+        [
+            new(Attributes.ClientName, ItemTypes.Client, Attributes.Name, Attributes.ClientVersion),
+            new(Attributes.ClientEmail, ItemTypes.Client, Attributes.Email, Attributes.ClientVersion),
+        ],
+        new Dictionary<string, string> { ["clientId"] = "0193c2", ["orderId"] = "0193d4", ["status"] = "placed", ["placedAt"] = "2026-11-24T12:00:00.0000000Z", [Attributes.ClientName] = "Malin Persson" });
+
+    public static readonly ItemTypeSpec OrderLine = new(
+        ItemTypes.OrderLine,
+        "Orders",
+        "One line of an order, right after its order in the client's partition, so one Query reads an order with its lines. A snapshot of the book's title and price when ordered: never rewritten.",
+        new("CLIENT#{clientId}"),
+        new("ORDER#{orderId}#LINE#{lineNo}"),
+        null,
+        [
+            new(Attributes.OrderId, AttributeKind.S, "the order's id"),
+            new(Attributes.LineNo, AttributeKind.N, "1, 2, 3... (zero-padded to 3 digits in the key)"),
+            new(Attributes.BookId, AttributeKind.S, "the book's id"),
+            new(Attributes.AuthorId, AttributeKind.S, "the book's author"),
+            new(Attributes.Title, AttributeKind.S, "the book's title when ordered (snapshot)"),
+            new(Attributes.Price, AttributeKind.N, "the book's price when ordered (snapshot)"),
+            new(Attributes.Quantity, AttributeKind.N, "1 or more"),
+        ],
+        [],
+        new Dictionary<string, string> { ["clientId"] = "0193c2", ["orderId"] = "0193d4", ["lineNo"] = "001", [Attributes.Title] = "Dune", [Attributes.Quantity] = "2" });
+
+    public static readonly ItemTypeSpec BookSale = new(
+        ItemTypes.BookSale,
+        "Orders",
+        "The units of one book in one order, in the book's sales partition: written in the order's transaction and marked Cancelled in the cancel's, so the book's units sold is recomputed from one Query.",
+        new("BOOKSALES#{bookId}"),
+        new("ORDER#{orderId}"),
+        null,
+        [
+            new(Attributes.BookId, AttributeKind.S, "the book's id"),
+            new(Attributes.OrderId, AttributeKind.S, "the order's id"),
+            new(Attributes.ClientId, AttributeKind.S, "the order's client"),
+            new(Attributes.Quantity, AttributeKind.N, "units of the book in the order"),
+            new(Attributes.Cancelled, AttributeKind.BOOL, "true once the order is cancelled", Required: false),
+        ],
+        [],
+        new Dictionary<string, string> { ["bookId"] = "0193b7", ["orderId"] = "0193d4", [Attributes.Quantity] = "2" });
+
+    public static readonly ItemTypeSpec ClientOrderStats = new(
+        ItemTypes.ClientOrderStats,
+        "Orders worker",
+        "A client's order count and total spent, cancelled orders excluded; recomputed from the client's orders, guarded by the sum of their versions.",
+        new("CLIENT#{clientId}"),
+        new("ORDERSTATS"),
+        null,
+        [
+            new(Attributes.ClientId, AttributeKind.S, "the client's id"),
+            new(Attributes.OrderCount, AttributeKind.N, "orders not cancelled"),
+            new(Attributes.TotalSpent, AttributeKind.N, "sum of their totals"),
+            new(Attributes.SourceVersion, AttributeKind.N, "sum of the versions of all the client's orders it was computed from"),
+        ],
+        [],
+        new Dictionary<string, string> { ["clientId"] = "0193c2", [Attributes.OrderCount] = "3", [Attributes.TotalSpent] = "42.50" });
+
+    public static readonly ItemTypeSpec BookSales = new(
+        ItemTypes.BookSales,
+        "Orders worker",
+        "A book's units sold, cancelled orders excluded; recomputed from the book's BookSale items, guarded by their count plus their cancelled count.",
+        new("BOOKSALES#{bookId}"),
+        new("TOTAL"),
+        null,
+        [
+            new(Attributes.BookId, AttributeKind.S, "the book's id"),
+            new(Attributes.UnitsSold, AttributeKind.N, "units on orders not cancelled"),
+            new(Attributes.SourceVersion, AttributeKind.N, "sales items plus cancelled sales items it was computed from"),
+        ],
+        [],
+        new Dictionary<string, string> { ["bookId"] = "0193b7", [Attributes.UnitsSold] = "7" });
+
     public static readonly ItemTypeSpec Idempotency = new(
         ItemTypes.Idempotency,
         "every service (its own creates)",
@@ -177,9 +271,12 @@ public static class TableSchema
         null,
         [
             new(Attributes.RequestHash, AttributeKind.S, "SHA-256 of the request as the service understood it"),
-            new(Attributes.ResourceId, AttributeKind.S, "the id the create returned (Clients, Orders)", Required: false),
-            new(Attributes.Version, AttributeKind.N, "the version the create returned (Clients, Orders)", Required: false),
+            new(Attributes.ResourceId, AttributeKind.S, "the id the create returned (Clients)", Required: false),
+            new(Attributes.Version, AttributeKind.N, "the version the create returned (Clients)", Required: false),
             new(Attributes.Response, AttributeKind.S, "the first response as JSON (Catalog)", Required: false),
+            new(Attributes.Service, AttributeKind.S, "the service (Orders)", Required: false),
+            new(Attributes.OrderId, AttributeKind.S, "the order the create made (Orders)", Required: false),
+            new(Attributes.ClientId, AttributeKind.S, "the order's client (Orders)", Required: false),
             new(Attributes.RecordedAt, AttributeKind.S, "ISO 8601", Required: false),
         ],
         [],
@@ -187,7 +284,12 @@ public static class TableSchema
 
     /// <summary>Every item type, in the order the data model lists them.</summary>
     public static IReadOnlyList<ItemTypeSpec> ItemTypeSpecs { get; } =
-        [Event, Idempotency, Author, Book, GenreBook, AuthorStats, GenreBookTombstone, Client, Address];
+    [
+        Event, Idempotency,
+        Author, Book, GenreBook, AuthorStats, GenreBookTombstone,
+        Client, Address,
+        Order, OrderLine, BookSale, ClientOrderStats, BookSales,
+    ];
 
     public static ItemTypeSpec Find(string itemType) =>
         ItemTypeSpecs.SingleOrDefault(t => t.Name == itemType) ?? throw new ArgumentException($"No item type {itemType} is declared.", nameof(itemType));
@@ -211,5 +313,11 @@ public static class TableSchema
         new("Clients by exact name, numbers included", "Clients", "Query", Gsi1, "GSI1PK = CLIENTNAME#{name}", null, "Client"),
         new("A client's numbers containing some digits (filtered after the read)", "Clients", "Query", null, "PK = CLIENT#{clientId} AND SK = CLIENT#{clientId}", "contains(PhoneNumbers, :digits)", "Client"),
         new("A create's first result by its idempotency key", "every service", "GetItem", null, "PK = IDEMPOTENCY#{service}#{key} AND SK = IDEMPOTENCY#", null, "Idempotency"),
+        // ---- Orders ----
+        new("A client's orders, newest first, without their lines", "Orders", "Query (ScanIndexForward = false)", null, "PK = CLIENT#{clientId} AND begins_with(SK, ORDER#)", "ItemType = Order", "Order"),
+        new("An order with its lines", "Orders", "Query", null, "PK = CLIENT#{clientId} AND begins_with(SK, ORDER#{orderId})", null, "Order, OrderLine"),
+        new("Orders by status, oldest first", "Orders", "Query", Gsi1, "GSI1PK = ORDERSTATUS#{status}", null, "Order"),
+        new("A client's order count and total spent", "Orders", "GetItem", null, "PK = CLIENT#{clientId} AND SK = ORDERSTATS", null, "ClientOrderStats"),
+        new("A book's sales and units sold", "Orders", "Query", null, "PK = BOOKSALES#{bookId}", null, "BookSale, BookSales"),
     ];
 }

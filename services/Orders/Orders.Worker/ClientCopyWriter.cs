@@ -1,0 +1,98 @@
+using Amazon.DynamoDBv2;
+using Amazon.DynamoDBv2.Model;
+using Microservices.Shared.Dynamo;
+using Microservices.Shared.Schema;
+using Microsoft.Extensions.Options;
+using Orders.Domain;
+
+namespace Orders.Worker;
+
+/// <summary>
+/// Keeps the client's name and email on each of the client's orders equal to the client item. Every write starts
+/// from the client item read with strong consistency and is an update of the order's copy attributes only, refused
+/// when the order already holds a copy from a newer client version: a late or repeated message cannot regress it.
+/// A refused write needs no retry: what is stored came from a client version at least as new as the one just read.
+/// </summary>
+public sealed class ClientCopyWriter(IAmazonDynamoDB dynamo, IOptions<DynamoDbOptions> options)
+{
+    private readonly string _table = options.Value.TableName;
+
+    /// <summary>After a client change: rewrites the copies on every order the client has now.</summary>
+    public async Task RefreshClientAsync(string clientId, CancellationToken cancellationToken)
+    {
+        var client = await ReadClientAsync(clientId, cancellationToken);
+        if (client is null)
+        {
+            return;
+        }
+
+        var orders = dynamo.QueryAllAsync(new QueryRequest
+        {
+            TableName = _table,
+            KeyConditionExpression = "PK = :pk AND begins_with(SK, :orders)",
+            FilterExpression = "ItemType = :order",
+            ExpressionAttributeValues = new()
+            {
+                [":pk"] = new(Keys.ClientPartition(clientId)),
+                [":orders"] = new(Keys.OrdersPrefix),
+                [":order"] = new(ItemTypes.Order),
+            },
+            ConsistentRead = true,
+        }, cancellationToken);
+        await foreach (var order in orders)
+        {
+            await TryWriteAsync(clientId, order[Attributes.OrderId].S, client, cancellationToken);
+        }
+    }
+
+    /// <summary>
+    /// After an order is placed: the order copied the client as the API read it, and a change of the client may have
+    /// been fanned out before the order existed. Re-reading the client here closes that race.
+    /// </summary>
+    public async Task RefreshOrderAsync(string clientId, string orderId, CancellationToken cancellationToken)
+    {
+        var client = await ReadClientAsync(clientId, cancellationToken);
+        if (client is not null)
+        {
+            await TryWriteAsync(clientId, orderId, client, cancellationToken);
+        }
+    }
+
+    private async Task<bool> TryWriteAsync(string clientId, string orderId, ClientCopy client, CancellationToken cancellationToken)
+    {
+        var key = Keys.Order(clientId, orderId);
+        try
+        {
+            await dynamo.UpdateItemAsync(new UpdateItemRequest
+            {
+                TableName = _table,
+                Key = new() { [Attributes.PK] = new(key.PK), [Attributes.SK] = new(key.SK) },
+                UpdateExpression = "SET ClientName = :name, ClientEmail = :email, ClientVersion = :version",
+                ConditionExpression = "attribute_exists(PK) AND (attribute_not_exists(ClientVersion) OR ClientVersion <= :version)",
+                ExpressionAttributeValues = new()
+                {
+                    [":name"] = new(client.Name),
+                    [":email"] = new(client.Email),
+                    [":version"] = OrderItems.Number(client.Version),
+                },
+            }, cancellationToken);
+            return true;
+        }
+        catch (ConditionalCheckFailedException)
+        {
+            return false; // no such order, or it already holds a newer copy
+        }
+    }
+
+    private async Task<ClientCopy?> ReadClientAsync(string clientId, CancellationToken cancellationToken)
+    {
+        var key = Keys.Client(clientId);
+        var response = await dynamo.GetItemAsync(new GetItemRequest
+        {
+            TableName = _table,
+            Key = new() { [Attributes.PK] = new(key.PK), [Attributes.SK] = new(key.SK) },
+            ConsistentRead = true,
+        }, cancellationToken);
+        return response.Item is { Count: > 0 } item ? OrderItems.ReadClient(item) : null;
+    }
+}

@@ -1,0 +1,29 @@
+using MassTransit;
+using Microservices.Shared.Messaging;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+
+namespace Orders.Worker;
+
+public static class OrdersWorkerModule
+{
+    /// <summary>One queue for the Orders projections (client copies and aggregates), with one error queue.</summary>
+    public const string EndpointName = "orders-projections";
+
+    /// <summary>
+    /// The Orders worker: consumers only. Orders' events reach the broker through the one stream relay, which composes
+    /// every service's map (<c>OrdersIntegrationEvents</c> among them); this process reads no stream.
+    /// </summary>
+    public static IServiceCollection AddOrdersWorker(this IServiceCollection services, IConfiguration configuration) =>
+        services.AddMessaging(configuration, bus => bus.AddOrderProjections());
+
+    public static IBusRegistrationConfigurator AddOrderProjections(this IBusRegistrationConfigurator bus)
+    {
+        ArgumentNullException.ThrowIfNull(bus);
+        bus.TryAddSingleton<ClientCopyWriter>();
+        bus.TryAddSingleton<OrderAggregates>();
+        bus.AddConsumer<ClientDetailsChangedConsumer>().Endpoint(endpoint => endpoint.Name = EndpointName);
+        bus.AddConsumer<OrderPlacedConsumer>().Endpoint(endpoint => endpoint.Name = EndpointName);
+        bus.AddConsumer<OrderCancelledConsumer>().Endpoint(endpoint => endpoint.Name = EndpointName);
+        return bus;
+    }
+}

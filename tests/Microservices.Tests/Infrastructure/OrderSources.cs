@@ -1,0 +1,96 @@
+using System.Globalization;
+using Amazon.DynamoDBv2.Model;
+using Catalog.Domain;
+using Microservices.Shared.Dynamo;
+using Microservices.Shared.EventSourcing;
+using Microservices.Shared.Schema;
+
+namespace Microservices.Tests.Infrastructure;
+
+/// <summary>
+/// Writes the items Orders reads but does not own, straight into the table: clients (the Clients service is being
+/// built in parallel, so its API cannot be called yet; the item is written exactly as TableSchema.Client declares
+/// it) and books (as Catalog's own item mapping writes them), so a test can also change them behind Orders' back.
+/// </summary>
+public static class OrderSources
+{
+    public static async Task<string> WriteClientAsync(DynamoDbOptions tables, string name, string email, long version = 1, string? clientId = null)
+    {
+        clientId ??= Ids.New();
+        var key = Keys.Client(clientId);
+        using var dynamo = DynamoDbLocalFixture.CreateClient(tables);
+        await dynamo.PutItemAsync(new PutItemRequest
+        {
+            TableName = tables.TableName,
+            Item = new()
+            {
+                [Attributes.PK] = new(key.PK),
+                [Attributes.SK] = new(key.SK),
+                [Attributes.GSI1PK] = new(Keys.ClientNameIndexKey(name)),
+                [Attributes.GSI1SK] = new(key.SK),
+                [Attributes.ItemType] = new(ItemTypes.Client),
+                [Attributes.ClientId] = new(clientId),
+                [Attributes.Name] = new(name),
+                [Attributes.Email] = new(email),
+                [Attributes.Phones] = new() { M = new() { ["mobile"] = new("+46 70 123 45 67") } },
+                [Attributes.Version] = new() { N = version.ToString(CultureInfo.InvariantCulture) },
+            },
+        }, TestContext.Current.CancellationToken);
+        return clientId;
+    }
+
+    public static async Task<Book> WriteBookAsync(DynamoDbOptions tables, string authorId, string title, decimal price, string? bookId = null, long version = 1)
+    {
+        var book = new Book(bookId ?? Ids.New(), authorId, title, "fantasy", price, version);
+        using var dynamo = DynamoDbLocalFixture.CreateClient(tables);
+        await dynamo.PutItemAsync(new PutItemRequest { TableName = tables.TableName, Item = CatalogItems.Book(book) }, TestContext.Current.CancellationToken);
+        return book;
+    }
+
+    /// <summary>
+    /// The catalog as its worker leaves it once converged: the author item and each book's genre copy, so that the
+    /// whole-table check has nothing of the catalog's to report.
+    /// </summary>
+    public static async Task WriteConvergedCatalogAsync(DynamoDbOptions tables, Author author, params Book[] books)
+    {
+        ArgumentNullException.ThrowIfNull(author);
+        using var dynamo = DynamoDbLocalFixture.CreateClient(tables);
+        await dynamo.PutItemAsync(new PutItemRequest { TableName = tables.TableName, Item = CatalogItems.Author(author) }, TestContext.Current.CancellationToken);
+        foreach (var book in books)
+        {
+            var key = Keys.GenreBook(book.Genre, book.BookId);
+            await dynamo.PutItemAsync(new PutItemRequest
+            {
+                TableName = tables.TableName,
+                Item = new()
+                {
+                    [Attributes.PK] = new(key.PK),
+                    [Attributes.SK] = new(key.SK),
+                    [Attributes.GSI1PK] = new(Keys.GenrePartition(book.Genre)),
+                    [Attributes.GSI1SK] = new(Keys.GenreBookSortKey(book.Title)),
+                    [Attributes.ItemType] = new(ItemTypes.GenreBook),
+                    [Attributes.BookId] = new(book.BookId),
+                    [Attributes.AuthorId] = new(book.AuthorId),
+                    [Attributes.Title] = new(book.Title),
+                    [Attributes.Genre] = new(book.Genre),
+                    [Attributes.Price] = CatalogItems.Number(book.Price),
+                    [Attributes.AuthorName] = new(author.Name),
+                    [Attributes.BookVersion] = CatalogItems.Number(book.Version),
+                    [Attributes.AuthorVersion] = CatalogItems.Number(author.Version),
+                },
+            }, TestContext.Current.CancellationToken);
+        }
+    }
+
+    public static async Task<Dictionary<string, AttributeValue>?> GetAsync(DynamoDbOptions tables, ItemKey key)
+    {
+        using var dynamo = DynamoDbLocalFixture.CreateClient(tables);
+        var response = await dynamo.GetItemAsync(new GetItemRequest
+        {
+            TableName = tables.TableName,
+            Key = new() { [Attributes.PK] = new(key.PK), [Attributes.SK] = new(key.SK) },
+            ConsistentRead = true,
+        }, TestContext.Current.CancellationToken);
+        return response.Item is { Count: > 0 } item ? item : null;
+    }
+}

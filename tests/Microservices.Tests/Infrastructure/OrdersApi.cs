@@ -1,0 +1,75 @@
+using Amazon.DynamoDBv2;
+using Microservices.Shared.Dynamo;
+using Microservices.Shared.Messaging;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Orders.Api.Features;
+using Orders.Domain;
+using Orders.Worker;
+
+namespace Microservices.Tests.Infrastructure;
+
+/// <summary>
+/// The real Orders service in memory, on its own tables in DynamoDB Local, its DynamoDB client behind a
+/// <see cref="DynamoDbSpy"/>. Any public type of Orders.Api names the assembly; its Program stays internal so that it
+/// does not clash with Catalog's.
+/// </summary>
+public sealed class OrdersApi(DynamoDbOptions tables) : WebApplicationFactory<PlaceOrderHandler>
+{
+    private readonly AmazonDynamoDBClient _client = DynamoDbLocalFixture.CreateClient(tables);
+    private DynamoDbSpy? _spy;
+
+    public DynamoDbOptions Tables { get; } = tables;
+
+    public DynamoDbSpy Spy => _spy ?? throw new InvalidOperationException("The server has not started.");
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder) =>
+        builder
+            .ConfigureAppConfiguration(config => config.AddInMemoryCollection(Settings.Of(Tables)))
+            .ConfigureTestServices(services =>
+            {
+                var (client, spy) = DynamoDbSpy.Wrap(_client);
+                _spy = spy;
+                services.AddSingleton(client);
+            });
+
+    protected override void Dispose(bool disposing)
+    {
+        base.Dispose(disposing);
+        if (disposing)
+        {
+            _client.Dispose();
+        }
+    }
+}
+
+/// <summary>
+/// The real Orders worker's consumers in this process, on RabbitMQ; with <paramref name="publisherName"/>, also a
+/// test-only stream publisher of Orders' events (production has one relay for every service's map).
+/// </summary>
+public static class OrdersWorker
+{
+    public static async Task<IHost> StartAsync(DynamoDbOptions tables, IReadOnlyDictionary<string, string?> messaging, string? publisherName = null)
+    {
+        var builder = Host.CreateApplicationBuilder();
+        builder.Configuration.AddInMemoryCollection(Settings.Of(tables)).AddInMemoryCollection(messaging);
+        builder.Services.AddDynamoDb();
+        builder.Services.AddOrdersWorker(builder.Configuration);
+        if (publisherName is not null)
+        {
+            builder.Services.AddIntegrationEventPublisher<OrdersIntegrationEvents>(publisherName, options =>
+            {
+                options.ShardDiscoveryInterval = TimeSpan.FromMilliseconds(500);
+                options.PollInterval = TimeSpan.FromMilliseconds(50);
+            });
+        }
+
+        var host = builder.Build();
+        await host.StartAsync(TestContext.Current.CancellationToken);
+        return host;
+    }
+}
