@@ -56,6 +56,22 @@ public static class OrderSources
         ArgumentNullException.ThrowIfNull(author);
         using var dynamo = DynamoDbLocalFixture.CreateClient(tables);
         await dynamo.PutItemAsync(new PutItemRequest { TableName = tables.TableName, Item = CatalogItems.Author(author) }, TestContext.Current.CancellationToken);
+        // The book count the Catalog worker keeps, as it would have written it.
+        var stats = Keys.AuthorStats(author.AuthorId);
+        await dynamo.PutItemAsync(new PutItemRequest
+        {
+            TableName = tables.TableName,
+            Item = new()
+            {
+                [Attributes.PK] = new(stats.PK),
+                [Attributes.SK] = new(stats.SK),
+                [Attributes.ItemType] = new(ItemTypes.AuthorStats),
+                [Attributes.AuthorId] = new(author.AuthorId),
+                [Attributes.BookCount] = CatalogItems.Number(books.Length),
+                [Attributes.BookIds] = new() { L = books.Select(b => new AttributeValue(b.BookId)).ToList() },
+                [Attributes.AuthorVersion] = CatalogItems.Number(author.Version),
+            },
+        }, TestContext.Current.CancellationToken);
         foreach (var book in books)
         {
             var key = Keys.GenreBook(book.Genre, book.BookId);
