@@ -2,6 +2,7 @@ using Amazon.DynamoDBv2;
 using AppHost;
 using Catalog.Api;
 using Catalog.Worker;
+using EventRelay;
 using Clients.Api;
 using Microservices.Shared.Dynamo;
 using Microservices.Shared.Messaging;
@@ -58,23 +59,22 @@ var tablesCreated = await catalog.Services.GetRequiredService<TableBootstrap>().
 string[] ordersSettings = [.. settings.Where(s => !s.StartsWith("--Urls=", StringComparison.Ordinal)), $"--Urls=http://127.0.0.1:{ordersPort}"];
 var orders = OrdersApp.Build(ordersSettings);
 
-// The Orders worker's consumers. Orders' events reach a broker only through the one stream relay that composes every
-// service's map (OrdersIntegrationEvents among them); until that relay runs here, the in-memory bus carries none.
-var ordersWorkerBuilder = Host.CreateApplicationBuilder(ordersSettings);
-ordersWorkerBuilder.Services.AddDynamoDb();
-ordersWorkerBuilder.Services.AddOrdersWorker(ordersWorkerBuilder.Configuration);
-using var ordersWorker = ordersWorkerBuilder.Build();
-
+// The workers: the event relay that reads the stream and every service's consumers, on one bus. The in-memory
+// transport only reaches consumers on its own bus, so they all share this host.
 var workerBuilder = Host.CreateApplicationBuilder(settings);
 workerBuilder.Services.AddDynamoDb();
-workerBuilder.Services.AddCatalogWorker(workerBuilder.Configuration);
+workerBuilder.Services.AddMessaging(workerBuilder.Configuration, bus =>
+{
+    bus.AddCatalogProjections();
+    bus.AddOrderProjections();
+});
+workerBuilder.Services.AddEventRelay();
 using var worker = workerBuilder.Build();
 
 await catalog.StartAsync(stopping.Token);
 await clients.StartAsync(stopping.Token);
 await worker.StartAsync(stopping.Token);
 await orders.StartAsync(stopping.Token);
-await ordersWorker.StartAsync(stopping.Token);
 
 var catalogUrl = new Uri($"http://127.0.0.1:{catalogPort}");
 var clientsUrl = new Uri($"http://127.0.0.1:{clientsPort}");
@@ -119,7 +119,6 @@ catch (OperationCanceledException)
 {
 }
 
-await ordersWorker.StopAsync(CancellationToken.None);
 await orders.StopAsync(CancellationToken.None);
 await worker.StopAsync(CancellationToken.None);
 await clients.StopAsync(CancellationToken.None);

@@ -1,16 +1,17 @@
 using Microservices.Shared.Dynamo;
-using Microservices.Shared.Streams;
 using Microservices.Shared.Telemetry;
 
 namespace Catalog.Worker;
 
-/// <summary>The Catalog worker on its own: publishes Catalog's events from the stream and keeps the genre copies.</summary>
+/// <summary>The Catalog worker on its own: consumes Catalog's integration events to keep the genre copies and book counts.</summary>
 internal static class WorkerProgram
 {
-    public static Task<int> Main(string[] args) => StreamWorkerCommands.RunAsync(args, builder =>
+    public static async Task Main(string[] args)
     {
+        var builder = Host.CreateApplicationBuilder(args);
         builder.AddTelemetry();
         builder.Services.AddDynamoDb();
         builder.Services.AddCatalogWorker(builder.Configuration);
-    });
+        await builder.Build().RunAsync();
+    }
 }

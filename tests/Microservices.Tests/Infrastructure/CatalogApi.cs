@@ -1,4 +1,5 @@
 using Catalog.Worker;
+using EventRelay;
 using Microservices.Shared.Dynamo;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
@@ -18,8 +19,8 @@ public sealed class CatalogApi(DynamoDbOptions tables) : WebApplicationFactory<P
 }
 
 /// <summary>
-/// The real Catalog worker in this process: the stream consumer that publishes Catalog's events to RabbitMQ, and the
-/// consumers that keep the genre copies.
+/// The real workers in this process: the event relay that publishes every service's events to RabbitMQ, and the
+/// Catalog consumers that keep the genre copies and book counts.
 /// </summary>
 public static class GenreWorker
 {
@@ -28,7 +29,8 @@ public static class GenreWorker
         var builder = Host.CreateApplicationBuilder();
         builder.Configuration.AddInMemoryCollection(Settings.Of(tables)).AddInMemoryCollection(messaging);
         builder.Services.AddDynamoDb();
-        builder.Services.AddCatalogWorker(builder.Configuration, options => options.ShardDiscoveryInterval = TimeSpan.FromSeconds(1));
+        builder.Services.AddCatalogWorker(builder.Configuration);
+        builder.Services.AddEventRelay(options => options.ShardDiscoveryInterval = TimeSpan.FromSeconds(1));
         var host = builder.Build();
         await host.StartAsync();
         return host;

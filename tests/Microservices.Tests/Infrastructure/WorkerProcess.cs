@@ -5,7 +5,7 @@ using Microservices.Shared.Dynamo;
 namespace Microservices.Tests.Infrastructure;
 
 /// <summary>
-/// The built Catalog worker run as its own process, configured only through environment variables as in
+/// A built worker (the event relay or a service worker) run as its own process, configured only through environment variables as in
 /// docker-compose, so a test can kill it the way an OOM killer or a lost node would: SIGKILL, no shutdown code.
 /// </summary>
 public sealed class WorkerProcess : IDisposable
@@ -26,14 +26,18 @@ public sealed class WorkerProcess : IDisposable
 
     public int Id => _process.Id;
 
-    public static string Dll => Path.Combine(AppContext.BaseDirectory, "Catalog.Worker.dll");
+    /// <summary>The event relay: reads the stream and publishes every service's events.</summary>
+    public const string Relay = "EventRelay.dll";
+
+    /// <summary>The Catalog worker: consumes Catalog's events to keep its copies.</summary>
+    public const string CatalogWorker = "Catalog.Worker.dll";
 
     /// <summary>Runs one of the worker's commands to its end: its exit code, standard output and standard error.</summary>
     public static async Task<(int ExitCode, string Output, string Error)> RunCommandAsync(
-        IEnumerable<string> arguments, IReadOnlyDictionary<string, string?> settings)
+        IEnumerable<string> arguments, IReadOnlyDictionary<string, string?> settings, string program = Relay)
     {
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = AppContext.BaseDirectory };
-        start.ArgumentList.Add(Dll);
+        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, program));
         foreach (var argument in arguments)
         {
             start.ArgumentList.Add(argument);
@@ -51,7 +55,7 @@ public sealed class WorkerProcess : IDisposable
         return (process.ExitCode, await output, await error);
     }
 
-    public static WorkerProcess Start(DynamoDbOptions tables, IReadOnlyDictionary<string, string?> messaging)
+    public static WorkerProcess Start(DynamoDbOptions tables, IReadOnlyDictionary<string, string?> messaging, string program)
     {
         var start = new ProcessStartInfo("dotnet")
         {
@@ -59,7 +63,7 @@ public sealed class WorkerProcess : IDisposable
             RedirectStandardOutput = true,
             RedirectStandardError = true,
         };
-        start.ArgumentList.Add(Dll);
+        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, program));
         foreach (var (key, value) in Settings.Of(tables).Concat(messaging))
         {
             start.Environment[key.Replace(":", "__", StringComparison.Ordinal)] = value;

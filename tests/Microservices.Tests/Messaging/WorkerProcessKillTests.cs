@@ -5,8 +5,9 @@ using Microservices.Tests.Infrastructure;
 namespace Microservices.Tests.Messaging;
 
 /// <summary>
-/// The built Catalog worker, as its own process, killed with SIGKILL while it publishes and consumes, then started
-/// again: the stream checkpoint and the unacknowledged messages must bring every copy back without drift.
+/// The built event relay and Catalog worker, each its own process, killed with SIGKILL while they publish and
+/// consume, then started again: the stream checkpoint and the unacknowledged messages must bring every copy back
+/// without drift.
 /// </summary>
 public sealed class WorkerProcessKillTests(DynamoDbLocalFixture dynamo, RabbitMqFixture rabbit) : IAsyncLifetime
 {
@@ -29,7 +30,8 @@ public sealed class WorkerProcessKillTests(DynamoDbLocalFixture dynamo, RabbitMq
     public async Task A_worker_killed_mid_work_and_restarted_leaves_zero_drift()
     {
         var load = await CatalogLoad.RegisterAsync(_catalog, authors: 6);
-        using (var first = WorkerProcess.Start(_tables, _messaging))
+        using (var relay = WorkerProcess.Start(_tables, _messaging, WorkerProcess.Relay))
+        using (var first = WorkerProcess.Start(_tables, _messaging, WorkerProcess.CatalogWorker))
         {
             await load.RunAsync(steps: 8);
             var running = load.RunAsync(steps: 8);
@@ -40,13 +42,15 @@ public sealed class WorkerProcessKillTests(DynamoDbLocalFixture dynamo, RabbitMq
                 TimeSpan.FromSeconds(60),
                 "the first worker's first copies");
             Assert.False(first.HasExited, $"the worker stopped by itself:\n{first.Output()}");
+            relay.KillHard();
             first.KillHard();
             var driftAtKill = await CatalogLoad.DriftAsync(_tables);
             await running;
             Assert.NotEmpty(driftAtKill);
         }
 
-        using var second = WorkerProcess.Start(_tables, _messaging);
+        using var relayAgain = WorkerProcess.Start(_tables, _messaging, WorkerProcess.Relay);
+        using var second = WorkerProcess.Start(_tables, _messaging, WorkerProcess.CatalogWorker);
         await load.RunAsync(steps: 8);
 
         await load.UntilConvergedAsync(_tables, TimeSpan.FromSeconds(120));

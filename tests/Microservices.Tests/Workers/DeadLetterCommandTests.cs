@@ -1,4 +1,4 @@
-using Catalog.Worker;
+using EventRelay;
 using Microservices.Shared.Schema;
 using Microservices.Shared.Streams;
 using Microservices.Tests.Catalog;
@@ -7,7 +7,7 @@ using Microservices.Tests.Infrastructure;
 namespace Microservices.Tests.Workers;
 
 /// <summary>
-/// The built worker's dead-letters commands, with its real handler (the Catalog publisher) and real RabbitMQ: a
+/// The built event relay's dead-letters commands, with its real handler (the publisher) and real RabbitMQ: a
 /// dead-lettered BookAdded record is listed, and replaying it publishes it, so the genre copy it was holding back
 /// appears.
 /// </summary>
@@ -26,7 +26,7 @@ public sealed class DeadLetterCommandTests(DynamoDbLocalFixture dynamo, RabbitMq
         using (var client = DynamoDbLocalFixture.CreateClient(tables))
         {
             await new DeadLetterStore(client, Microsoft.Extensions.Options.Options.Create(tables)).PutAsync(
-                new DeadLetter(CatalogWorkerModule.PublisherName, "shard-1", bookAdded, DeadLetterReasons.RetriesExhausted, "broken (injected)", 6, DateTimeOffset.UtcNow),
+                new DeadLetter(EventRelayModule.ConsumerName, "shard-1", bookAdded, DeadLetterReasons.RetriesExhausted, "broken (injected)", 6, DateTimeOffset.UtcNow),
                 TestContext.Current.CancellationToken);
         }
 
@@ -37,15 +37,20 @@ public sealed class DeadLetterCommandTests(DynamoDbLocalFixture dynamo, RabbitMq
         Assert.Contains(bookAdded.Dynamodb.SequenceNumber, listed.Output, StringComparison.Ordinal);
         Assert.Contains(DeadLetterReasons.RetriesExhausted, listed.Output, StringComparison.Ordinal);
 
+        // The workers run first, as they are deployed: their queues must exist before the relay publishes to them.
+        // Their relay does not read the stream, so the copy can only come from the replayed message.
+        var workerSettings = new Dictionary<string, string?>(settings)
+        {
+            [$"{StreamConsumerOptions.Section}:{EventRelayModule.ConsumerName}:Enabled"] = "false",
+        };
+        using var worker = await GenreWorker.StartAsync(tables, workerSettings);
+
         var replayed = await WorkerProcess.RunCommandAsync(["dead-letters", "replay"], settings);
         Assert.True(replayed.ExitCode == 0, replayed.Error);
         Assert.Contains("Replayed 1; still failing 0.", replayed.Output, StringComparison.Ordinal);
         var after = await WorkerProcess.RunCommandAsync(["dead-letters", "list"], settings);
         Assert.DoesNotContain(bookAdded.Dynamodb.SequenceNumber, after.Output, StringComparison.Ordinal);
 
-        // A worker that does not read the stream: the copy can only come from the replayed message.
-        settings[$"{StreamConsumerOptions.Section}:{CatalogWorkerModule.PublisherName}:Enabled"] = "false";
-        using var worker = await GenreWorker.StartAsync(tables, settings);
         var novels = await Eventually.Until(
             () => catalog.GetAsync("/genres/novel/books"), list => CatalogClient.Items(list).Count == 1, TimeSpan.FromSeconds(30), "the replayed book's copy");
         Assert.Equal(["Utvandrarna"], CatalogClient.Titles(novels));

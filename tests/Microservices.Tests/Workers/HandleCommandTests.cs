@@ -4,7 +4,7 @@ using Microservices.Tests.Infrastructure;
 namespace Microservices.Tests.Workers;
 
 /// <summary>
-/// The worker's handle command runs its real stream handler on a Lambda DynamoDB stream event file and prints
+/// The event relay's handle command runs its real stream handler on a Lambda DynamoDB stream event file and prints
 /// Lambda's partial batch response, so the same handler is proven against Lambda's own format.
 /// </summary>
 public sealed class HandleCommandTests

@@ -1,5 +1,5 @@
 using System.Diagnostics;
-using Catalog.Worker;
+using EventRelay;
 using Microservices.Shared.Dynamo;
 using Microservices.Shared.Streams;
 using Microservices.Tests.Catalog;
@@ -8,7 +8,7 @@ using Microservices.Tests.Infrastructure;
 namespace Microservices.Tests.Workers;
 
 /// <summary>
-/// Two built Catalog worker processes share the table's stream. The one holding the shard's lease is killed with
+/// Two built event relay processes share the table's stream (a Catalog worker process keeps the copies). The one holding the shard's lease is killed with
 /// SIGKILL in the middle of work; the other must take the lease over within the failover time and bring every copy
 /// to zero drift.
 /// </summary>
@@ -33,8 +33,9 @@ public sealed class WorkerFailoverTests(DynamoDbLocalFixture dynamo, RabbitMqFix
     public async Task When_the_lease_holder_is_killed_the_other_worker_takes_over_within_the_failover_time_with_zero_drift()
     {
         var load = await CatalogLoad.RegisterAsync(_catalog, authors: 4);
-        using var a = WorkerProcess.Start(_tables, _settings);
-        using var b = WorkerProcess.Start(_tables, _settings);
+        using var a = WorkerProcess.Start(_tables, _settings, WorkerProcess.Relay);
+        using var b = WorkerProcess.Start(_tables, _settings, WorkerProcess.Relay);
+        using var copies = WorkerProcess.Start(_tables, _settings, WorkerProcess.CatalogWorker);
         await load.RunAsync(steps: 4);
 
         var holder = await Eventually.Until(OwnerAsync, owner => owner is not null, TimeSpan.FromSeconds(60), "a worker to hold the lease");
@@ -61,7 +62,7 @@ public sealed class WorkerFailoverTests(DynamoDbLocalFixture dynamo, RabbitMqFix
     {
         using var client = DynamoDbLocalFixture.CreateClient(_tables);
         var leases = new LeaseStore(client, Microsoft.Extensions.Options.Options.Create(_tables));
-        var table = await leases.ReadAsync(CatalogWorkerModule.PublisherName, TestContext.Current.CancellationToken);
+        var table = await leases.ReadAsync(EventRelayModule.ConsumerName, TestContext.Current.CancellationToken);
         return table.Leases.SingleOrDefault(l => !l.Finished)?.Owner;
     }
 }
