@@ -108,14 +108,14 @@ public sealed class OrderRouteTests(DynamoDbLocalFixture dynamo) : IAsyncLifetim
         }
 
         var first = await _orders.GetAsync($"/clients/{clientId}/orders?limit=2");
-        var second = await _orders.GetAsync($"/clients/{clientId}/orders?limit=2&cursor={first["cursor"]!.GetValue<string>()}");
+        var second = await _orders.GetAsync($"/clients/{clientId}/orders?limit=2&cursor={first["nextCursor"]!.GetValue<string>()}");
 
-        Assert.Equal([placed[2], placed[1]], first["orders"]!.AsArray().Select(o => o!["orderId"]!.GetValue<string>()));
-        Assert.Equal([placed[0]], second["orders"]!.AsArray().Select(o => o!["orderId"]!.GetValue<string>()));
-        Assert.Null(second["cursor"]);
+        Assert.Equal([placed[2], placed[1]], first["items"]!.AsArray().Select(o => o!["orderId"]!.GetValue<string>()));
+        Assert.Equal([placed[0]], second["items"]!.AsArray().Select(o => o!["orderId"]!.GetValue<string>()));
+        Assert.Null(second["nextCursor"]);
         var all = await _orders.GetAsync($"/clients/{clientId}/orders");
-        Assert.Equal(3, all["orders"]!.AsArray().Count);
-        Assert.All(all["orders"]!.AsArray(), o => Assert.Null(o!["lines"]));
+        Assert.Equal(3, all["items"]!.AsArray().Count);
+        Assert.All(all["items"]!.AsArray(), o => Assert.Null(o!["lines"]));
     }
 
     [Fact]
@@ -149,10 +149,10 @@ public sealed class OrderRouteTests(DynamoDbLocalFixture dynamo) : IAsyncLifetim
         await _orders.ChangeAsync(clientId, newer, "ship", 2);
 
         var first = await _orders.GetAsync("/orders?status=shipped&limit=1");
-        var second = await _orders.GetAsync($"/orders?status=shipped&limit=1&cursor={first["cursor"]!.GetValue<string>()}");
+        var second = await _orders.GetAsync($"/orders?status=shipped&limit=1&cursor={first["nextCursor"]!.GetValue<string>()}");
 
-        Assert.Equal(older, first["orders"]![0]!["orderId"]!.GetValue<string>());
-        Assert.Equal(newer, second["orders"]![0]!["orderId"]!.GetValue<string>());
+        Assert.Equal(older, first["items"]![0]!["orderId"]!.GetValue<string>());
+        Assert.Equal(newer, second["items"]![0]!["orderId"]!.GetValue<string>());
     }
 
     [Fact]
@@ -232,7 +232,7 @@ public sealed class OrderRouteTests(DynamoDbLocalFixture dynamo) : IAsyncLifetim
         Assert.Single(answers, a => a.StatusCode == HttpStatusCode.Created);
         Assert.All(answers, a => Assert.Contains(a.StatusCode, new[] { HttpStatusCode.Created, HttpStatusCode.OK }));
         Assert.Single(answers.Select(a => a.OrderId).Distinct());
-        Assert.Single((await _orders.GetAsync($"/clients/{clientId}/orders"))["orders"]!.AsArray());
+        Assert.Single((await _orders.GetAsync($"/clients/{clientId}/orders"))["items"]!.AsArray());
     }
 
     [Fact]
@@ -315,7 +315,7 @@ public sealed class OrderRouteTests(DynamoDbLocalFixture dynamo) : IAsyncLifetim
         var page = await _orders.GetAsync("/orders?status=placed&limit=1");
         Assert.NotNull(orderId);
 
-        var problem = await _orders.GetAsync($"/orders?status=paid&cursor={page["cursor"]!.GetValue<string>()}", HttpStatusCode.BadRequest);
+        var problem = await _orders.GetAsync($"/orders?status=paid&cursor={page["nextCursor"]!.GetValue<string>()}", HttpStatusCode.BadRequest);
 
         Assert.NotNull(problem["errors"]!["cursor"]);
     }
@@ -332,7 +332,7 @@ public sealed class OrderRouteTests(DynamoDbLocalFixture dynamo) : IAsyncLifetim
 
         Assert.Equal(first["orderId"]!.GetValue<string>(), retry["orderId"]!.GetValue<string>());
         Assert.Equal(first["total"]!.GetValue<decimal>(), retry["total"]!.GetValue<decimal>());
-        Assert.Single((await _orders.GetAsync($"/clients/{clientId}/orders"))["orders"]!.AsArray());
+        Assert.Single((await _orders.GetAsync($"/clients/{clientId}/orders"))["items"]!.AsArray());
         var stored = await OrderSources.GetAsync(_api.Tables, Keys.Idempotency("orders", "checkout-42"));
         Assert.Equal(first["orderId"]!.GetValue<string>(), stored![Attributes.OrderId].S);
     }
@@ -364,6 +364,6 @@ public sealed class OrderRouteTests(DynamoDbLocalFixture dynamo) : IAsyncLifetim
     private async Task<IReadOnlyList<string>> IdsWithStatusAsync(string status)
     {
         var page = await _orders.GetAsync($"/orders?status={status}&limit=100");
-        return [.. page["orders"]!.AsArray().Select(o => o!["orderId"]!.GetValue<string>())];
+        return [.. page["items"]!.AsArray().Select(o => o!["orderId"]!.GetValue<string>())];
     }
 }

@@ -11,7 +11,8 @@ using Orders.Domain;
 
 namespace Orders.Api.Features;
 
-public sealed record OrderPage(IReadOnlyList<OrderView> Orders, string? Cursor);
+/// <summary>A page of orders, in the same shape as every list of every service: items and an opaque nextCursor.</summary>
+public sealed record OrderPage(IReadOnlyList<OrderView> Items, string? NextCursor);
 
 public sealed record ListClientOrders(string ClientId, int Limit, string? After) : IQuery<OrderPage>;
 
