@@ -28,6 +28,7 @@ public static class CatalogModule
         app.MapAddBook();
         app.MapGetAuthor();
         app.MapListAuthorBooks();
+        app.MapGetBookByTitle();
         app.MapListGenreBooks();
         app.MapListAuthors();
         app.MapChangeBookPrice();

@@ -1,0 +1,54 @@
+using Amazon.DynamoDBv2;
+using Amazon.DynamoDBv2.Model;
+using Catalog.Domain;
+using Mediator;
+using Microservices.Shared.Dynamo;
+using Microservices.Shared.Schema;
+using Microservices.Shared.Web;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Options;
+
+namespace Catalog.Api.Features;
+
+public sealed record GetBookByTitle(string AuthorId, string Title) : IQuery<BookView>;
+
+/// <summary>
+/// The article's "details of a specific book": the title is the book's sort key, so its author and title are its
+/// whole primary key and one GetItem reads it.
+/// </summary>
+public sealed class GetBookByTitleHandler(IAmazonDynamoDB dynamo, IOptions<DynamoDbOptions> options) : IQueryHandler<GetBookByTitle, BookView>
+{
+    public async ValueTask<BookView> Handle(GetBookByTitle query, CancellationToken cancellationToken)
+    {
+        var key = Keys.Book(query.AuthorId, query.Title);
+        var response = await dynamo.GetItemAsync(new GetItemRequest
+        {
+            TableName = options.Value.TableName,
+            Key = new() { [Attributes.PK] = new(key.PK), [Attributes.SK] = new(key.SK) },
+            ConsistentRead = true,
+        }, cancellationToken);
+        return response.Item is { Count: > 0 } item && item[Attributes.ItemType].S == ItemTypes.Book
+            ? BookView.From(CatalogItems.ReadBook(item))
+            : throw new NotFoundException("Book", $"{query.Title} by author {query.AuthorId}");
+    }
+}
+
+public static class GetBookByTitleEndpoint
+{
+    public static void MapGetBookByTitle(this IEndpointRouteBuilder app) =>
+        app.MapGet("/authors/{authorId}/books/by-title/{title}", async Task<Results<Ok<BookView>, ValidationProblem>> (
+                string authorId, string title, IMediator mediator, CancellationToken cancellationToken) =>
+            {
+                CatalogRoutes.RequireId(authorId, "Author");
+                var validation = new Validation().Title(title);
+                if (!validation.IsValid)
+                {
+                    return TypedResults.ValidationProblem(validation.Errors);
+                }
+
+                return TypedResults.Ok(await mediator.Send(new GetBookByTitle(authorId, title), cancellationToken));
+            })
+            .WithName("GetBookByTitle")
+            .WithTags("Books")
+            .ProducesProblem(StatusCodes.Status404NotFound);
+}
