@@ -1,5 +1,6 @@
 using System.Text;
 using Amazon.DynamoDBv2.Model;
+using Amazon.Runtime;
 using Microservices.Shared.Schema;
 
 namespace Microservices.Shared.Dynamo;
@@ -70,6 +71,29 @@ public static class DynamoDbLimits
             {
                 CheckItem(key);
             }
+        }
+    }
+
+    /// <summary>
+    /// Checks any write request against the limits; hooked into every client <see cref="DynamoDbServiceCollectionExtensions"/>
+    /// creates, so no write anywhere reaches DynamoDB over a limit.
+    /// </summary>
+    public static void Check(AmazonWebServiceRequest request)
+    {
+        switch (request)
+        {
+            case PutItemRequest put:
+                CheckItem(put.Item);
+                break;
+            case UpdateItemRequest update:
+                CheckItem(update.Key);
+                break;
+            case TransactWriteItemsRequest transaction:
+                CheckTransaction(transaction);
+                break;
+            case BatchWriteItemRequest batch:
+                CheckBatchWrite(batch);
+                break;
         }
     }
 

@@ -41,9 +41,18 @@ public static class DynamoDbServiceCollectionExtensions
             config.RegionEndpoint = RegionEndpoint.GetBySystemName(options.Region);
         }
 
-        return Credentials(options) is { } credentials
+        var client = Credentials(options) is { } credentials
             ? new AmazonDynamoDBClient(credentials, config)
             : new AmazonDynamoDBClient(config);
+        // Every write is checked against DynamoDB's limits before it is sent, whoever sends it.
+        client.BeforeRequestEvent += (_, e) =>
+        {
+            if (e is WebServiceRequestEventArgs request)
+            {
+                DynamoDbLimits.Check(request.Request);
+            }
+        };
+        return client;
     }
 
     /// <summary>Static keys when configured (DynamoDB Local accepts any); otherwise the SDK's default chain.</summary>

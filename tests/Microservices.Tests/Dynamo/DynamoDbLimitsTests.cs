@@ -19,7 +19,7 @@ public sealed class DynamoDbLimitsTests(DynamoDbLocalFixture dynamo)
     public async Task An_item_counted_at_exactly_400_KB_is_accepted_and_one_byte_more_is_refused_by_us_and_by_DynamoDB()
     {
         var tables = await dynamo.CreateTablesAsync("limits");
-        using var client = DynamoDbLocalFixture.CreateClient(tables);
+        using var client = RawClient(tables);
         var atLimit = ItemOfSize(DynamoDbLimits.MaxItemBytes, "at-limit");
         var overLimit = ItemOfSize(DynamoDbLimits.MaxItemBytes + 1, "over-limit");
         Assert.Equal(DynamoDbLimits.MaxItemBytes, DynamoDbLimits.ItemSize(atLimit));
@@ -37,7 +37,7 @@ public sealed class DynamoDbLimitsTests(DynamoDbLocalFixture dynamo)
     public async Task Maps_lists_and_numbers_are_counted_as_DynamoDB_counts_them()
     {
         var tables = await dynamo.CreateTablesAsync("limits-docs");
-        using var client = DynamoDbLocalFixture.CreateClient(tables);
+        using var client = RawClient(tables);
         var document = new Dictionary<string, AttributeValue>
         {
             ["Phones"] = new() { M = new() { ["mobile"] = new("+46 70 123 45 67"), ["home"] = new("+46 8 123 456") } },
@@ -56,7 +56,7 @@ public sealed class DynamoDbLimitsTests(DynamoDbLocalFixture dynamo)
     public async Task For_random_documents_DynamoDB_accepts_what_we_count_as_exactly_the_limit_and_refuses_one_byte_more()
     {
         var tables = await dynamo.CreateTablesAsync("limits-random");
-        using var client = DynamoDbLocalFixture.CreateClient(tables);
+        using var client = RawClient(tables);
         var samples = Gen.Dictionary(Gen.String[Gen.Char.AlphaNumeric, 1, 8], Value(depth: 2))[1, 6].Array[20].Single();
 
         for (var i = 0; i < samples.Length; i++)
@@ -88,7 +88,7 @@ public sealed class DynamoDbLimitsTests(DynamoDbLocalFixture dynamo)
     public async Task A_sort_key_over_1024_bytes_is_refused_before_the_call_naming_the_limit()
     {
         var tables = await dynamo.CreateTablesAsync("limits-keys");
-        using var client = DynamoDbLocalFixture.CreateClient(tables);
+        using var client = RawClient(tables);
         var longKey = new Dictionary<string, AttributeValue>
         {
             [Attributes.PK] = new("p"),
@@ -120,6 +120,28 @@ public sealed class DynamoDbLimitsTests(DynamoDbLocalFixture dynamo)
         DynamoDbLimits.CheckTransaction(transaction);
         DynamoDbLimits.CheckBatchWrite(batch);
     }
+
+    [Fact]
+    public async Task Every_client_the_services_use_refuses_an_over_limit_write_before_sending_it()
+    {
+        var tables = await dynamo.CreateTablesAsync("limits-hook");
+        using var client = DynamoDbLocalFixture.CreateClient(tables);
+        var overLimit = ItemOfSize(DynamoDbLimits.MaxItemBytes + 1, "over");
+        var sent = 0;
+        client.AfterResponseEvent += (_, _) => sent++;
+
+        var refused = await Assert.ThrowsAsync<DynamoDbLimitException>(() => client.PutItemAsync(tables.TableName, overLimit, Cancelled));
+
+        Assert.Equal("item size", refused.Limit);
+        Assert.Equal(0, sent);
+        await client.PutItemAsync(tables.TableName, ItemOfSize(DynamoDbLimits.MaxItemBytes, "at"), Cancelled);
+        Assert.Equal(1, sent);
+    }
+
+    /// <summary>A client without our checks, to see what DynamoDB itself accepts.</summary>
+    private static AmazonDynamoDBClient RawClient(Microservices.Shared.Dynamo.DynamoDbOptions tables) => new(
+        new Amazon.Runtime.BasicAWSCredentials("local", "local"),
+        new AmazonDynamoDBConfig { ServiceURL = tables.ServiceUrl, AuthenticationRegion = tables.Region });
 
     private static Dictionary<string, AttributeValue> ItemOfSize(int bytes, string pk)
     {
