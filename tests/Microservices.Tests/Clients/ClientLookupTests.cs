@@ -39,7 +39,7 @@ public sealed class ClientLookupTests(DynamoDbLocalFixture dynamo) : IAsyncLifet
 
         var client = await _clients.GetAsync($"/clients/{clientId}");
 
-        Assert.Equal(["Query"], _api.Requests.Sent);
+        Assert.Equal(["Query"], _api.Requests.Operations);
         Assert.Equal(MalinsPhones.OrderBy(p => p.Key, StringComparer.Ordinal), ClientsHttp.Phones(client).OrderBy(p => p.Key, StringComparer.Ordinal));
         Assert.Equal([home, summer], client["addresses"]!.AsArray().Select(a => a!["addressId"]!.GetValue<string>()));
         Assert.Equal(("Storgatan 12", "Malmö", "211 34", "Sweden"), (
@@ -65,7 +65,7 @@ public sealed class ClientLookupTests(DynamoDbLocalFixture dynamo) : IAsyncLifet
 
         var found = await _clients.GetAsync("/clients?name=Malin%20Persson");
 
-        Assert.Equal(["Query"], _api.Requests.Sent);
+        Assert.Equal(["Query"], _api.Requests.Operations);
         var her = Assert.Single(found.AsArray())!;
         Assert.Equal((malin, "Malin Persson", "malin@example.se", 1L),
             (her["clientId"]!.GetValue<string>(), her["name"]!.GetValue<string>(), her["email"]!.GetValue<string>(), her["version"]!.GetValue<long>()));
@@ -156,7 +156,7 @@ public sealed class ClientLookupTests(DynamoDbLocalFixture dynamo) : IAsyncLifet
 
         var matching = await _clients.GetAsync($"/clients/{clientId}/phones?contains=070");
 
-        Assert.Equal(["Query"], _api.Requests.Sent);
+        Assert.Equal(["Query"], _api.Requests.Operations);
         Assert.Equal(clientId, matching["clientId"]!.GetValue<string>());
         Assert.Equal(
             new Dictionary<string, string> { ["mobile"] = "070-123 45 67", ["work"] = "+46 8 070 12 34" }.OrderBy(p => p.Key, StringComparer.Ordinal),
@@ -174,7 +174,7 @@ public sealed class ClientLookupTests(DynamoDbLocalFixture dynamo) : IAsyncLifet
         Assert.Empty(ClientsHttp.Phones(await _clients.GetAsync($"/clients/{withoutPhones}/phones?contains=070")));
         await _clients.GetAsync($"/clients/{new string('e', 32)}/phones?contains=070", HttpStatusCode.NotFound);
 
-        Assert.Equal(["Query", "Query", "Query"], _api.Requests.Sent);
+        Assert.Equal(["Query", "Query", "Query"], _api.Requests.Operations);
     }
 
     [Theory]

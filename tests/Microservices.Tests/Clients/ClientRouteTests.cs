@@ -459,7 +459,7 @@ public sealed class ClientRouteTests(DynamoDbLocalFixture dynamo) : IAsyncLifeti
         var (addressId, _) = await _clients.AddAddressAsync(clientId, version);
 
         // The command read the client's stream once and wrote once: events, client item and address item together.
-        Assert.Equal(["Query", "TransactWriteItems"], _api.Requests.Sent);
+        Assert.Equal(["Query", "TransactWriteItems"], _api.Requests.Operations);
         await _clients.SendAsync(HttpMethod.Delete, $"/clients/{clientId}/addresses/{addressId}?expectedVersion=3", null, HttpStatusCode.OK);
         await _clients.SendAsync(HttpMethod.Delete, $"/clients/{clientId}/phones/mobile?expectedVersion=4", null, HttpStatusCode.OK);
         await _clients.SendAsync(HttpMethod.Put, $"/clients/{clientId}/details", new { name = "Renamed Client", expectedVersion = 5 }, HttpStatusCode.OK);

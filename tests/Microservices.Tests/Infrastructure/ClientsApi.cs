@@ -1,13 +1,8 @@
-using System.Collections.Concurrent;
-using Amazon.DynamoDBv2;
-using Amazon.Runtime;
 using Clients.Api;
 using Microservices.Shared.Dynamo;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
-using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace Microservices.Tests.Infrastructure;
 
@@ -19,34 +14,11 @@ public sealed class ClientsApi(DynamoDbOptions tables) : WebApplicationFactory<C
 {
     public DynamoDbOptions Tables { get; } = tables;
 
-    public DynamoDbRequests Requests { get; } = new();
+    private DynamoRequests? _requests;
+
+    /// <summary>Every request the service's own DynamoDB client sends, from the first use of this property on.</summary>
+    public DynamoRequests Requests => _requests ??= DynamoRequests.Watch(Services);
 
     protected override void ConfigureWebHost(IWebHostBuilder builder) =>
-        builder
-            .ConfigureAppConfiguration(config => config.AddInMemoryCollection(Settings.Of(Tables)))
-            .ConfigureTestServices(services =>
-                services.AddSingleton<IAmazonDynamoDB>(_ => Requests.Watch(DynamoDbLocalFixture.CreateClient(Tables))));
-}
-
-/// <summary>The operations a DynamoDB client sent, in order ("Query", "TransactWriteItems"...), counted by the SDK's own request event.</summary>
-public sealed class DynamoDbRequests
-{
-    private readonly ConcurrentQueue<string> _sent = new();
-
-    public IReadOnlyList<string> Sent => [.. _sent];
-
-    public void Clear() => _sent.Clear();
-
-    public AmazonDynamoDBClient Watch(AmazonDynamoDBClient client)
-    {
-        ArgumentNullException.ThrowIfNull(client);
-        client.BeforeRequestEvent += (_, e) =>
-        {
-            if (e is WebServiceRequestEventArgs request)
-            {
-                _sent.Enqueue(request.Request.GetType().Name.Replace("Request", "", StringComparison.Ordinal));
-            }
-        };
-        return client;
-    }
+        builder.ConfigureAppConfiguration(config => config.AddInMemoryCollection(Settings.Of(Tables)));
 }

@@ -19,6 +19,9 @@ public sealed class DynamoRequests
 
     public IReadOnlyList<AmazonWebServiceRequest> Sent => [.. _sent];
 
+    /// <summary>The operations sent, in order: "Query", "TransactWriteItems"...</summary>
+    public IReadOnlyList<string> Operations => [.. _sent.Select(r => r.GetType().Name.Replace("Request", "", StringComparison.Ordinal))];
+
     /// <summary>Runs once after the first response to a request that <see cref="AfterResponseTo"/> matches.</summary>
     public Func<AmazonWebServiceRequest, bool>? AfterResponseTo { get; set; }
 
