@@ -77,13 +77,8 @@ public static class GenreCopyCheck
                 (Attributes.GSI1SK, Keys.GenreBookSortKey(title)),
                 (Attributes.BookId, book[Attributes.BookId].S),
                 (Attributes.AuthorId, book[Attributes.AuthorId].S),
-                (Attributes.Title, title),
                 (Attributes.Genre, genre),
-                (Attributes.Price, Number(book[Attributes.Price])),
-                (Attributes.BookVersion, Number(book[Attributes.Version])),
-                (Attributes.AuthorName, author?[Attributes.Name].S),
-                (Attributes.AuthorVersion, author is null ? null : Number(author[Attributes.Version])),
-            };
+            }.Concat(CopySpecs.Expected(TableSchema.GenreBook, type => type == ItemTypes.Book ? book : author));
             foreach (var (field, value) in expected)
             {
                 var found = copy.TryGetValue(field, out var attribute) ? attribute.S ?? Number(attribute) : null;

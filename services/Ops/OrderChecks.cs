@@ -63,12 +63,7 @@ public static class OrderChecks
         foreach (var order in orders)
         {
             var client = clients.GetValueOrDefault(order[Attributes.ClientId].S);
-            var expected = new (string Field, string? Value)[]
-            {
-                (Attributes.ClientName, client?[Attributes.Name].S),
-                (Attributes.ClientEmail, client?[Attributes.Email].S),
-                (Attributes.ClientVersion, client is null ? null : Number(client[Attributes.Version])),
-            };
+            var expected = CopySpecs.Expected(TableSchema.Order, _ => client);
             foreach (var (field, value) in expected)
             {
                 var found = Text(order, field);
