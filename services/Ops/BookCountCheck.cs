@@ -1,7 +1,6 @@
 using System.Globalization;
 using Amazon.DynamoDBv2;
 using Amazon.DynamoDBv2.Model;
-using Microservices.Shared.Dynamo;
 using Microservices.Shared.Schema;
 
 namespace Ops;
@@ -13,12 +12,17 @@ namespace Ops;
 /// </summary>
 public static class BookCountCheck
 {
-    public static async Task<IReadOnlyList<Drift>> RunAsync(IAmazonDynamoDB dynamo, string table, CancellationToken cancellationToken)
+    public static async Task<IReadOnlyList<Drift>> RunAsync(IAmazonDynamoDB dynamo, string table, CancellationToken cancellationToken) =>
+        Check(await TableSnapshot.ScanAsync(dynamo, table, 1, null, cancellationToken));
+
+    /// <summary>Checks a snapshot of the whole table (<see cref="TableSnapshot"/>).</summary>
+    public static IReadOnlyList<Drift> Check(IReadOnlyList<Dictionary<string, AttributeValue>> items)
     {
+        ArgumentNullException.ThrowIfNull(items);
         var authors = new HashSet<string>(StringComparer.Ordinal);
         var counts = new Dictionary<string, int>(StringComparer.Ordinal);
         var stats = new Dictionary<string, Dictionary<string, AttributeValue>>(StringComparer.Ordinal);
-        await foreach (var item in dynamo.ScanAllAsync(new ScanRequest { TableName = table, ConsistentRead = true }, cancellationToken))
+        foreach (var item in items)
         {
             switch (item.GetValueOrDefault(Attributes.ItemType)?.S)
             {

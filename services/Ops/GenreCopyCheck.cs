@@ -1,7 +1,6 @@
 using System.Globalization;
 using Amazon.DynamoDBv2;
 using Amazon.DynamoDBv2.Model;
-using Microservices.Shared.Dynamo;
 using Microservices.Shared.Schema;
 
 namespace Ops;
@@ -26,14 +25,19 @@ public sealed record Drift(string Kind, ItemKey Key, string Field, string? Expec
 /// </summary>
 public static class GenreCopyCheck
 {
-    public static async Task<IReadOnlyList<Drift>> RunAsync(IAmazonDynamoDB dynamo, string table, CancellationToken cancellationToken)
+    public static async Task<IReadOnlyList<Drift>> RunAsync(IAmazonDynamoDB dynamo, string table, CancellationToken cancellationToken) =>
+        Check(await TableSnapshot.ScanAsync(dynamo, table, 1, null, cancellationToken));
+
+    /// <summary>Checks a snapshot of the whole table (<see cref="TableSnapshot"/>).</summary>
+    public static IReadOnlyList<Drift> Check(IReadOnlyList<Dictionary<string, AttributeValue>> items)
     {
+        ArgumentNullException.ThrowIfNull(items);
         var authors = new Dictionary<string, Dictionary<string, AttributeValue>>(StringComparer.Ordinal);
         var books = new List<Dictionary<string, AttributeValue>>();
         var bookGenres = new Dictionary<string, string>(StringComparer.Ordinal);
         var copies = new Dictionary<ItemKey, Dictionary<string, AttributeValue>>();
         var tombstonesListed = new List<ItemKey>();
-        await foreach (var item in dynamo.ScanAllAsync(new ScanRequest { TableName = table, ConsistentRead = true }, cancellationToken))
+        foreach (var item in items)
         {
             switch (item.GetValueOrDefault(Attributes.ItemType)?.S)
             {
@@ -73,13 +77,8 @@ public static class GenreCopyCheck
                 (Attributes.GSI1SK, Keys.GenreBookSortKey(title)),
                 (Attributes.BookId, book[Attributes.BookId].S),
                 (Attributes.AuthorId, book[Attributes.AuthorId].S),
-                (Attributes.Title, title),
                 (Attributes.Genre, genre),
-                (Attributes.Price, Number(book[Attributes.Price])),
-                (Attributes.BookVersion, Number(book[Attributes.Version])),
-                (Attributes.AuthorName, author?[Attributes.Name].S),
-                (Attributes.AuthorVersion, author is null ? null : Number(author[Attributes.Version])),
-            };
+            }.Concat(CopySpecs.Expected(TableSchema.GenreBook, type => type == ItemTypes.Book ? book : author));
             foreach (var (field, value) in expected)
             {
                 var found = copy.TryGetValue(field, out var attribute) ? attribute.S ?? Number(attribute) : null;

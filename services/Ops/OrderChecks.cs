@@ -1,7 +1,6 @@
 using System.Globalization;
 using Amazon.DynamoDBv2;
 using Amazon.DynamoDBv2.Model;
-using Microservices.Shared.Dynamo;
 using Microservices.Shared.Schema;
 
 namespace Ops;
@@ -17,14 +16,19 @@ public static class OrderChecks
 {
     private const string Cancelled = "cancelled";
 
-    public static async Task<IReadOnlyList<Drift>> RunAsync(IAmazonDynamoDB dynamo, string table, CancellationToken cancellationToken)
+    public static async Task<IReadOnlyList<Drift>> RunAsync(IAmazonDynamoDB dynamo, string table, CancellationToken cancellationToken) =>
+        Check(await TableSnapshot.ScanAsync(dynamo, table, 1, null, cancellationToken));
+
+    /// <summary>Checks a snapshot of the whole table (<see cref="TableSnapshot"/>).</summary>
+    public static IReadOnlyList<Drift> Check(IReadOnlyList<Dictionary<string, AttributeValue>> items)
     {
+        ArgumentNullException.ThrowIfNull(items);
         var clients = new Dictionary<string, Dictionary<string, AttributeValue>>(StringComparer.Ordinal);
         var orders = new List<Dictionary<string, AttributeValue>>();
         var lines = new List<Dictionary<string, AttributeValue>>();
         var stats = new Dictionary<ItemKey, Dictionary<string, AttributeValue>>();
         var sales = new Dictionary<ItemKey, Dictionary<string, AttributeValue>>();
-        await foreach (var item in dynamo.ScanAllAsync(new ScanRequest { TableName = table, ConsistentRead = true }, cancellationToken))
+        foreach (var item in items)
         {
             switch (item.GetValueOrDefault(Attributes.ItemType)?.S)
             {
@@ -59,12 +63,7 @@ public static class OrderChecks
         foreach (var order in orders)
         {
             var client = clients.GetValueOrDefault(order[Attributes.ClientId].S);
-            var expected = new (string Field, string? Value)[]
-            {
-                (Attributes.ClientName, client?[Attributes.Name].S),
-                (Attributes.ClientEmail, client?[Attributes.Email].S),
-                (Attributes.ClientVersion, client is null ? null : Number(client[Attributes.Version])),
-            };
+            var expected = CopySpecs.Expected(TableSchema.Order, _ => client);
             foreach (var (field, value) in expected)
             {
                 var found = Text(order, field);

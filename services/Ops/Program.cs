@@ -20,25 +20,8 @@ internal static class OpsProgram
             return 0;
         });
 
-        var check = new Command("check",
-            "Recompute every genre copy, every author's book count, every order's client copies and the Orders aggregates from their sources; print each drift. Exit code 0 only when there is none.");
-        OpsSettings.AddTo(check);
-        check.SetAction(async (parse, cancellationToken) =>
-        {
-            var settings = OpsSettings.Read(parse);
-            using var dynamo = DynamoDbServiceCollectionExtensions.CreateClient(settings);
-            var drifts = (await GenreCopyCheck.RunAsync(dynamo, settings.TableName, cancellationToken))
-                .Concat(await BookCountCheck.RunAsync(dynamo, settings.TableName, cancellationToken))
-                .Concat(await OrderChecks.RunAsync(dynamo, settings.TableName, cancellationToken))
-                .ToList();
-            foreach (var drift in drifts)
-            {
-                Console.WriteLine(drift);
-            }
-
-            Console.WriteLine(drifts.Count == 0 ? "No drift: every copy and aggregate matches its sources." : $"{drifts.Count} drift(s) in copies and aggregates.");
-            return drifts.Count == 0 ? 0 : 1;
-        });
+        var check = ConsistencyCommands.Check();
+        var repair = ConsistencyCommands.RepairCommand();
 
         var dataModel = new Command("data-model", "Print docs/data-model.md, generated from the table's declaration (TableSchema).");
         dataModel.SetAction(_ =>
@@ -47,7 +30,7 @@ internal static class OpsProgram
             return 0;
         });
 
-        var root = new RootCommand("Operations on the single table: bootstrap, check, data-model.") { bootstrap, check, dataModel };
+        var root = new RootCommand("Operations on the single table: bootstrap, check, repair, data-model.") { bootstrap, check, repair, dataModel };
         return await root.Parse(args).InvokeAsync();
     }
 }

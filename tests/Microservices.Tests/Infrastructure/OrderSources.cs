@@ -98,6 +98,50 @@ public static class OrderSources
         }
     }
 
+    /// <summary>
+    /// Gives every author, book and client written straight into the table the event stream it would have had
+    /// (versions 1..Version, of a placeholder type), so the whole-table check finds canonical items with their streams.
+    /// Call it once the relay is stopped: the placeholders are not events any service knows.
+    /// </summary>
+    public static async Task WriteMissingStreamsAsync(DynamoDbOptions tables)
+    {
+        ArgumentNullException.ThrowIfNull(tables);
+        using var dynamo = DynamoDbLocalFixture.CreateClient(tables);
+        var cancellationToken = TestContext.Current.CancellationToken;
+        var items = await dynamo.ScanAllAsync(new ScanRequest { TableName = tables.TableName, ConsistentRead = true }, cancellationToken).ToListAsync(cancellationToken);
+        var streams = items.Where(i => i[Attributes.ItemType].S == ItemTypes.Event).Select(i => i[Attributes.PK].S).ToHashSet(StringComparer.Ordinal);
+        var canonical = new (string ItemType, string StreamType, string IdAttribute)[]
+        {
+            (ItemTypes.Author, "author", Attributes.AuthorId), (ItemTypes.Book, "book", Attributes.BookId), (ItemTypes.Client, "client", Attributes.ClientId),
+        };
+        foreach (var (itemType, streamType, idAttribute) in canonical)
+        {
+            foreach (var item in items.Where(i => i[Attributes.ItemType].S == itemType && !streams.Contains(Keys.StreamPartition(streamType, i[idAttribute].S))))
+            {
+                for (var version = 1L; version <= long.Parse(item[Attributes.Version].N, CultureInfo.InvariantCulture); version++)
+                {
+                    var key = Keys.Event(streamType, item[idAttribute].S, version);
+                    await dynamo.PutItemAsync(new PutItemRequest
+                    {
+                        TableName = tables.TableName,
+                        Item = new()
+                        {
+                            [Attributes.PK] = new(key.PK),
+                            [Attributes.SK] = new(key.SK),
+                            [Attributes.ItemType] = new(ItemTypes.Event),
+                            [Attributes.StreamType] = new(streamType),
+                            [Attributes.StreamId] = item[idAttribute],
+                            [Attributes.Version] = new() { N = version.ToString(CultureInfo.InvariantCulture) },
+                            [Attributes.EventType] = new("test.written-directly.v1"),
+                            [Attributes.Data] = new("{}"),
+                            [Attributes.RecordedAt] = new(DateTimeOffset.UtcNow.ToString("O", CultureInfo.InvariantCulture)),
+                        },
+                    }, cancellationToken);
+                }
+            }
+        }
+    }
+
     public static async Task<Dictionary<string, AttributeValue>?> GetAsync(DynamoDbOptions tables, ItemKey key)
     {
         using var dynamo = DynamoDbLocalFixture.CreateClient(tables);

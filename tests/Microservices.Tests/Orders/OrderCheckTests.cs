@@ -44,6 +44,8 @@ public sealed class OrderCheckTests(DynamoDbLocalFixture dynamo, RabbitMqFixture
         await Eventually.Until(CheckAsync, drifts => drifts.Count == 0, what: "the Orders copies and aggregates to converge");
         // Stop the worker, so nothing repairs what the tests break.
         await _worker.StopAsync(TestContext.Current.CancellationToken);
+        // The whole-table check also wants each canonical item's event stream, which the sources above were written without.
+        await OrderSources.WriteMissingStreamsAsync(tables);
     }
 
     public async ValueTask DisposeAsync()
