@@ -31,6 +31,15 @@ internal static class OpsProgram
         });
 
         var root = new RootCommand("Operations on the single table: bootstrap, check, repair, data-model.") { bootstrap, check, repair, dataModel };
-        return await root.Parse(args).InvokeAsync();
+        try
+        {
+            return await root.Parse(args).InvokeAsync(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
+        }
+        catch (Exception exception) when (exception is Amazon.Runtime.AmazonServiceException or Amazon.Runtime.AmazonClientException or HttpRequestException)
+        {
+            // Unreachable endpoint, missing table, no credentials: say which, in one line, not a stack trace.
+            await Console.Error.WriteLineAsync($"DynamoDB refused or could not be reached: {exception.Message}");
+            return 2;
+        }
     }
 }

@@ -165,14 +165,24 @@ public sealed class CheckTests(DynamoDbLocalFixture dynamo, RabbitMqFixture rabb
         return await GenreCopyCheck.RunAsync(client, Tables.TableName, TestContext.Current.CancellationToken);
     }
 
+    [Fact]
+    public async Task An_unreachable_endpoint_is_one_line_naming_the_problem_and_exit_code_2()
+    {
+        var (exitCode, output) = await RunOpsAsync("check", endpoint: "http://127.0.0.1:1/");
+
+        Assert.Equal(2, exitCode);
+        Assert.StartsWith("DynamoDB refused or could not be reached:", output.Trim(), StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", output, StringComparison.Ordinal);
+    }
+
     /// <summary>Runs the real command-line tool, as a user would, and returns its exit code and output.</summary>
-    private async Task<(int ExitCode, string Output)> RunOpsAsync(string verb)
+    private async Task<(int ExitCode, string Output)> RunOpsAsync(string verb, string? endpoint = null)
     {
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
         foreach (var argument in new[]
                  {
                      Path.Combine(AppContext.BaseDirectory, "ops.dll"), verb,
-                     "--endpoint", Tables.ServiceUrl!, "--table", Tables.TableName, "--lease-table", Tables.LeaseTableName,
+                     "--endpoint", endpoint ?? Tables.ServiceUrl!, "--table", Tables.TableName, "--lease-table", Tables.LeaseTableName,
                  })
         {
             start.ArgumentList.Add(argument);
