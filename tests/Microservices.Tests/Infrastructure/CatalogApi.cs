@@ -1,5 +1,7 @@
 using Catalog.Worker;
 using EventRelay;
+using MassTransit;
+using Microservices.Shared.Messaging;
 using Microservices.Shared.Dynamo;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
@@ -24,12 +26,18 @@ public sealed class CatalogApi(DynamoDbOptions tables) : WebApplicationFactory<P
 /// </summary>
 public static class GenreWorker
 {
-    public static async Task<IHost> StartAsync(DynamoDbOptions tables, IReadOnlyDictionary<string, string?> messaging)
+    /// <param name="bus">More registrations on the workers' bus, such as delivery faults on the consumers.</param>
+    public static async Task<IHost> StartAsync(
+        DynamoDbOptions tables, IReadOnlyDictionary<string, string?> messaging, Action<IBusRegistrationConfigurator>? bus = null)
     {
         var builder = Host.CreateApplicationBuilder();
         builder.Configuration.AddInMemoryCollection(Settings.Of(tables)).AddInMemoryCollection(messaging);
         builder.Services.AddDynamoDb();
-        builder.Services.AddCatalogWorker(builder.Configuration);
+        builder.Services.AddMessaging(builder.Configuration, registrations =>
+        {
+            registrations.AddCatalogProjections();
+            bus?.Invoke(registrations);
+        });
         builder.Services.AddEventRelay(options => options.ShardDiscoveryInterval = TimeSpan.FromSeconds(1));
         var host = builder.Build();
         await host.StartAsync();
