@@ -65,6 +65,12 @@ public sealed class DynamoDbFaults
     /// <summary>The factory to set on <see cref="ClientConfig.HttpClientFactory"/>.</summary>
     public HttpClientFactory HttpClientFactory => new Factory(this);
 
+    /// <summary>
+    /// The injecting handler alone, for an HTTP client that talks to DynamoDB's protocol without the SDK (the
+    /// DynamoDB Streams client): <c>services.AddHttpClient(name).AddHttpMessageHandler(faults.CreateHandler)</c>.
+    /// </summary>
+    public DelegatingHandler CreateHandler() => new FaultHandler(this);
+
     /// <summary>A client configured as every service's (<see cref="DynamoDbServiceCollectionExtensions.CreateClient(DynamoDbOptions)"/>) whose requests pass through this injector.</summary>
     public AmazonDynamoDBClient CreateClient(DynamoDbOptions options, Action<AmazonDynamoDBConfig>? configure = null) =>
         DynamoDbServiceCollectionExtensions.CreateClient(options, config =>

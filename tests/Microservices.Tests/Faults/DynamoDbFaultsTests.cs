@@ -4,6 +4,7 @@ using Amazon.DynamoDBv2.Model;
 using Microservices.Shared.Dynamo;
 using Microservices.Shared.Faults;
 using Microservices.Shared.Schema;
+using Microservices.Shared.Streams;
 using Microservices.Tests.Catalog;
 using Microservices.Tests.Infrastructure;
 using Microsoft.AspNetCore.TestHost;
@@ -97,6 +98,38 @@ public sealed class DynamoDbFaultsTests(DynamoDbLocalFixture dynamo, RabbitMqFix
         Assert.True(faults.TotalInjected > 0, "no fault was injected");
         Assert.True(faults.Injected.Count > 1, $"only {string.Join(", ", faults.Injected)} was injected");
         Assert.True(faults.Passed > faults.TotalInjected);
+        await worker.StopAsync(TestContext.Current.CancellationToken);
+    }
+
+    [Fact]
+    public async Task The_relay_and_the_workers_reading_and_writing_through_faults_still_converge_with_zero_drift()
+    {
+        var apiFaults = new DynamoDbFaults(rate: 0.1, seed: 3);
+        var workerFaults = new DynamoDbFaults(rate: 0.1, seed: 4);
+        var streamFaults = new DynamoDbFaults(rate: 0.1, seed: 5);
+        using var faulty = apiFaults.CreateClient(_tables);
+        await using var api = new CatalogApi(_tables);
+        using var faultyApi = api.WithWebHostBuilder(web =>
+            web.ConfigureTestServices(services => services.AddSingleton<IAmazonDynamoDB>(faulty)));
+        var catalog = new CatalogClient(faultyApi.CreateClient());
+        using var worker = await GenreWorker.StartAsync(
+            _tables,
+            await rabbit.NewVirtualHostAsync("dynamo-faults-workers"),
+            services: services =>
+            {
+                // The consumers' reads and version-guarded writes, the relay's leases and checkpoints, and its stream reads.
+                services.AddSingleton<IAmazonDynamoDB>(_ => workerFaults.CreateClient(_tables));
+                services.AddHttpClient(nameof(DynamoDbStreamsClient)).AddHttpMessageHandler(streamFaults.CreateHandler);
+            });
+
+        var load = await CatalogLoad.RegisterAsync(catalog, authors: 4);
+        await load.RunAsync(steps: 8);
+
+        await load.UntilConvergedAsync(_tables, TimeSpan.FromSeconds(60));
+        await CatalogChecks.UntilNoDriftAsync(_tables);
+        Assert.True(apiFaults.TotalInjected > 0, "no fault was injected into the API's requests");
+        Assert.True(workerFaults.TotalInjected > 0, "no fault was injected into the workers' requests");
+        Assert.True(streamFaults.TotalInjected > 0, "no fault was injected into the stream reads");
         await worker.StopAsync(TestContext.Current.CancellationToken);
     }
 

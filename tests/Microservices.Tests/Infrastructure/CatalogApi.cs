@@ -27,8 +27,12 @@ public sealed class CatalogApi(DynamoDbOptions tables) : WebApplicationFactory<P
 public static class GenreWorker
 {
     /// <param name="bus">More registrations on the workers' bus, such as delivery faults on the consumers.</param>
+    /// <param name="services">Last changes to the host's services, such as a faulty DynamoDB client.</param>
     public static async Task<IHost> StartAsync(
-        DynamoDbOptions tables, IReadOnlyDictionary<string, string?> messaging, Action<IBusRegistrationConfigurator>? bus = null)
+        DynamoDbOptions tables,
+        IReadOnlyDictionary<string, string?> messaging,
+        Action<IBusRegistrationConfigurator>? bus = null,
+        Action<IServiceCollection>? services = null)
     {
         var builder = Host.CreateApplicationBuilder();
         builder.Configuration.AddInMemoryCollection(Settings.Of(tables)).AddInMemoryCollection(messaging);
@@ -39,6 +43,7 @@ public static class GenreWorker
             bus?.Invoke(registrations);
         });
         builder.Services.AddEventRelay(options => options.ShardDiscoveryInterval = TimeSpan.FromSeconds(1));
+        services?.Invoke(builder.Services);
         var host = builder.Build();
         await host.StartAsync();
         return host;
