@@ -1,7 +1,10 @@
+using System.Collections.Concurrent;
 using Catalog.Worker;
+using MassTransit;
 using Microservices.Shared.Faults;
 using Microservices.Tests.Catalog;
 using Microservices.Tests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 
 namespace Microservices.Tests.Faults;
@@ -19,15 +22,45 @@ public sealed class DeliveryFaultsTests(DynamoDbLocalFixture dynamo, RabbitMqFix
         var faults = new DeliveryFaults(duplicateRate: 0.3, delayRate: 0.3, maxDelay: TimeSpan.FromMilliseconds(300), seed: 11);
         using var worker = await GenreWorker.StartAsync(
             tables, await rabbit.NewVirtualHostAsync("delivery-faults"), bus => bus.AddDeliveryFaults(faults, GenreCopiesModule.EndpointName));
+        var deliveries = new GenreDeliveries();
+        worker.Services.GetRequiredService<IBus>().ConnectConsumeObserver(deliveries);
         await using var api = new CatalogApi(tables);
         var load = await CatalogLoad.RegisterAsync(new CatalogClient(api.CreateClient()), authors: 4);
 
-        await load.RunAsync(steps: 12);
+        await load.RunAsync(steps: 8);
 
         await load.UntilConvergedAsync(tables, TimeSpan.FromSeconds(60));
         await CatalogChecks.UntilNoDriftAsync(tables);
-        Assert.True(faults.Injected.GetValueOrDefault(DeliveryFaultKind.Duplicated) > 0, "no message was duplicated");
+        var duplicated = faults.Injected.GetValueOrDefault(DeliveryFaultKind.Duplicated);
+        Assert.True(duplicated > 0, "no message was duplicated");
         Assert.True(faults.Injected.GetValueOrDefault(DeliveryFaultKind.Delayed) > 0, "no message was delayed");
+        // Each duplicate really reached the consumers as a second delivery of the same message.
+        await Eventually.Until(() => Task.FromResult(deliveries.ConsumedTwice), twice => twice >= duplicated, what: $"{duplicated} messages consumed twice");
         await worker.StopAsync(TestContext.Current.CancellationToken);
+    }
+
+    /// <summary>How many times each message was consumed on the genre-copy queue.</summary>
+    private sealed class GenreDeliveries : IConsumeObserver
+    {
+        private readonly ConcurrentDictionary<Guid, int> _consumed = new();
+
+        public int ConsumedTwice => _consumed.Values.Count(n => n >= 2);
+
+        public Task PostConsume<T>(ConsumeContext<T> context)
+            where T : class
+        {
+            if (context.MessageId is { } id && context.ReceiveContext.InputAddress.AbsolutePath.EndsWith(GenreCopiesModule.EndpointName, StringComparison.Ordinal))
+            {
+                _consumed.AddOrUpdate(id, 1, (_, n) => n + 1);
+            }
+
+            return Task.CompletedTask;
+        }
+
+        public Task PreConsume<T>(ConsumeContext<T> context)
+            where T : class => Task.CompletedTask;
+
+        public Task ConsumeFault<T>(ConsumeContext<T> context, Exception exception)
+            where T : class => Task.CompletedTask;
     }
 }
