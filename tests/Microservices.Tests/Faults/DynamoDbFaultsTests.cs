@@ -19,6 +19,9 @@ namespace Microservices.Tests.Faults;
 /// </summary>
 public sealed class DynamoDbFaultsTests(DynamoDbLocalFixture dynamo, RabbitMqFixture rabbit) : IAsyncLifetime
 {
+    /// <summary>A key no test writes: GetItem of it reaches DynamoDB and finds nothing.</summary>
+    private static readonly ItemKey Probe = Keys.Author("no-such-author");
+
     private DynamoDbOptions _tables = null!;
 
     public async ValueTask InitializeAsync() => _tables = await dynamo.CreateTablesAsync("dynamo-faults");
@@ -140,8 +143,6 @@ public sealed class DynamoDbFaultsTests(DynamoDbLocalFixture dynamo, RabbitMqFix
             TableName = _tables.TableName,
             Key = new() { [Attributes.PK] = new(Probe.PK), [Attributes.SK] = new(Probe.SK) },
         }, TestContext.Current.CancellationToken);
-
-    private static readonly ItemKey Probe = Keys.Author("no-such-author");
 
     /// <summary>Twenty requests without retries: for each, "ok" or the error code it met.</summary>
     private async Task<List<string>> OutcomesAsync(int seed)
