@@ -26,7 +26,7 @@ public sealed class BrokerFaultsTests(DynamoDbLocalFixture dynamo) : IAsyncLifet
         await load.RunAsync(steps: 4);
         var faults = new BrokerFaults(_node, seed: 13);
 
-        var drops = await faults.DuringAsync(load.RunAsync(steps: 12), drops: 2, maxGap: TimeSpan.FromMilliseconds(500));
+        var drops = await faults.DuringAsync(load.RunAsync(steps: 16), drops: 2, maxGap: TimeSpan.FromMilliseconds(300));
         // The workers reconnected: there is something to drop again, and commands after it still reach the copies.
         await Eventually.Until(() => faults.DropAllAsync(), closed => closed > 0, what: "the workers' connections back");
         await load.RunAsync(steps: 4);

@@ -19,8 +19,11 @@ public sealed class WorkerKillFaultsTests(DynamoDbLocalFixture dynamo, RabbitMqF
         await using var api = new CatalogApi(tables);
         var load = await CatalogLoad.RegisterAsync(new CatalogClient(api.CreateClient()), authors: 4);
         await load.RunAsync(steps: 4);
+        // Kill only workers that are demonstrably working.
+        await Eventually.Until(() => TableItems.GenreCopiesAsync(tables), copies => copies.Count > 0, TimeSpan.FromSeconds(60), "the first copies");
 
-        var kills = await killer.DuringAsync(load.RunAsync(steps: 12), kills: 1, maxGap: TimeSpan.FromSeconds(1));
+        // Seed 5 kills the Catalog worker a third of the way into the gap, well before 24 steps of load are done.
+        var kills = await killer.DuringAsync(load.RunAsync(steps: 24), kills: 1, maxGap: TimeSpan.FromMilliseconds(500));
 
         Assert.Equal(1, kills);
         Assert.Single(killer.Kills);
