@@ -24,8 +24,16 @@ public static class DynamoDbServiceCollectionExtensions
         return services;
     }
 
-    public static AmazonDynamoDBClient CreateClient(DynamoDbOptions options)
+    public static AmazonDynamoDBClient CreateClient(DynamoDbOptions options) => CreateClient(options, _ => { });
+
+    /// <summary>
+    /// The same client, with <paramref name="configure"/> applied to its configuration last: a fault injector sets its
+    /// HTTP client factory here, so the retry mode and the limit checks stay those of every other client.
+    /// </summary>
+    public static AmazonDynamoDBClient CreateClient(DynamoDbOptions options, Action<AmazonDynamoDBConfig> configure)
     {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(configure);
         var config = new AmazonDynamoDBConfig
         {
             RetryMode = RequestRetryMode.Standard,
@@ -40,6 +48,8 @@ public static class DynamoDbServiceCollectionExtensions
         {
             config.RegionEndpoint = RegionEndpoint.GetBySystemName(options.Region);
         }
+
+        configure(config);
 
         var client = Credentials(options) is { } credentials
             ? new AmazonDynamoDBClient(credentials, config)

@@ -1,6 +1,8 @@
 using Catalog.Worker;
 using EventRelay;
+using MassTransit;
 using Microservices.Shared.Dynamo;
+using Microservices.Shared.Messaging;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.Configuration;
@@ -24,13 +26,24 @@ public sealed class CatalogApi(DynamoDbOptions tables) : WebApplicationFactory<P
 /// </summary>
 public static class GenreWorker
 {
-    public static async Task<IHost> StartAsync(DynamoDbOptions tables, IReadOnlyDictionary<string, string?> messaging)
+    /// <param name="bus">More registrations on the workers' bus, such as delivery faults on the consumers.</param>
+    /// <param name="services">Last changes to the host's services, such as a faulty DynamoDB client.</param>
+    public static async Task<IHost> StartAsync(
+        DynamoDbOptions tables,
+        IReadOnlyDictionary<string, string?> messaging,
+        Action<IBusRegistrationConfigurator>? bus = null,
+        Action<IServiceCollection>? services = null)
     {
         var builder = Host.CreateApplicationBuilder();
         builder.Configuration.AddInMemoryCollection(Settings.Of(tables)).AddInMemoryCollection(messaging);
         builder.Services.AddDynamoDb();
-        builder.Services.AddCatalogWorker(builder.Configuration);
+        builder.Services.AddMessaging(builder.Configuration, registrations =>
+        {
+            registrations.AddCatalogProjections();
+            bus?.Invoke(registrations);
+        });
         builder.Services.AddEventRelay(options => options.ShardDiscoveryInterval = TimeSpan.FromSeconds(1));
+        services?.Invoke(builder.Services);
         var host = builder.Build();
         await host.StartAsync();
         return host;

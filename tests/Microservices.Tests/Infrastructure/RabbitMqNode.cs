@@ -99,6 +99,22 @@ public sealed class RabbitMqNode : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Closes every client connection on the node, as a network blip or a broker failover does: publishers and
+    /// consumers must reconnect by themselves. Returns how many connections were open just before.
+    /// </summary>
+    public async Task<int> CloseAllConnectionsAsync(string reason = "fault injection")
+    {
+        var (exitCode, listed) = await CtlAsync("list_connections", "--quiet", "--no-table-headers", "pid");
+        if (exitCode != 0)
+        {
+            throw new InvalidOperationException($"rabbitmqctl list_connections failed: {listed}");
+        }
+
+        await CheckedCtlAsync("close_all_connections", reason);
+        return listed.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Count(l => l.StartsWith('<'));
+    }
+
     /// <summary>A virtual host the guest user may use: its exchanges and queues are invisible to every other vhost.</summary>
     public async Task<string> AddVirtualHostAsync(string name)
     {
