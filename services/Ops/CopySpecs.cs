@@ -27,7 +27,30 @@ public static class CopySpecs
         }
     }
 
+    /// <summary>
+    /// Whether a copy's <paramref name="found"/> value of <paramref name="field"/> is right. Copied values must equal the
+    /// source's. A version beside them must be a version the source has had, at most its current one: a copy built from
+    /// an older version whose copied values are still the source's is correct (a client's phone change moves the
+    /// client's version but changes nothing its orders copy, and is not fanned out), while a version ahead of the
+    /// source would make the guard refuse the next real change.
+    /// </summary>
+    public static bool Holds(ItemTypeSpec copyType, string field, string? expected, string? found)
+    {
+        ArgumentNullException.ThrowIfNull(copyType);
+        if (expected is not null && found is not null && copyType.Copies.Any(c => c.VersionAttribute == field))
+        {
+            return long.TryParse(found, NumberStyles.None, CultureInfo.InvariantCulture, out var copied)
+                && copied >= 1
+                && copied <= long.Parse(expected, CultureInfo.InvariantCulture);
+        }
+
+        return found == expected;
+    }
+
     /// <summary>An attribute as text: strings as they are, numbers normalised (so 10.990 equals 10.99).</summary>
     public static string? Text(AttributeValue value) =>
-        value?.S ?? (value?.N is null ? null : decimal.Parse(value.N, CultureInfo.InvariantCulture).ToString(CultureInfo.InvariantCulture));
+        value?.S ?? (value?.N is null ? null : Canonical(decimal.Parse(value.N, CultureInfo.InvariantCulture)));
+
+    /// <summary>A number as DynamoDB stores it: no trailing zeros after the point (221.30 is stored as 221.3).</summary>
+    public static string Canonical(decimal value) => value.ToString("G29", CultureInfo.InvariantCulture);
 }

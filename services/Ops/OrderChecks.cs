@@ -67,7 +67,7 @@ public static class OrderChecks
             foreach (var (field, value) in expected)
             {
                 var found = Text(order, field);
-                if (found != value)
+                if (!CopySpecs.Holds(TableSchema.Order, field, value, found))
                 {
                     yield return new Drift("drifted", KeyOf(order), field, value, found);
                 }
@@ -153,7 +153,7 @@ public static class OrderChecks
     {
         foreach (var (field, value) in expected)
         {
-            var text = value.ToString(CultureInfo.InvariantCulture);
+            var text = CopySpecs.Canonical(value);
             var actual = Text(found, field);
             if (actual != text)
             {
@@ -170,5 +170,5 @@ public static class OrderChecks
     private static decimal Decimal(AttributeValue value) => decimal.Parse(value.N, CultureInfo.InvariantCulture);
 
     private static string? Number(AttributeValue value) =>
-        value.N is null ? null : decimal.Parse(value.N, CultureInfo.InvariantCulture).ToString(CultureInfo.InvariantCulture);
+        value.N is null ? null : CopySpecs.Canonical(decimal.Parse(value.N, CultureInfo.InvariantCulture));
 }

@@ -22,6 +22,7 @@ internal static class OpsProgram
 
         var check = ConsistencyCommands.Check();
         var repair = ConsistencyCommands.RepairCommand();
+        var soak = Soak.SoakCommand.Create();
 
         var dataModel = new Command("data-model", "Print docs/data-model.md, generated from the table's declaration (TableSchema).");
         dataModel.SetAction(_ =>
@@ -30,7 +31,7 @@ internal static class OpsProgram
             return 0;
         });
 
-        var root = new RootCommand("Operations on the single table: bootstrap, check, repair, data-model.") { bootstrap, check, repair, dataModel };
+        var root = new RootCommand("Operations on the single table: bootstrap, check, repair, soak, data-model.") { bootstrap, check, repair, soak, dataModel };
         try
         {
             return await root.Parse(args).InvokeAsync(new InvocationConfiguration { EnableDefaultExceptionHandler = false });

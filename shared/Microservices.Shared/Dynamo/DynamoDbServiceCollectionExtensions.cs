@@ -1,6 +1,7 @@
 using Amazon;
 using Amazon.DynamoDBv2;
 using Amazon.Runtime;
+using Microservices.Shared.Faults;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 
@@ -19,7 +20,13 @@ public static class DynamoDbServiceCollectionExtensions
             .Validate(o => !string.IsNullOrWhiteSpace(o.TableName), "DynamoDb:TableName is required.")
             .Validate(o => o.TableName != o.LeaseTableName, "The lease table must not be the streamed table.")
             .ValidateOnStart();
-        services.AddSingleton<IAmazonDynamoDB>(provider => CreateClient(provider.GetRequiredService<IOptions<DynamoDbOptions>>().Value));
+        services.AddConfiguredFaults();
+        services.AddSingleton<IAmazonDynamoDB>(provider =>
+        {
+            var options = provider.GetRequiredService<IOptions<DynamoDbOptions>>().Value;
+            // Faults are injected only when configuration asks for them (the soak's workers); otherwise the plain client.
+            return provider.GetRequiredService<ConfiguredFaults>().DynamoDb is { } faults ? faults.CreateClient(options) : CreateClient(options);
+        });
         services.AddSingleton<TableBootstrap>();
         return services;
     }

@@ -130,6 +130,14 @@ public static class DeliveryFaultsExtensions
     public static IBusRegistrationConfigurator AddDeliveryFaults(
         this IBusRegistrationConfigurator bus, DeliveryFaults faults, params string[] endpoints)
     {
+        ArgumentNullException.ThrowIfNull(faults);
+        return bus.AddDeliveryFaults(_ => faults, endpoints);
+    }
+
+    /// <summary>The same, with the injector taken from the container (the one configuration built).</summary>
+    public static IBusRegistrationConfigurator AddDeliveryFaults(
+        this IBusRegistrationConfigurator bus, Func<IServiceProvider, DeliveryFaults> faults, params string[] endpoints)
+    {
         ArgumentNullException.ThrowIfNull(bus);
         ArgumentNullException.ThrowIfNull(endpoints);
         bus.TryAddSingleton(faults);

@@ -1,4 +1,5 @@
 using MassTransit;
+using Microservices.Shared.Faults;
 using Microservices.Shared.Schema;
 using Microservices.Shared.Streams;
 using Microsoft.Extensions.Configuration;
@@ -29,9 +30,16 @@ public static class MessagingServiceCollectionExtensions
         // The transport decides which registrations exist, so it is read now rather than from the options later.
         var transport = configuration.GetSection(MessagingOptions.Section)
             .GetValue(nameof(MessagingOptions.Transport), MessageTransport.RabbitMq);
+        services.AddConfiguredFaults();
+        var injectsDelivery = ConfiguredFaultsExtensions.InjectsDelivery(configuration);
         services.AddMassTransit(bus =>
         {
             consumers?.Invoke(bus);
+            if (injectsDelivery)
+            {
+                bus.AddDeliveryFaults(provider => provider.GetRequiredService<ConfiguredFaults>().Delivery!);
+            }
+
             if (transport == MessageTransport.InMemory)
             {
                 bus.UsingInMemory((context, cfg) => ConfigureBus(context, cfg));

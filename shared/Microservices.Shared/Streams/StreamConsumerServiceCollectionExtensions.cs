@@ -1,5 +1,6 @@
 using Amazon.Runtime.Credentials;
 using Microservices.Shared.Dynamo;
+using Microservices.Shared.Faults;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
@@ -27,7 +28,9 @@ public static class StreamConsumerServiceCollectionExtensions
             .BindConfiguration($"{StreamConsumerOptions.Section}:{consumerName}")
             .Validate(options => options.ConsumerName == consumerName, "The consumer name cannot be changed by configuration.");
 
-        services.AddHttpClient(nameof(DynamoDbStreamsClient));
+        services.AddConfiguredFaults();
+        services.AddHttpClient(nameof(DynamoDbStreamsClient))
+            .AddHttpMessageHandler(provider => provider.GetRequiredService<ConfiguredFaults>().StreamsHandler());
         services.TryAddSingleton<IDynamoDbStreams>(provider =>
         {
             var dynamo = provider.GetRequiredService<IOptions<DynamoDbOptions>>().Value;

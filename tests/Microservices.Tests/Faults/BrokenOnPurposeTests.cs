@@ -4,12 +4,14 @@ using Microservices.Shared.Faults;
 using Microservices.Shared.Schema;
 using Microservices.Tests.Catalog;
 using Microservices.Tests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Microservices.Tests.Faults;
 
 /// <summary>
 /// Proof that the check can fail: a genre worker broken on purpose so that it skips every hundredth event leaves
-/// exactly one copy missing among 120 books, and the check names exactly that copy.
+/// exactly one copy missing among 120 books, and the check names exactly that copy; a genre worker without its
+/// version guard lets a late write from an older read overwrite a newer copy, and the check names that copy's field.
 /// </summary>
 public sealed class BrokenOnPurposeTests(DynamoDbLocalFixture dynamo, RabbitMqFixture rabbit)
 {
@@ -45,5 +47,58 @@ public sealed class BrokenOnPurposeTests(DynamoDbLocalFixture dynamo, RabbitMqFi
         Assert.Equal("missing", missing.Kind);
         Assert.Equal(Keys.GenreBook(Genre, skipped.BookId), missing.Key);
         await worker.StopAsync(TestContext.Current.CancellationToken);
+    }
+
+    [Fact]
+    public async Task A_worker_without_its_version_guard_is_caught_with_the_exact_regressed_copy()
+    {
+        var (tables, sabotage, authorId, bookId) = await RaceTwoRenamesAsync("broken-guard", keepGuard: false);
+
+        var drifts = await Eventually.Until(
+            () => CatalogChecks.RunAsync(tables),
+            found => found.Count == 1,
+            TimeSpan.FromSeconds(30),
+            "the check to find the copy the late write regressed");
+
+        var drift = Assert.Single(drifts);
+        Assert.Equal(("drifted", Keys.GenreBook(Genre, bookId), Attributes.AuthorName, "Third name", "Second name"),
+            (drift.Kind, drift.Key, drift.Field, drift.Expected, drift.Found));
+        Assert.True(sabotage.Released.IsCompletedSuccessfully);
+    }
+
+    [Fact]
+    public async Task The_same_race_with_the_version_guard_ends_clean()
+    {
+        var (tables, sabotage, _, _) = await RaceTwoRenamesAsync("kept-guard", keepGuard: true);
+
+        await CatalogChecks.UntilNoDriftAsync(tables);
+        Assert.True(sabotage.Released.IsCompleted);
+    }
+
+    /// <summary>
+    /// Renames an author twice while the genre worker's first copy write (built from the second name) is held, so the
+    /// copy from the third name is written first and the held one arrives late.
+    /// </summary>
+    private async Task<(Microservices.Shared.Dynamo.DynamoDbOptions Tables, UnguardedCopyWrites Sabotage, string AuthorId, string BookId)> RaceTwoRenamesAsync(
+        string owner, bool keepGuard)
+    {
+        var tables = await dynamo.CreateTablesAsync(owner);
+        using var plain = DynamoDbLocalFixture.CreateClient(tables);
+        var (client, sabotage) = UnguardedCopyWrites.Wrap(plain, ItemTypes.GenreBook, TimeSpan.FromSeconds(3), keepGuard);
+        using var worker = await GenreWorker.StartAsync(
+            tables, await rabbit.NewVirtualHostAsync(owner), services: services => services.AddSingleton(client));
+        await using var api = new CatalogApi(tables);
+        var catalog = new CatalogClient(api.CreateClient());
+        var (authorId, version) = await catalog.RegisterAuthorAsync("First name");
+        var (bookId, _) = await catalog.AddBookAsync(authorId, "The Book", Genre, 5m);
+        await CatalogChecks.UntilNoDriftAsync(tables);
+
+        sabotage.HoldNextWrite();
+        version = await catalog.RenameAuthorAsync(authorId, "Second name", version);
+        await sabotage.Holding.WaitAsync(TimeSpan.FromSeconds(30), TestContext.Current.CancellationToken);
+        await catalog.RenameAuthorAsync(authorId, "Third name", version);
+        await sabotage.Released.WaitAsync(TimeSpan.FromSeconds(30), TestContext.Current.CancellationToken);
+        await worker.StopAsync(TestContext.Current.CancellationToken);
+        return (tables, sabotage, authorId, bookId);
     }
 }

@@ -1,0 +1,66 @@
+using System.Diagnostics;
+using System.Globalization;
+
+namespace Ops.Soak;
+
+/// <summary>
+/// The RabbitMQ broker the soak's services share: how they reach it, and <c>rabbitmqctl</c> for the two things the
+/// soak does to it (drop every connection; ask whether any message is still queued or unacknowledged).
+/// </summary>
+public sealed record Broker(string Host, int Port, string VirtualHost, string Username, string Password, string? Node)
+{
+    /// <summary>The "Messaging" section of every service, with short retries so that a soak settles quickly.</summary>
+    public IReadOnlyDictionary<string, string?> Settings() => new Dictionary<string, string?>
+    {
+        ["Messaging:Transport"] = "RabbitMq",
+        ["Messaging:Host"] = Host,
+        ["Messaging:Port"] = Port.ToString(CultureInfo.InvariantCulture),
+        ["Messaging:VirtualHost"] = VirtualHost,
+        ["Messaging:Username"] = Username,
+        ["Messaging:Password"] = Password,
+        ["Messaging:PublishTimeout"] = "00:00:03",
+        ["Messaging:RetryLimit"] = "8",
+        ["Messaging:RetryMinInterval"] = "00:00:00.100",
+        ["Messaging:RetryMaxInterval"] = "00:00:01",
+    };
+
+    /// <summary>Closes every client connection on the node, as a network blip or a broker failover would. Returns how many were open.</summary>
+    public async Task<int> DropConnectionsAsync(CancellationToken cancellationToken)
+    {
+        var listed = await CtlAsync(cancellationToken, "list_connections", "--quiet", "--no-table-headers", "pid");
+        await CtlAsync(cancellationToken, "close_all_connections", "soak: connection dropped on purpose");
+        return listed.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Count(l => l.StartsWith('<'));
+    }
+
+    /// <summary>Whether every queue of the virtual host is empty with nothing unacknowledged (no message in a consumer's retry).</summary>
+    public async Task<bool> IdleAsync(CancellationToken cancellationToken)
+    {
+        var listed = await CtlAsync(cancellationToken, "list_queues", "-p", VirtualHost, "--quiet", "--no-table-headers", "messages", "messages_unacknowledged");
+        return listed.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .SelectMany(line => line.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries))
+            .All(count => count == "0");
+    }
+
+    private async Task<string> CtlAsync(CancellationToken cancellationToken, params string[] arguments)
+    {
+        var start = new ProcessStartInfo("rabbitmqctl") { RedirectStandardOutput = true, RedirectStandardError = true };
+        if (Node is not null)
+        {
+            start.ArgumentList.Add("-n");
+            start.ArgumentList.Add(Node);
+        }
+
+        foreach (var argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        using var process = Process.Start(start) ?? throw new InvalidOperationException("rabbitmqctl did not start.");
+        var output = process.StandardOutput.ReadToEndAsync(cancellationToken);
+        var error = process.StandardError.ReadToEndAsync(cancellationToken);
+        await process.WaitForExitAsync(cancellationToken);
+        return process.ExitCode == 0
+            ? await output
+            : throw new InvalidOperationException($"rabbitmqctl {string.Join(' ', arguments)} failed: {await error}{await output}");
+    }
+}

@@ -1,0 +1,124 @@
+using System.CommandLine;
+using System.Globalization;
+using Spectre.Console;
+
+namespace Ops.Soak;
+
+/// <summary>The <c>soak</c> verb: its options, its progress display and its summary.</summary>
+public static class SoakCommand
+{
+    private static readonly Option<int> Commands = new("--commands") { Description = "HTTP commands to send across the three APIs", DefaultValueFactory = _ => 2_000 };
+    private static readonly Option<int> Seed = new("--seed") { Description = "Seeds the workload and every fault schedule", DefaultValueFactory = _ => 1 };
+    private static readonly Option<int> Concurrency = new("--concurrency") { Description = "Commands in flight at once", DefaultValueFactory = _ => 8 };
+    private static readonly Option<double> DynamoDbFaultRate = new("--dynamodb-fault-rate") { Description = "Fraction of every process's DynamoDB requests answered with throttling or a 500", DefaultValueFactory = _ => 0.05 };
+    private static readonly Option<double> DuplicateRate = new("--duplicate-rate") { Description = "Fraction of messages the workers receive twice", DefaultValueFactory = _ => 0.1 };
+    private static readonly Option<double> DelayRate = new("--delay-rate") { Description = "Fraction of messages the workers hold back (reordered)", DefaultValueFactory = _ => 0.1 };
+    private static readonly Option<int> Kills = new("--kills") { Description = "Times a worker or the relay is SIGKILLed and restarted", DefaultValueFactory = _ => 3 };
+    private static readonly Option<int> Drops = new("--connection-drops") { Description = "Times every RabbitMQ connection is closed", DefaultValueFactory = _ => 3 };
+    private static readonly Option<string> RabbitHost = new("--rabbitmq-host") { DefaultValueFactory = _ => "127.0.0.1" };
+    private static readonly Option<int> RabbitPort = new("--rabbitmq-port") { DefaultValueFactory = _ => 5672 };
+    private static readonly Option<string> VirtualHost = new("--rabbitmq-vhost") { DefaultValueFactory = _ => "/" };
+    private static readonly Option<string?> Node = new("--rabbitmq-node") { Description = "The node rabbitmqctl talks to (rabbitmqctl -n); its default when omitted" };
+    private static readonly Option<string> WorkDirectory = new("--out") { Description = "Where logs, fault counts and the reports go", DefaultValueFactory = _ => "soak" };
+
+    public static Command Create()
+    {
+        var soak = new Command("soak",
+            "Start the whole system as processes on a fresh table, send a seeded random workload of concurrent commands while injecting every fault kind, wait until quiet, then check every invariant. Exit code 0 only when clean.");
+        OpsSettings.AddTo(soak);
+        foreach (var option in new Option[] { Commands, Seed, Concurrency, DynamoDbFaultRate, DuplicateRate, DelayRate, Kills, Drops, RabbitHost, RabbitPort, VirtualHost, Node, WorkDirectory })
+        {
+            soak.Options.Add(option);
+        }
+
+        soak.SetAction(async (parse, cancellationToken) =>
+        {
+            var tables = OpsSettings.Read(parse);
+            var seed = parse.GetValue(Seed);
+            if (parse.GetValue(OpsSettings.Table) is null)
+            {
+                // A soak writes thousands of items: never into a table that holds anything else.
+                var stamp = DateTime.UtcNow.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture);
+                tables.TableName = $"soak-{seed}-{stamp}";
+                tables.LeaseTableName = $"soak-{seed}-{stamp}-leases";
+            }
+
+            var settings = new SoakSettings
+            {
+                Tables = tables,
+                Broker = new Broker(parse.GetValue(RabbitHost)!, parse.GetValue(RabbitPort), parse.GetValue(VirtualHost)!, "guest", "guest", parse.GetValue(Node)),
+                Commands = parse.GetValue(Commands),
+                Seed = seed,
+                Concurrency = parse.GetValue(Concurrency),
+                DynamoDbFaultRate = parse.GetValue(DynamoDbFaultRate),
+                DuplicateRate = parse.GetValue(DuplicateRate),
+                DelayRate = parse.GetValue(DelayRate),
+                Kills = parse.GetValue(Kills),
+                ConnectionDrops = parse.GetValue(Drops),
+                WorkDirectory = parse.GetValue(WorkDirectory)!,
+            };
+            var report = Console.IsOutputRedirected
+                ? await SoakRun.RunAsync(settings, null, cancellationToken)
+                : await WithProgressAsync(settings, cancellationToken);
+            Print(report, settings.WorkDirectory);
+            return report.Clean ? 0 : 1;
+        });
+        return soak;
+    }
+
+    private static Task<SoakReport> WithProgressAsync(SoakSettings settings, CancellationToken cancellationToken) =>
+        AnsiConsole.Progress()
+            .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn())
+            .StartAsync(async context =>
+            {
+                var tasks = new Dictionary<string, ProgressTask>(StringComparer.Ordinal);
+                var progress = new Progress<SoakProgress>(p =>
+                {
+                    if (!tasks.TryGetValue(p.Phase, out var task))
+                    {
+                        foreach (var earlier in tasks.Values)
+                        {
+                            earlier.Value = earlier.MaxValue;
+                        }
+
+                        tasks[p.Phase] = task = context.AddTask(p.Phase, maxValue: Math.Max(p.Total, 1));
+                    }
+
+                    task.MaxValue = Math.Max(p.Total, 1);
+                    task.Value = p.Done;
+                });
+                var report = await SoakRun.RunAsync(settings, progress, cancellationToken);
+                foreach (var task in tasks.Values)
+                {
+                    task.Value = task.MaxValue;
+                }
+
+                return report;
+            });
+
+    private static void Print(SoakReport report, string directory)
+    {
+        string N(double value) => value.ToString("N0", CultureInfo.InvariantCulture);
+        var summary = new Table().AddColumns("Soak", "").HideHeaders();
+        summary.AddRow("seed", N(report.Seed));
+        summary.AddRow("commands", $"{N(report.Commands)} in {report.LoadTime.TotalSeconds:F0} s: " +
+            string.Join(", ", report.Outcomes.OrderBy(o => o.Key, StringComparer.Ordinal).Select(o => $"{N(o.Value)} {o.Key}")));
+        summary.AddRow("events", N(report.Events));
+        summary.AddRow("copy writes seen", N(report.CopyWrites));
+        summary.AddRow("checked", $"{N(report.ItemsChecked)} items: " + string.Join(", ", report.Checked.Select(c => $"{N(c.Value)} {c.Key}")));
+        summary.AddRow("faults", string.Join(", ", report.Faults.OrderBy(f => f.Key, StringComparer.Ordinal).Select(f => $"{N(f.Value)} {f.Key}")));
+        summary.AddRow("lost updates", N(report.LostUpdates));
+        summary.AddRow("anomalies", report.Anomalies.Count == 0 ? "[green]0[/]" : $"[red]{report.Anomalies.Count}[/]");
+        summary.AddRow("convergence lag", $"p50 {N(report.Lag.P50Milliseconds)} ms, p99 {N(report.Lag.P99Milliseconds)} ms, max {N(report.Lag.MaxMilliseconds)} ms ({N(report.Lag.Samples)} changes followed)");
+        summary.AddRow("settled", report.Settled ? $"{report.SettleTime.TotalSeconds:F1} s after the last command" : "[red]no: checked anyway at the settle timeout[/]");
+        AnsiConsole.Write(summary);
+        foreach (var anomaly in report.Anomalies.Take(50))
+        {
+            AnsiConsole.WriteLine($"{anomaly.Invariant}: {anomaly.Kind} {anomaly.PK} | {anomaly.SK} {anomaly.Field} expected '{anomaly.Expected}', found '{anomaly.Found}'");
+        }
+
+        AnsiConsole.WriteLine(report.Clean
+            ? $"Clean. Reports: {Path.Combine(directory, "soak-report.json")}, {Path.Combine(directory, "consistency-report.json")}"
+            : $"NOT clean. Reports: {Path.Combine(directory, "soak-report.json")}, {Path.Combine(directory, "consistency-report.json")}");
+    }
+}

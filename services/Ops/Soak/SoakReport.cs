@@ -1,0 +1,73 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace Ops.Soak;
+
+/// <summary>What a soak did and found: the JSON it writes and the summary it prints.</summary>
+public sealed record SoakReport
+{
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { WriteIndented = true };
+
+    public required int Seed { get; init; }
+
+    public required string Table { get; init; }
+
+    /// <summary>HTTP commands sent, across the three APIs.</summary>
+    public required int Commands { get; init; }
+
+    /// <summary>Their answers by outcome: accepted, conflict, not-found, refused, failed.</summary>
+    public required IReadOnlyDictionary<string, long> Outcomes { get; init; }
+
+    /// <summary>Answers by command, then outcome.</summary>
+    public required IReadOnlyDictionary<string, IReadOnlyDictionary<string, long>> ByCommand { get; init; }
+
+    /// <summary>Event items appended, as the stream showed them.</summary>
+    public required long Events { get; init; }
+
+    /// <summary>Copy writes the stream showed (genre copies, tombstones, orders' client copies).</summary>
+    public required long CopyWrites { get; init; }
+
+    public required int ItemsChecked { get; init; }
+
+    /// <summary>Per invariant: how many things the final check verified.</summary>
+    public required IReadOnlyDictionary<string, int> Checked { get; init; }
+
+    /// <summary>Faults injected, by kind.</summary>
+    public required IReadOnlyDictionary<string, long> Faults { get; init; }
+
+    /// <summary>Concurrent changes from one expected version accepted more than once (optimistic concurrency broken).</summary>
+    public required int LostUpdates { get; init; }
+
+    public required IReadOnlyList<AnomalyEntry> Anomalies { get; init; }
+
+    public required LagSummary Lag { get; init; }
+
+    public required TimeSpan LoadTime { get; init; }
+
+    /// <summary>From the last command's answer until the table and the broker had been quiet for the quiet period.</summary>
+    public required TimeSpan SettleTime { get; init; }
+
+    public required bool Settled { get; init; }
+
+    [JsonIgnore]
+    public bool Clean => Settled && LostUpdates == 0 && Anomalies.Count == 0;
+
+    public string ToJson() => JsonSerializer.Serialize(this, Json);
+}
+
+/// <summary>Convergence lag over the copied changes that could be followed: from commit to the last copy updated.</summary>
+public sealed record LagSummary(int Samples, double P50Milliseconds, double P99Milliseconds, double MaxMilliseconds)
+{
+    public static LagSummary Of(IReadOnlyList<TimeSpan> lags)
+    {
+        ArgumentNullException.ThrowIfNull(lags);
+        if (lags.Count == 0)
+        {
+            return new LagSummary(0, 0, 0, 0);
+        }
+
+        var sorted = lags.Select(l => l.TotalMilliseconds).Order().ToArray();
+        double At(double quantile) => sorted[Math.Min(sorted.Length - 1, (int)Math.Ceiling(quantile * sorted.Length) - 1)];
+        return new LagSummary(sorted.Length, Math.Round(At(0.50)), Math.Round(At(0.99)), Math.Round(sorted[^1]));
+    }
+}

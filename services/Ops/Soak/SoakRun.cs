@@ -1,0 +1,157 @@
+using System.Diagnostics;
+using System.Text.Json;
+using Microservices.Shared.Dynamo;
+using Microservices.Shared.Streams;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+
+namespace Ops.Soak;
+
+/// <summary>Where a soak is: its phase, and how far through it (commands sent, or seconds quiet).</summary>
+public sealed record SoakProgress(string Phase, double Done, double Total);
+
+/// <summary>
+/// One soak: a fresh table, the whole system as processes, the seeded workload with every fault kind, then waiting
+/// until the table and the broker are quiet, then the same check as <c>ops check</c>.
+/// </summary>
+public static class SoakRun
+{
+    public const string ObserverName = "soak-observer";
+
+    public static async Task<SoakReport> RunAsync(SoakSettings soak, IProgress<SoakProgress>? progress, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(soak);
+        Directory.CreateDirectory(soak.WorkDirectory);
+        using var dynamo = DynamoDbServiceCollectionExtensions.CreateClient(soak.Tables);
+        await new TableBootstrap(dynamo, Options.Create(soak.Tables)).EnsureTablesAsync(cancellationToken);
+
+        var observer = new ConvergenceObserver();
+        using var observing = await ObserveAsync(soak.Tables, observer, cancellationToken);
+        progress?.Report(new SoakProgress("starting the services", 0, 1));
+        var system = await SoakSystem.StartAsync(soak, cancellationToken);
+        var workload = new Workload(system, soak.Seed, soak.Commands);
+        FaultSchedule faults;
+        TimeSpan loadTime, settleTime;
+        bool settled;
+        try
+        {
+            var clock = Stopwatch.StartNew();
+            var load = workload.RunAsync(soak.Concurrency, cancellationToken);
+            faults = new FaultSchedule(soak, system, workload);
+            var injecting = faults.RunAsync(load, cancellationToken);
+            while (!load.IsCompleted)
+            {
+                progress?.Report(new SoakProgress("commands", workload.Completed, workload.Total));
+                await Task.WhenAny(load, Task.Delay(250, cancellationToken));
+            }
+
+            await load;
+            await injecting;
+            loadTime = clock.Elapsed;
+            progress?.Report(new SoakProgress("commands", workload.Completed, workload.Total));
+            (settled, settleTime) = await SettleAsync(soak, system, observer, progress, cancellationToken);
+        }
+        finally
+        {
+            workload.Dispose();
+            // Stopped gracefully, so every process writes its last fault counts.
+            await system.DisposeAsync();
+            await observing.StopAsync(CancellationToken.None);
+        }
+
+        progress?.Report(new SoakProgress("check", 0, 1));
+        var items = await TableSnapshot.ScanAsync(dynamo, soak.Tables.TableName, 4, null, cancellationToken);
+        var results = ConsistencyCheck.Run(items);
+        var check = ConsistencyReport.From(soak.Tables.TableName, items.Count, results);
+        await File.WriteAllTextAsync(Path.Combine(soak.WorkDirectory, "consistency-report.json"), check.ToJson(), cancellationToken);
+        progress?.Report(new SoakProgress("check", 1, 1));
+
+        var injected = FaultCounts(system.FaultCountsDirectory);
+        foreach (var (kind, count) in faults.Injected)
+        {
+            injected[kind] = count;
+        }
+
+        injected["conflicting-commands"] = workload.ConflictingCommands;
+        injected["cross-service-races"] = workload.Races;
+        var report = new SoakReport
+        {
+            Seed = soak.Seed,
+            Table = soak.Tables.TableName,
+            Commands = workload.Completed,
+            Outcomes = workload.Outcomes.GroupBy(o => o.Key.Outcome).ToDictionary(g => g.Key, g => g.Sum(o => o.Value)),
+            ByCommand = workload.Outcomes.GroupBy(o => o.Key.Command).OrderBy(g => g.Key, StringComparer.Ordinal)
+                .ToDictionary(g => g.Key, g => (IReadOnlyDictionary<string, long>)g.ToDictionary(o => o.Key.Outcome, o => o.Value)),
+            Events = observer.Events,
+            CopyWrites = observer.CopyWrites,
+            ItemsChecked = items.Count,
+            Checked = results.ToDictionary(r => r.Invariant, r => r.Checked),
+            Faults = injected,
+            LostUpdates = workload.LostUpdates,
+            Anomalies = check.Anomalies,
+            Lag = LagSummary.Of(observer.Lags()),
+            LoadTime = loadTime,
+            SettleTime = settleTime,
+            Settled = settled,
+        };
+        await File.WriteAllTextAsync(Path.Combine(soak.WorkDirectory, "soak-report.json"), report.ToJson(), cancellationToken);
+        return report;
+    }
+
+    /// <summary>
+    /// Waits until nothing has changed in the table for the quiet period and the broker holds no message, queued or
+    /// unacknowledged (a message in a consumer's retry is unacknowledged). Every killed process is running again by now.
+    /// </summary>
+    private static async Task<(bool Settled, TimeSpan After)> SettleAsync(
+        SoakSettings soak, SoakSystem system, ConvergenceObserver observer, IProgress<SoakProgress>? progress, CancellationToken cancellationToken)
+    {
+        var clock = Stopwatch.StartNew();
+        while (clock.Elapsed < soak.SettleTimeout)
+        {
+            var quiet = DateTimeOffset.UtcNow - observer.LastRecordAt;
+            progress?.Report(new SoakProgress("settling", Math.Min(quiet.TotalSeconds, soak.QuietPeriod.TotalSeconds), soak.QuietPeriod.TotalSeconds));
+            if (quiet >= soak.QuietPeriod && system.Killable.All(p => p.Running) && await soak.Broker.IdleAsync(cancellationToken))
+            {
+                return (true, clock.Elapsed - quiet);
+            }
+
+            await Task.Delay(250, cancellationToken);
+        }
+
+        return (false, clock.Elapsed);
+    }
+
+    /// <summary>The soak's own reader of the table's stream, which times every change it sees.</summary>
+    private static async Task<IHost> ObserveAsync(DynamoDbOptions tables, ConvergenceObserver observer, CancellationToken cancellationToken)
+    {
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
+        builder.Configuration.AddInMemoryCollection(SoakSystem.Tables(tables));
+        builder.Services.AddDynamoDb();
+        builder.Services.AddSingleton(observer);
+        builder.Services.AddStreamConsumer<ConvergenceObserver>(ObserverName, options =>
+        {
+            options.PollInterval = TimeSpan.FromMilliseconds(50);
+            options.ShardDiscoveryInterval = TimeSpan.FromMilliseconds(500);
+        });
+        var host = builder.Build();
+        await host.StartAsync(cancellationToken);
+        return host;
+    }
+
+    /// <summary>The fault counts every process incarnation left behind, summed by kind.</summary>
+    private static Dictionary<string, long> FaultCounts(string directory)
+    {
+        var counts = new Dictionary<string, long>(StringComparer.Ordinal);
+        foreach (var file in Directory.EnumerateFiles(directory, "*.json"))
+        {
+            foreach (var (kind, count) in JsonSerializer.Deserialize<Dictionary<string, long>>(File.ReadAllText(file)) ?? [])
+            {
+                counts[kind] = counts.GetValueOrDefault(kind) + count;
+            }
+        }
+
+        return counts;
+    }
+}

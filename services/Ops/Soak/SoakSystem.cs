@@ -1,0 +1,159 @@
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+using Microservices.Shared.Dynamo;
+
+namespace Ops.Soak;
+
+/// <summary>
+/// The whole system as separate processes on one table and one broker: the three APIs, the event relay and the
+/// Catalog and Orders workers. Every process injects DynamoDB faults into its own SDK client at the soak's rate;
+/// the workers also duplicate and delay deliveries. The workers and the relay are the ones the soak kills.
+/// </summary>
+public sealed class SoakSystem : IAsyncDisposable
+{
+    private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(90);
+    private readonly List<ServiceProcess> _all = [];
+
+    private SoakSystem()
+    {
+    }
+
+    public Uri Catalog { get; private set; } = null!;
+
+    public Uri Clients { get; private set; } = null!;
+
+    public Uri Orders { get; private set; } = null!;
+
+    /// <summary>The processes the soak may SIGKILL: the event relay and the two workers.</summary>
+    public IReadOnlyList<ServiceProcess> Killable { get; private set; } = [];
+
+    /// <summary>Every incarnation's fault counts file; a killed process leaves its last counts behind.</summary>
+    public string FaultCountsDirectory { get; private set; } = "";
+
+    public static async Task<SoakSystem> StartAsync(SoakSettings soak, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(soak);
+        var system = new SoakSystem();
+        var logs = Directory.CreateDirectory(Path.Combine(soak.WorkDirectory, "logs")).FullName;
+        system.FaultCountsDirectory = Directory.CreateDirectory(Path.Combine(soak.WorkDirectory, "faults")).FullName;
+        var seed = soak.Seed * 1000;
+
+        ServiceProcess Service(string name, string project, bool consumes, IReadOnlyDictionary<string, string?>? extra = null)
+        {
+            var processSeed = seed += 100;
+            var process = new ServiceProcess(name, ServiceBinaries.Dll(project), logs, incarnation =>
+            {
+                var settings = new Dictionary<string, string?>(Tables(soak.Tables))
+                {
+                    ["Logging:LogLevel:Default"] = "Warning",
+                    ["Logging:LogLevel:Microsoft.Hosting.Lifetime"] = "Information",
+                    ["Faults:DynamoDbRate"] = soak.DynamoDbFaultRate.ToString(CultureInfo.InvariantCulture),
+                    ["Faults:Seed"] = (processSeed + incarnation).ToString(CultureInfo.InvariantCulture),
+                    ["Faults:CountsFile"] = Path.Combine(system.FaultCountsDirectory, $"{name}.{incarnation}.json"),
+                };
+                if (consumes)
+                {
+                    settings["Faults:DuplicateRate"] = soak.DuplicateRate.ToString(CultureInfo.InvariantCulture);
+                    settings["Faults:DelayRate"] = soak.DelayRate.ToString(CultureInfo.InvariantCulture);
+                }
+
+                foreach (var (key, value) in extra ?? new Dictionary<string, string?>())
+                {
+                    settings[key] = value;
+                }
+
+                return settings;
+            });
+            system._all.Add(process);
+            return process;
+        }
+
+        var broker = soak.Broker.Settings();
+        var catalogWorker = Service("catalog-worker", "Catalog/Catalog.Worker", consumes: true, broker);
+        var ordersWorker = Service("orders-worker", "Orders/Orders.Worker", consumes: true, broker);
+        var relay = Service("event-relay", "EventRelay", consumes: false, new Dictionary<string, string?>(broker)
+        {
+            // A restarted relay takes over its killed predecessor's shard within a few seconds rather than ten.
+            ["StreamConsumers:integration-events:FailoverTime"] = "00:00:03",
+            ["StreamConsumers:integration-events:MaxRetryBackoff"] = "00:00:01",
+        });
+        system.Killable = [relay, catalogWorker, ordersWorker];
+
+        (ServiceProcess Process, Uri Url) Api(string name, string project)
+        {
+            var url = new Uri($"http://127.0.0.1:{FreePort()}");
+            return (Service(name, project, consumes: false, new Dictionary<string, string?> { ["ASPNETCORE_URLS"] = url.ToString() }), url);
+        }
+
+        var catalog = Api("catalog-api", "Catalog/Catalog.Api");
+        var clients = Api("clients-api", "Clients/Clients.Api");
+        var orders = Api("orders-api", "Orders/Orders.Api");
+        (system.Catalog, system.Clients, system.Orders) = (catalog.Url, clients.Url, orders.Url);
+        try
+        {
+            // The workers declare their queues before the relay publishes anything: a message published to an
+            // exchange with no queue bound yet would be dropped by the broker.
+            await Task.WhenAll(catalogWorker.StartAsync(StartTimeout, cancellationToken), ordersWorker.StartAsync(StartTimeout, cancellationToken));
+            await Task.WhenAll(
+                relay.StartAsync(StartTimeout, cancellationToken),
+                catalog.Process.StartAsync(StartTimeout, cancellationToken),
+                clients.Process.StartAsync(StartTimeout, cancellationToken),
+                orders.Process.StartAsync(StartTimeout, cancellationToken));
+        }
+        catch
+        {
+            await system.DisposeAsync();
+            throw;
+        }
+
+        return system;
+    }
+
+    /// <summary>Stops every process gracefully, so each writes its last fault counts.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        await Task.WhenAll(_all.Select(p => p.DisposeAsync().AsTask()));
+    }
+
+    internal static Dictionary<string, string?> Tables(DynamoDbOptions tables) => new()
+    {
+        [$"{DynamoDbOptions.Section}:ServiceUrl"] = tables.ServiceUrl,
+        [$"{DynamoDbOptions.Section}:Region"] = tables.Region,
+        [$"{DynamoDbOptions.Section}:TableName"] = tables.TableName,
+        [$"{DynamoDbOptions.Section}:LeaseTableName"] = tables.LeaseTableName,
+        [$"{DynamoDbOptions.Section}:AccessKey"] = tables.AccessKey,
+        [$"{DynamoDbOptions.Section}:SecretKey"] = tables.SecretKey,
+    };
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}
+
+/// <summary>Where the services' build output is: beside this tool's, in the same configuration (the solution builds them all).</summary>
+public static class ServiceBinaries
+{
+    public static string Dll(string project)
+    {
+        var output = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar));
+        var framework = output.Name;
+        var configuration = output.Parent!.Name;
+        var root = output;
+        while (root is not null && !File.Exists(Path.Combine(root.FullName, "Microservices.sln")))
+        {
+            root = root.Parent;
+        }
+
+        if (root is null)
+        {
+            throw new InvalidOperationException("The soak runs the services from a checkout of this repository: Microservices.sln was not found above " + AppContext.BaseDirectory);
+        }
+
+        var name = Path.GetFileName(project);
+        return Path.Combine(root.FullName, "services", project, "bin", configuration, framework, name + ".dll");
+    }
+}

@@ -1,0 +1,517 @@
+using System.Collections.Concurrent;
+using System.Globalization;
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+
+namespace Ops.Soak;
+
+/// <summary>
+/// The soak's randomised commands over HTTP, across the Catalog, Clients and Orders APIs. One seeded
+/// <see cref="Random"/> draws every command and its target, so a seed fixes the sequence of commands; with several in
+/// flight the interleaving is the machine's. Small pools of authors, books, clients and orders keep the same items
+/// hot, and a share of the draws are deliberate conflicts (several changes of one item from one expected version) and
+/// races across services (an order placed while its client is renamed; a book added while its author is renamed).
+/// </summary>
+public sealed class Workload : IDisposable
+{
+    private static readonly string[] Genres = ["fantasy", "science-fiction", "children", "crime", "poetry"];
+    private static readonly string[] PhoneTypes = ["mobile", "home", "work"];
+
+    private readonly object _model = new();
+    private readonly Random _random;
+    private readonly int _total;
+    private readonly HttpClient _catalog;
+    private readonly HttpClient _clients;
+    private readonly HttpClient _orders;
+    private readonly List<Author> _authors = [];
+    private readonly List<Book> _books = [];
+    private readonly List<Client> _clientPool = [];
+    private readonly List<Order> _openOrders = [];
+    private readonly ConcurrentDictionary<(string Command, string Outcome), long> _outcomes = new();
+    private int _issued;
+    private int _completed;
+    private int _names;
+    private int _lostUpdates;
+    private int _conflicting;
+    private int _races;
+
+    public Workload(SoakSystem system, int seed, int commands)
+    {
+        ArgumentNullException.ThrowIfNull(system);
+        _random = new Random(seed);
+        _total = commands;
+        _catalog = new HttpClient { BaseAddress = system.Catalog };
+        _clients = new HttpClient { BaseAddress = system.Clients };
+        _orders = new HttpClient { BaseAddress = system.Orders };
+    }
+
+    /// <summary>Commands answered so far (any answer, or none: a failed connection counts too).</summary>
+    public int Completed => Volatile.Read(ref _completed);
+
+    public int Total => _total;
+
+    /// <summary>Concurrent changes from one expected version that were accepted more than once: must stay 0.</summary>
+    public int LostUpdates => Volatile.Read(ref _lostUpdates);
+
+    /// <summary>Commands sent in bursts that change one item from one expected version.</summary>
+    public int ConflictingCommands => Volatile.Read(ref _conflicting);
+
+    /// <summary>Races sent: commands of different services, or a create and a change, on the same data at once.</summary>
+    public int Races => Volatile.Read(ref _races);
+
+    /// <summary>How each command was answered: accepted (2xx), conflict (409), not-found (404), refused (other 4xx), failed (5xx, no answer).</summary>
+    public IReadOnlyDictionary<(string Command, string Outcome), long> Outcomes => _outcomes;
+
+    public Task RunAsync(int concurrency, CancellationToken cancellationToken) =>
+        Task.WhenAll(Enumerable.Range(0, concurrency).Select(_ => Task.Run(() => LoopAsync(cancellationToken), cancellationToken)));
+
+    public void Dispose()
+    {
+        _catalog.Dispose();
+        _clients.Dispose();
+        _orders.Dispose();
+    }
+
+    private async Task LoopAsync(CancellationToken cancellationToken)
+    {
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            Func<CancellationToken, Task>? step;
+            lock (_model)
+            {
+                step = _issued >= _total ? null : Draw();
+            }
+
+            if (step is null)
+            {
+                return;
+            }
+
+            await step(cancellationToken);
+        }
+    }
+
+    /// <summary>The next step, drawn under the model's lock; it reserves the commands it will send.</summary>
+    private Func<CancellationToken, Task> Draw()
+    {
+        if (_authors.Count < 3)
+        {
+            return Reserve(1, RegisterAuthor);
+        }
+
+        if (_clientPool.Count < 3)
+        {
+            return Reserve(1, RegisterClient);
+        }
+
+        if (_books.Count < 5)
+        {
+            var author = Pick(_authors);
+            return Reserve(1, ct => AddBook(author, ct));
+        }
+
+        var roll = _random.Next(100);
+        switch (roll)
+        {
+            case < 4 when _authors.Count < 25:
+                return Reserve(1, RegisterAuthor);
+            case < 14:
+            {
+                var (author, name) = (Pick(_authors), NextName("Author"));
+                var version = author.Version;
+                return Reserve(1, ct => RenameAuthor(author, version, name, ct));
+            }
+
+            case < 24:
+            {
+                var author = Pick(_authors);
+                return Reserve(1, ct => AddBook(author, ct));
+            }
+
+            case < 32:
+            {
+                var book = Pick(_books);
+                var (version, price) = (book.Version, Price());
+                return Reserve(1, ct => ChangePrice(book, version, price, ct));
+            }
+
+            case < 37:
+            {
+                var book = Pick(_books);
+                var (version, genre) = (book.Version, Pick(Genres));
+                return Reserve(1, ct => BookCommand("change-genre", book, HttpMethod.Put, "genre", new { genre, expectedVersion = version }, ct));
+            }
+
+            case < 40:
+            {
+                var book = Pick(_books);
+                var (version, title) = (book.Version, NextName("Title"));
+                return Reserve(1, ct => BookCommand("retitle-book", book, HttpMethod.Put, "title", new { title, expectedVersion = version }, ct));
+            }
+
+            case < 42 when _books.Count > 10:
+            {
+                var book = Pick(_books);
+                _books.Remove(book);
+                var version = book.Version;
+                return Reserve(1, ct => DeleteBook(book, version, ct));
+            }
+
+            case < 47 when _clientPool.Count < 40:
+                return Reserve(1, RegisterClient);
+            case < 57:
+            {
+                var client = Pick(_clientPool);
+                var (version, name) = (client.Version, NextName("Client"));
+                return Reserve(1, ct => ChangeDetails(client, version, name, ct));
+            }
+
+            case < 61:
+            {
+                var client = Pick(_clientPool);
+                var (version, type, number) = (client.Version, Pick(PhoneTypes), PhoneNumber());
+                return Reserve(1, ct => Send("set-phone", _clients, HttpMethod.Put, $"/clients/{client.Id}/phones/{type}",
+                    new { number, expectedVersion = version }, client, ct));
+            }
+
+            case < 75:
+            {
+                var (client, lines) = (Pick(_clientPool), Lines());
+                return Reserve(1, ct => PlaceOrder(client, lines, ct));
+            }
+
+            case < 83 when _openOrders.Count > 0:
+            {
+                var order = Pick(_openOrders);
+                var verb = order.Status == "placed" ? (_random.Next(4) == 0 ? "cancel" : "pay") : (_random.Next(4) == 0 ? "cancel" : "ship");
+                _openOrders.Remove(order);
+                var version = order.Version;
+                return Reserve(1, ct => AdvanceOrder(order, verb, version, ct));
+            }
+
+            case < 91:
+                return ConflictBurst();
+            default:
+                return CrossServiceRace();
+        }
+    }
+
+    /// <summary>Two or three changes of one item sent at once from the same expected version: one may win, the rest get 409.</summary>
+    private Func<CancellationToken, Task> ConflictBurst()
+    {
+        var count = 2 + _random.Next(2);
+        Func<CancellationToken, Task<bool>>[] changes;
+        switch (_random.Next(3))
+        {
+            case 0:
+            {
+                var author = Pick(_authors);
+                var version = author.Version;
+                changes = [.. Enumerable.Range(0, count).Select(_ => NextName("Author"))
+                    .Select(name => (Func<CancellationToken, Task<bool>>)(ct => RenameAuthor(author, version, name, ct)))];
+                break;
+            }
+
+            case 1:
+            {
+                var book = Pick(_books);
+                var version = book.Version;
+                changes = [.. Enumerable.Range(0, count).Select(_ => Price())
+                    .Select(price => (Func<CancellationToken, Task<bool>>)(ct => ChangePrice(book, version, price, ct)))];
+                break;
+            }
+
+            default:
+            {
+                var client = Pick(_clientPool);
+                var version = client.Version;
+                changes = [.. Enumerable.Range(0, count).Select(_ => NextName("Client"))
+                    .Select(name => (Func<CancellationToken, Task<bool>>)(ct => ChangeDetails(client, version, name, ct)))];
+                break;
+            }
+        }
+
+        return Reserve(count, async ct =>
+        {
+            Interlocked.Add(ref _conflicting, changes.Length);
+            var accepted = (await Task.WhenAll(changes.Select(change => change(ct)))).Count(a => a);
+            if (accepted > 1)
+            {
+                // Optimistic concurrency failed: two writers both succeeded from the same version.
+                Interlocked.Increment(ref _lostUpdates);
+            }
+        });
+    }
+
+    /// <summary>Commands of different services (or different items) that touch the same data, sent at once.</summary>
+    private Func<CancellationToken, Task> CrossServiceRace()
+    {
+        Interlocked.Increment(ref _races);
+        switch (_random.Next(3))
+        {
+            case 0:
+            {
+                // The order copies the client's name while the name changes.
+                var (client, lines, name) = (Pick(_clientPool), Lines(), NextName("Client"));
+                var version = client.Version;
+                return Reserve(2, ct => Task.WhenAll(PlaceOrder(client, lines, ct), ChangeDetails(client, version, name, ct)));
+            }
+
+            case 1:
+            {
+                // The genre copy of a new book takes the author's name while the author is renamed.
+                var (author, name) = (Pick(_authors), NextName("Author"));
+                var version = author.Version;
+                return Reserve(2, ct => Task.WhenAll(AddBook(author, ct), RenameAuthor(author, version, name, ct)));
+            }
+
+            default:
+            {
+                // Create versus change: a new client orders and is renamed at once, before any copy of it exists.
+                var (lines, name) = (Lines(), NextName("Client"));
+                return Reserve(3, async ct =>
+                {
+                    if (await RegisterClientAsync(ct) is { } client)
+                    {
+                        await Task.WhenAll(PlaceOrder(client, lines, ct), ChangeDetails(client, client.Version, name, ct));
+                    }
+                    else
+                    {
+                        Interlocked.Add(ref _completed, 2);
+                    }
+                });
+            }
+        }
+    }
+
+    private Func<CancellationToken, Task> Reserve(int commands, Func<CancellationToken, Task> step)
+    {
+        _issued += commands;
+        return step;
+    }
+
+    private async Task RegisterAuthor(CancellationToken cancellationToken)
+    {
+        var name = NextName("Author");
+        if (await Send("register-author", _catalog, HttpMethod.Post, "/authors", new { name }, null, cancellationToken) is { } created)
+        {
+            lock (_model)
+            {
+                _authors.Add(new Author(created.GetProperty("authorId").GetString()!) { Version = Version(created) });
+            }
+        }
+    }
+
+    private async Task<bool> RenameAuthor(Author author, long expectedVersion, string name, CancellationToken cancellationToken) =>
+        await Send("rename-author", _catalog, HttpMethod.Put, $"/authors/{author.Id}/name", new { name, expectedVersion }, author, cancellationToken) is not null;
+
+    private async Task AddBook(Author author, CancellationToken cancellationToken)
+    {
+        string title, genre;
+        decimal price;
+        lock (_model)
+        {
+            (title, genre, price) = (NextName("Title"), Pick(Genres), Price());
+        }
+
+        if (await Send("add-book", _catalog, HttpMethod.Post, $"/authors/{author.Id}/books", new { title, genre, price }, null, cancellationToken) is { } added)
+        {
+            lock (_model)
+            {
+                _books.Add(new Book(author.Id, added.GetProperty("bookId").GetString()!) { Version = Version(added) });
+            }
+        }
+    }
+
+    private async Task<bool> ChangePrice(Book book, long expectedVersion, decimal price, CancellationToken cancellationToken) =>
+        await BookCommand("change-price", book, HttpMethod.Put, "price", new { price, expectedVersion }, cancellationToken);
+
+    private async Task<bool> BookCommand(string command, Book book, HttpMethod method, string path, object body, CancellationToken cancellationToken) =>
+        await Send(command, _catalog, method, $"/authors/{book.AuthorId}/books/{book.Id}/{path}", body, book, cancellationToken) is not null;
+
+    private async Task DeleteBook(Book book, long expectedVersion, CancellationToken cancellationToken)
+    {
+        var deleted = await Send("delete-book", _catalog, HttpMethod.Delete,
+            $"/authors/{book.AuthorId}/books/{book.Id}?expectedVersion={expectedVersion}", null, book, cancellationToken);
+        if (deleted is null)
+        {
+            lock (_model)
+            {
+                // Not deleted (a newer change got there first): it stays in play.
+                _books.Add(book);
+            }
+        }
+    }
+
+    private Task RegisterClient(CancellationToken cancellationToken) => RegisterClientAsync(cancellationToken);
+
+    private async Task<Client?> RegisterClientAsync(CancellationToken cancellationToken)
+    {
+        string name, number;
+        lock (_model)
+        {
+            (name, number) = (NextName("Client"), PhoneNumber());
+        }
+
+        var email = Email(name);
+        var phones = new Dictionary<string, string> { ["mobile"] = number };
+        if (await Send("register-client", _clients, HttpMethod.Post, "/clients", new { name, email, phones }, null, cancellationToken) is not { } created)
+        {
+            return null;
+        }
+
+        var client = new Client(created.GetProperty("clientId").GetString()!) { Version = Version(created) };
+        lock (_model)
+        {
+            _clientPool.Add(client);
+        }
+
+        return client;
+    }
+
+    private async Task<bool> ChangeDetails(Client client, long expectedVersion, string name, CancellationToken cancellationToken) =>
+        await Send("change-client-details", _clients, HttpMethod.Put, $"/clients/{client.Id}/details",
+            new { name, email = Email(name), expectedVersion }, client, cancellationToken) is not null;
+
+    private async Task PlaceOrder(Client client, IReadOnlyList<object> lines, CancellationToken cancellationToken)
+    {
+        if (await Send("place-order", _orders, HttpMethod.Post, $"/clients/{client.Id}/orders", new { lines }, null, cancellationToken) is { } placed)
+        {
+            lock (_model)
+            {
+                _openOrders.Add(new Order(client.Id, placed.GetProperty("orderId").GetString()!) { Version = Version(placed), Status = "placed" });
+            }
+        }
+    }
+
+    private async Task AdvanceOrder(Order order, string verb, long expectedVersion, CancellationToken cancellationToken)
+    {
+        var answer = await Send($"{verb}-order", _orders, HttpMethod.Post, $"/orders/{order.ClientId}/{order.Id}/{verb}", new { expectedVersion }, order, cancellationToken);
+        lock (_model)
+        {
+            if (answer is { } changed)
+            {
+                order.Status = changed.GetProperty("status").GetString()!;
+            }
+
+            if (order.Status is "placed" or "paid")
+            {
+                _openOrders.Add(order);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Sends one command and counts its answer. Returns the body of a 2xx answer, else null; a 409 teaches the item's
+    /// current version, as a client that reloads would learn it.
+    /// </summary>
+    private async Task<JsonElement?> Send(
+        string command, HttpClient http, HttpMethod method, string path, object? body, Versioned? target, CancellationToken cancellationToken)
+    {
+        string outcome;
+        JsonElement? result = null;
+        try
+        {
+            using var request = new HttpRequestMessage(method, path) { Content = body is null ? null : JsonContent.Create(body) };
+            using var response = await http.SendAsync(request, cancellationToken);
+            var content = response.Content.Headers.ContentLength == 0 ? (JsonElement?)null
+                : await response.Content.ReadFromJsonAsync<JsonElement>(cancellationToken);
+            outcome = (int)response.StatusCode switch
+            {
+                >= 200 and < 300 => "accepted",
+                (int)HttpStatusCode.Conflict => "conflict",
+                (int)HttpStatusCode.NotFound => "not-found",
+                >= 400 and < 500 => "refused",
+                _ => "failed",
+            };
+            if (outcome == "accepted")
+            {
+                result = content;
+                if (content is { } answer && target is not null)
+                {
+                    target.Saw(Version(answer));
+                }
+            }
+            else if (outcome == "conflict" && content is { } problem && problem.TryGetProperty("currentVersion", out var current))
+            {
+                target?.Saw(current.GetInt64());
+            }
+        }
+        catch (HttpRequestException)
+        {
+            outcome = "failed";
+        }
+        catch (JsonException)
+        {
+            outcome = "failed";
+        }
+
+        _outcomes.AddOrUpdate((command, outcome), 1, (_, n) => n + 1);
+        Interlocked.Increment(ref _completed);
+        return result;
+    }
+
+    private static long Version(JsonElement answer) => answer.TryGetProperty("version", out var version) ? version.GetInt64() : 0;
+
+    private T Pick<T>(IReadOnlyList<T> items) => items[_random.Next(items.Count)];
+
+    private string NextName(string prefix) => string.Create(CultureInfo.InvariantCulture, $"{prefix} {++_names:D6}");
+
+    private decimal Price() => Math.Round(5m + (decimal)_random.NextDouble() * 35m, 2);
+
+    private string PhoneNumber() => string.Create(CultureInfo.InvariantCulture, $"070-{_random.Next(100, 999)} {_random.Next(10, 99)} {_random.Next(10, 99)}");
+
+    private static string Email(string name) => name.Replace(' ', '.').ToLowerInvariant() + "@example.com";
+
+    /// <summary>One to three lines of books in play (possibly deleted meanwhile: the Orders API then refuses the order).</summary>
+    private object[] Lines() => [.. Enumerable.Range(0, 1 + _random.Next(3)).Select(_ => Pick(_books))
+        .DistinctBy(book => book.Id)
+        .Select(book => new { authorId = book.AuthorId, bookId = book.Id, quantity = 1 + _random.Next(3) })];
+
+    /// <summary>An item the workload has seen a version of; it remembers the newest.</summary>
+    private abstract class Versioned
+    {
+        private long _version;
+
+        public long Version
+        {
+            get => Interlocked.Read(ref _version);
+            init => _version = value;
+        }
+
+        public void Saw(long version)
+        {
+            long seen;
+            while ((seen = Interlocked.Read(ref _version)) < version && Interlocked.CompareExchange(ref _version, version, seen) != seen)
+            {
+            }
+        }
+    }
+
+    private sealed class Author(string id) : Versioned
+    {
+        public string Id { get; } = id;
+    }
+
+    private sealed class Book(string authorId, string id) : Versioned
+    {
+        public string AuthorId { get; } = authorId;
+
+        public string Id { get; } = id;
+    }
+
+    private sealed class Client(string id) : Versioned
+    {
+        public string Id { get; } = id;
+    }
+
+    private sealed class Order(string clientId, string id) : Versioned
+    {
+        public string ClientId { get; } = clientId;
+
+        public string Id { get; } = id;
+
+        public string Status { get; set; } = "placed";
+    }
+}

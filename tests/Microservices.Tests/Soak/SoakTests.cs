@@ -1,0 +1,72 @@
+using Microservices.Shared.Dynamo;
+using Microservices.Shared.Faults;
+using Microservices.Tests.Infrastructure;
+using Ops.Soak;
+
+namespace Microservices.Tests.Soak;
+
+/// <summary>
+/// The soak CI runs: the whole system as processes (three APIs, the relay, two workers) on a DynamoDB Local and a
+/// RabbitMQ node of its own, 2,000 seeded commands with every fault kind, then the full check. It must end clean.
+/// </summary>
+public sealed class SoakTests : IAsyncLifetime
+{
+    private DynamoDbLocal _dynamo = null!;
+    private RabbitMqNode _broker = null!;
+    private readonly string _directory = Path.Combine(Path.GetTempPath(), $"soak-{Guid.NewGuid():N}");
+
+    public async ValueTask InitializeAsync()
+    {
+        // Its own DynamoDB Local and broker: the load would slow other classes, and the dropped connections would be theirs too.
+        _dynamo = await DynamoDbLocal.StartAsync(cancellationToken: TestContext.Current.CancellationToken);
+        _broker = await RabbitMqNode.StartAsync("soak");
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _broker.DisposeAsync();
+        await _dynamo.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task Two_thousand_commands_under_every_fault_kind_end_with_zero_anomalies()
+    {
+        var settings = new SoakSettings
+        {
+            Tables = new DynamoDbOptions
+            {
+                ServiceUrl = _dynamo.ServiceUrl.ToString(),
+                TableName = "soak",
+                LeaseTableName = "soak-leases",
+                AccessKey = "local",
+                SecretKey = "local",
+            },
+            Broker = new Broker(_broker.Host, _broker.Port, "/", "guest", "guest", _broker.NodeName),
+            Commands = 2_000,
+            Seed = 20261130,
+            WorkDirectory = _directory,
+        };
+
+        var report = await SoakRun.RunAsync(settings, null, TestContext.Current.CancellationToken);
+
+        TestContext.Current.TestOutputHelper?.WriteLine(report.ToJson());
+        Assert.True(report.Settled, "the system never went quiet");
+        Assert.Empty(report.Anomalies);
+        Assert.Equal(0, report.LostUpdates);
+        Assert.True(report.Commands >= 2_000, $"{report.Commands} commands");
+        Assert.True(report.Outcomes["accepted"] > report.Commands / 2, $"{report.Outcomes["accepted"]} accepted");
+        Assert.True(report.Outcomes.GetValueOrDefault("conflict") > 0, "no command met a conflict");
+        foreach (var kind in new[]
+        {
+            nameof(DynamoDbFaultKind.ProvisionedThroughputExceeded), nameof(DynamoDbFaultKind.Throttling), nameof(DynamoDbFaultKind.InternalServerError),
+            nameof(DeliveryFaultKind.Duplicated), nameof(DeliveryFaultKind.Delayed), "connections-dropped", "conflicting-commands", "cross-service-races",
+        })
+        {
+            Assert.True(report.Faults.GetValueOrDefault(kind) > 0, $"no fault of kind {kind}");
+        }
+
+        Assert.Equal(settings.Kills, report.Faults.Where(f => f.Key.StartsWith("killed:", StringComparison.Ordinal)).Sum(f => f.Value));
+        Assert.True(report.Lag.Samples > 0, "no copied change was followed to its copies");
+        Assert.True(report.Checked[global::Ops.ConsistencyCheck.Copies] > 0);
+    }
+}
