@@ -22,7 +22,7 @@ public sealed class ConvergenceObserver : IDynamoDbStreamHandler
     };
 
     private readonly object _lock = new();
-    private readonly List<(Source Source, long Version, DateTimeOffset At)> _commits = [];
+    private readonly List<(Source Source, long Version, string EventType, DateTimeOffset At, DateTimeOffset Seen)> _commits = [];
     private readonly Dictionary<Source, Dictionary<string, List<(long Version, DateTimeOffset At)>>> _copies = [];
     private long _records;
     private long _events;
@@ -61,15 +61,15 @@ public sealed class ConvergenceObserver : IDynamoDbStreamHandler
     }
 
     /// <summary>
-    /// The lag of every copied change whose copies could be followed: for each copy that once held an older version of
-    /// the source, the first time it held this version or newer; the change's lag is the latest of those, less its commit.
+    /// Every copied change whose copies could be followed: for each copy that once held an older version of the
+    /// source, the first time it held this version or newer; the change's lag is the latest of those, less its commit.
     /// </summary>
-    public IReadOnlyList<TimeSpan> Lags()
+    public IReadOnlyList<LagSample> Samples()
     {
-        var lags = new List<TimeSpan>();
+        var samples = new List<LagSample>();
         lock (_lock)
         {
-            foreach (var (source, version, committed) in _commits)
+            foreach (var (source, version, eventType, committed, seen) in _commits)
             {
                 if (!_copies.TryGetValue(source, out var copies))
                 {
@@ -77,24 +77,28 @@ public sealed class ConvergenceObserver : IDynamoDbStreamHandler
                 }
 
                 DateTimeOffset? last = null;
+                var followed = 0;
                 foreach (var writes in copies.Values)
                 {
                     var caughtUp = writes.FindIndex(w => w.Version >= version);
-                    if (caughtUp >= 0 && writes.Exists(w => w.Version < version) && (last is null || writes[caughtUp].At > last))
+                    if (caughtUp >= 0 && writes.Exists(w => w.Version < version))
                     {
-                        last = writes[caughtUp].At;
+                        followed++;
+                        last = last is null || writes[caughtUp].At > last ? writes[caughtUp].At : last;
                     }
                 }
 
                 if (last is { } at)
                 {
-                    lags.Add(at > committed ? at - committed : TimeSpan.Zero);
+                    samples.Add(new LagSample(source.Kind, source.Id, version, eventType, committed, Positive(seen - committed), Positive(at - committed), followed));
                 }
             }
         }
 
-        return lags;
+        return samples;
     }
+
+    private static TimeSpan Positive(TimeSpan span) => span > TimeSpan.Zero ? span : TimeSpan.Zero;
 
     private void Observe(string itemType, Dictionary<string, AttributeValue> image, DateTimeOffset now)
     {
@@ -105,7 +109,7 @@ public sealed class ConvergenceObserver : IDynamoDbStreamHandler
                 if (CopiedChanges.Contains(image[Attributes.EventType].S))
                 {
                     _commits.Add((new Source(image[Attributes.StreamType].S, image[Attributes.StreamId].S), Number(image, Attributes.Version),
-                        DateTimeOffset.Parse(image[Attributes.RecordedAt].S, CultureInfo.InvariantCulture)));
+                        image[Attributes.EventType].S, DateTimeOffset.Parse(image[Attributes.RecordedAt].S, CultureInfo.InvariantCulture), now));
                 }
 
                 break;
@@ -143,3 +147,9 @@ public sealed class ConvergenceObserver : IDynamoDbStreamHandler
 
     private readonly record struct Source(string Kind, string Id);
 }
+
+/// <summary>
+/// One followed change: its stream, version and event type, when it was committed, how long until the soak saw its
+/// event on the stream, and how long until the last of its <paramref name="Copies"/> copies held it.
+/// </summary>
+public sealed record LagSample(string Stream, string Id, long Version, string EventType, DateTimeOffset Committed, TimeSpan OnStream, TimeSpan Lag, int Copies);

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Globalization;
 using System.Text.Json;
 using Microservices.Shared.Dynamo;
 using Microservices.Shared.Streams;
@@ -68,6 +69,12 @@ public static class SoakRun
         await File.WriteAllTextAsync(Path.Combine(soak.WorkDirectory, "consistency-report.json"), check.ToJson(), cancellationToken);
         progress?.Report(new SoakProgress("check", 1, 1));
 
+        var samples = observer.Samples();
+        await File.WriteAllLinesAsync(Path.Combine(soak.WorkDirectory, "lag.csv"),
+            ["stream,id,version,eventType,committed,onStreamMs,lagMs,copies",
+             .. samples.Select(s => string.Create(CultureInfo.InvariantCulture,
+                 $"{s.Stream},{s.Id},{s.Version},{s.EventType},{s.Committed:O},{s.OnStream.TotalMilliseconds:F0},{s.Lag.TotalMilliseconds:F0},{s.Copies}"))],
+            cancellationToken);
         var injected = FaultCounts(system.FaultCountsDirectory);
         foreach (var (kind, count) in faults.Injected)
         {
@@ -91,7 +98,7 @@ public static class SoakRun
             Faults = injected,
             LostUpdates = workload.LostUpdates,
             Anomalies = check.Anomalies,
-            Lag = LagSummary.Of(observer.Lags()),
+            Lag = LagSummary.Of([.. samples.Select(s => s.Lag)]),
             LoadTime = loadTime,
             SettleTime = settleTime,
             Settled = settled,

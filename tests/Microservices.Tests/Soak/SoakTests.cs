@@ -8,7 +8,9 @@ namespace Microservices.Tests.Soak;
 /// <summary>
 /// The soak CI runs: the whole system as processes (three APIs, the relay, two workers) on a DynamoDB Local and a
 /// RabbitMQ node of its own, 2,000 seeded commands with every fault kind, then the full check. It must end clean.
+/// It runs alone, after every parallel class: its seven processes would starve the others' timing on two cores.
 /// </summary>
+[Collection(nameof(SoakTests))]
 public sealed class SoakTests : IAsyncLifetime
 {
     private DynamoDbLocal _dynamo = null!;
@@ -70,3 +72,6 @@ public sealed class SoakTests : IAsyncLifetime
         Assert.True(report.Checked[global::Ops.ConsistencyCheck.Copies] > 0);
     }
 }
+
+[CollectionDefinition(nameof(SoakTests), DisableParallelization = true)]
+public sealed class SoakCollection;
