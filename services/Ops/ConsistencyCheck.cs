@@ -53,6 +53,7 @@ public static class ConsistencyCheck
         int Count(string itemType) => items.Count(i => i.GetValueOrDefault(Attributes.ItemType)?.S == itemType);
 
         var (streams, streamDrifts) = StreamCheck.Check(items);
+        var streamAnomalies = streamDrifts.Concat(StreamFold.Check(items)).ToList();
         var orderCopyFields = TableSchema.Order.Copies.SelectMany(c => new[] { c.Attribute, c.VersionAttribute }).ToHashSet(StringComparer.Ordinal);
         var orderDrifts = OrderChecks.Check(items);
         var copies = GenreCopyCheck.Check(items).Concat(orderDrifts.Where(d => orderCopyFields.Contains(d.Field))).ToList();
@@ -62,7 +63,7 @@ public static class ConsistencyCheck
             + items.Where(i => i.GetValueOrDefault(Attributes.ItemType)?.S == ItemTypes.OrderLine).Select(i => i[Attributes.BookId].S).Distinct(StringComparer.Ordinal).Count();
         return
         [
-            new(Streams, "every event stream is contiguous 1..n and its canonical item's Version is n", streams, streamDrifts),
+            new(Streams, "every event stream is contiguous 1..n, its events are known, and its canonical item is their fold at Version n", streams, streamAnomalies),
             new(Copies, "every copy equals its source and carries its version; none orphaned, none missing", Count(ItemTypes.Book) + Count(ItemTypes.Order), copies),
             new(Aggregates, "every aggregate equals its recomputation from the items it summarises", aggregatesChecked, aggregates),
         ];

@@ -12,7 +12,7 @@ public sealed record Drift(string Kind, ItemKey Key, string Field, string? Expec
     {
         "missing" => $"missing  {Key.PK} | {Key.SK}",
         "orphan" => $"orphan   {Key.PK} | {Key.SK} ({Found})",
-        _ => $"drifted  {Key.PK} | {Key.SK}  {Field}: expected '{Expected}', found '{Found}'",
+        _ => $"{Kind,-8} {Key.PK} | {Key.SK}  {Field}: expected '{Expected}', found '{Found}'",
     };
 }
 

@@ -7,7 +7,8 @@ namespace Ops;
 /// <summary>
 /// Invariant 1: every event stream holds the contiguous versions 1..n, and its canonical item carries Version n;
 /// a stream whose last event deleted its entity has no canonical item; a canonical item has a stream. Read from the
-/// event items alone (their Version attribute and event type), not by folding them with the services' code.
+/// event items alone (their Version attribute and event type), not by folding them with the services' code. That the
+/// fold of the events equals the canonical item is <see cref="StreamFold"/>'s part of the invariant.
 /// </summary>
 public static class StreamCheck
 {

@@ -33,6 +33,7 @@ public static class OrderSources
                 [Attributes.Name] = new(name),
                 [Attributes.Email] = new(email),
                 [Attributes.Phones] = new() { M = new() { ["mobile"] = new("+46 70 123 45 67") } },
+                [Attributes.PhoneNumbers] = new("+46 70 123 45 67"),
                 [Attributes.Version] = new() { N = version.ToString(CultureInfo.InvariantCulture) },
             },
         }, TestContext.Current.CancellationToken);
@@ -99,9 +100,10 @@ public static class OrderSources
     }
 
     /// <summary>
-    /// Gives every author, book and client written straight into the table the event stream it would have had
-    /// (versions 1..Version, of a placeholder type), so the whole-table check finds canonical items with their streams.
-    /// Call it once the relay is stopped: the placeholders are not events any service knows.
+    /// Gives every author, book and client written straight into the table an event stream whose fold is that item
+    /// (versions 1..Version: the creation with the item's values, then events restating them), so the whole-table
+    /// check finds canonical items with their streams. Call it once the relay is stopped: these events are history
+    /// written after the fact, not news for the workers.
     /// </summary>
     public static async Task WriteMissingStreamsAsync(DynamoDbOptions tables)
     {
@@ -121,6 +123,7 @@ public static class OrderSources
                 for (var version = 1L; version <= long.Parse(item[Attributes.Version].N, CultureInfo.InvariantCulture); version++)
                 {
                     var key = Keys.Event(streamType, item[idAttribute].S, version);
+                    var (type, @event) = EventOf(item, version);
                     await dynamo.PutItemAsync(new PutItemRequest
                     {
                         TableName = tables.TableName,
@@ -132,13 +135,37 @@ public static class OrderSources
                             [Attributes.StreamType] = new(streamType),
                             [Attributes.StreamId] = item[idAttribute],
                             [Attributes.Version] = new() { N = version.ToString(CultureInfo.InvariantCulture) },
-                            [Attributes.EventType] = new("test.written-directly.v1"),
-                            [Attributes.Data] = new("{}"),
+                            [Attributes.EventType] = new(type),
+                            [Attributes.Data] = new(EventTypeMap.Serialize(@event)),
                             [Attributes.RecordedAt] = new(DateTimeOffset.UtcNow.ToString("O", CultureInfo.InvariantCulture)),
                         },
                     }, cancellationToken);
                 }
             }
+        }
+    }
+
+    /// <summary>The event at <paramref name="version"/> of a stream whose fold is <paramref name="item"/>, as its service would write it.</summary>
+    private static (string Type, object Event) EventOf(Dictionary<string, AttributeValue> item, long version)
+    {
+        string S(string attribute) => item[attribute].S;
+        switch (item[Attributes.ItemType].S)
+        {
+            case ItemTypes.Author:
+                object author = version == 1 ? new AuthorRegistered(S(Attributes.AuthorId), S(Attributes.Name)) : new AuthorRenamed(S(Attributes.AuthorId), S(Attributes.Name));
+                return (CatalogEvents.Types.NameOf(author), author);
+            case ItemTypes.Book:
+                var price = decimal.Parse(item[Attributes.Price].N, CultureInfo.InvariantCulture);
+                object book = version == 1
+                    ? new BookAdded(S(Attributes.BookId), S(Attributes.AuthorId), S(Attributes.Title), S(Attributes.Genre), price)
+                    : new BookPriceChanged(S(Attributes.BookId), S(Attributes.AuthorId), price);
+                return (CatalogEvents.Types.NameOf(book), book);
+            default:
+                var phones = global::Clients.Domain.ClientsItems.ReadPhones(item);
+                object client = version == 1
+                    ? new global::Clients.Domain.ClientRegistered(S(Attributes.ClientId), S(Attributes.Name), S(Attributes.Email), phones)
+                    : new global::Clients.Domain.ClientDetailsChanged(S(Attributes.ClientId), S(Attributes.Name), S(Attributes.Email));
+                return (global::Clients.Domain.ClientsEvents.Types.NameOf(client), client);
         }
     }
 
