@@ -74,4 +74,4 @@ public sealed class SoakTests : IAsyncLifetime
 }
 
 [CollectionDefinition(nameof(SoakTests), DisableParallelization = true)]
-public sealed class SoakCollection;
+public sealed class RunsAlone;
