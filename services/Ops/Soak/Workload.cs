@@ -9,14 +9,16 @@ namespace Ops.Soak;
 /// <summary>
 /// The soak's randomised commands over HTTP, across the Catalog, Clients and Orders APIs. One seeded
 /// <see cref="Random"/> draws every command and its target, so a seed fixes the sequence of commands; with several in
-/// flight the interleaving is the machine's. Small pools of authors, books, clients and orders keep the same items
-/// hot, and a share of the draws are deliberate conflicts (several changes of one item from one expected version) and
+/// flight the interleaving is the machine's. Pools of authors, books, clients and orders that grow slowly keep the
+/// same items hot, and a share of the draws are deliberate conflicts (several changes of one item from one expected version) and
 /// races across services (an order placed while its client is renamed; a book added while its author is renamed).
 /// </summary>
 public sealed class Workload : IDisposable
 {
     private static readonly string[] Genres = ["fantasy", "science-fiction", "children", "crime", "poetry"];
     private static readonly string[] PhoneTypes = ["mobile", "home", "work"];
+    private const int BooksPerAuthor = 8;
+    private const int OrdersPerClient = 8;
 
     private readonly object _model = new();
     private readonly Random _random;
@@ -32,6 +34,7 @@ public sealed class Workload : IDisposable
     private int _issued;
     private int _completed;
     private int _names;
+    private int _ordersPlaced;
     private int _lostUpdates;
     private int _conflicting;
     private int _races;
@@ -114,7 +117,9 @@ public sealed class Workload : IDisposable
         var roll = _random.Next(100);
         switch (roll)
         {
-            case < 4 when _authors.Count < 25:
+            // The pools grow with the workload, so that the fan-out of one change stays bounded: a new author once
+            // authors have eight books each on average, a new client once clients have eight orders each.
+            case < 4 when _books.Count > BooksPerAuthor * _authors.Count:
                 return Reserve(1, RegisterAuthor);
             case < 14:
             {
@@ -158,7 +163,7 @@ public sealed class Workload : IDisposable
                 return Reserve(1, ct => DeleteBook(book, version, ct));
             }
 
-            case < 47 when _clientPool.Count < 40:
+            case < 47 when _ordersPlaced > OrdersPerClient * _clientPool.Count:
                 return Reserve(1, RegisterClient);
             case < 57:
             {
@@ -381,6 +386,7 @@ public sealed class Workload : IDisposable
             lock (_model)
             {
                 _openOrders.Add(new Order(client.Id, placed.GetProperty("orderId").GetString()!) { Version = Version(placed), Status = "placed" });
+                _ordersPlaced++;
             }
         }
     }

@@ -34,6 +34,8 @@ public static class MessagingServiceCollectionExtensions
         var injectsDelivery = ConfiguredFaultsExtensions.InjectsDelivery(configuration);
         services.AddMassTransit(bus =>
         {
+            // No report to MassTransit's servers: a service should not call out to a third party, and offline it waits.
+            bus.DisableUsageTelemetry();
             consumers?.Invoke(bus);
             if (injectsDelivery)
             {
