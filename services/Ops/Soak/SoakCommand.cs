@@ -19,6 +19,8 @@ public static class SoakCommand
     private static readonly Option<int> RabbitPort = new("--rabbitmq-port") { DefaultValueFactory = _ => 5672 };
     private static readonly Option<string> VirtualHost = new("--rabbitmq-vhost") { DefaultValueFactory = _ => "/" };
     private static readonly Option<string?> Node = new("--rabbitmq-node") { Description = "The node rabbitmqctl talks to (rabbitmqctl -n); its default when omitted" };
+    private static readonly Option<TimeSpan> QuietPeriod = new("--quiet-period") { Description = "How long the table and the broker must stay quiet to count as settled", DefaultValueFactory = _ => TimeSpan.FromSeconds(8) };
+    private static readonly Option<TimeSpan> SettleTimeout = new("--settle-timeout") { Description = "The longest to wait for quiet after the last command before checking anyway", DefaultValueFactory = _ => TimeSpan.FromMinutes(5) };
     private static readonly Option<string> WorkDirectory = new("--out") { Description = "Where logs, fault counts and the reports go", DefaultValueFactory = _ => "soak" };
 
     public static Command Create()
@@ -26,7 +28,7 @@ public static class SoakCommand
         var soak = new Command("soak",
             "Start the whole system as processes on a fresh table, send a seeded random workload of concurrent commands while injecting every fault kind, wait until quiet, then check every invariant. Exit code 0 only when clean.");
         OpsSettings.AddTo(soak);
-        foreach (var option in new Option[] { Commands, Seed, Concurrency, DynamoDbFaultRate, DuplicateRate, DelayRate, Kills, Drops, RabbitHost, RabbitPort, VirtualHost, Node, WorkDirectory })
+        foreach (var option in new Option[] { Commands, Seed, Concurrency, DynamoDbFaultRate, DuplicateRate, DelayRate, Kills, Drops, RabbitHost, RabbitPort, VirtualHost, Node, QuietPeriod, SettleTimeout, WorkDirectory })
         {
             soak.Options.Add(option);
         }
@@ -55,6 +57,8 @@ public static class SoakCommand
                 DelayRate = parse.GetValue(DelayRate),
                 Kills = parse.GetValue(Kills),
                 ConnectionDrops = parse.GetValue(Drops),
+                QuietPeriod = parse.GetValue(QuietPeriod),
+                SettleTimeout = parse.GetValue(SettleTimeout),
                 WorkDirectory = parse.GetValue(WorkDirectory)!,
             };
             var report = Console.IsOutputRedirected
