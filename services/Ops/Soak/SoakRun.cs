@@ -134,7 +134,7 @@ public static class SoakRun
     private static async Task<IHost> ObserveAsync(DynamoDbOptions tables, ConvergenceObserver observer, CancellationToken cancellationToken)
     {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
-        builder.Configuration.AddInMemoryCollection(SoakSystem.Tables(tables));
+        builder.Configuration.AddInMemoryCollection(tables.ToSettings());
         builder.Services.AddDynamoDb();
         builder.Services.AddSingleton(observer);
         builder.Services.AddStreamConsumer<ConvergenceObserver>(ObserverName, options =>

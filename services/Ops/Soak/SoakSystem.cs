@@ -44,14 +44,13 @@ public sealed class SoakSystem : IAsyncDisposable
             var processSeed = seed += 100;
             var process = new ServiceProcess(name, ServiceBinaries.Dll(project), logs, incarnation =>
             {
-                var settings = new Dictionary<string, string?>(Tables(soak.Tables))
-                {
-                    ["Logging:LogLevel:Default"] = "Warning",
-                    ["Logging:LogLevel:Microsoft.Hosting.Lifetime"] = "Information",
-                    ["Faults:DynamoDbRate"] = soak.DynamoDbFaultRate.ToString(CultureInfo.InvariantCulture),
-                    ["Faults:Seed"] = (processSeed + incarnation).ToString(CultureInfo.InvariantCulture),
-                    ["Faults:CountsFile"] = Path.Combine(system.FaultCountsDirectory, $"{name}.{incarnation}.json"),
-                };
+                var settings = soak.Tables.ToSettings();
+                settings["Logging:LogLevel:Default"] = "Warning";
+                // The soak waits for this category's "Application started" line.
+                settings["Logging:LogLevel:Microsoft.Hosting.Lifetime"] = "Information";
+                settings["Faults:DynamoDbRate"] = soak.DynamoDbFaultRate.ToString(CultureInfo.InvariantCulture);
+                settings["Faults:Seed"] = (processSeed + incarnation).ToString(CultureInfo.InvariantCulture);
+                settings["Faults:CountsFile"] = Path.Combine(system.FaultCountsDirectory, $"{name}.{incarnation}.json");
                 if (consumes)
                 {
                     settings["Faults:DuplicateRate"] = soak.DuplicateRate.ToString(CultureInfo.InvariantCulture);
@@ -115,16 +114,6 @@ public sealed class SoakSystem : IAsyncDisposable
     {
         await Task.WhenAll(_all.Select(p => p.DisposeAsync().AsTask()));
     }
-
-    internal static Dictionary<string, string?> Tables(DynamoDbOptions tables) => new()
-    {
-        [$"{DynamoDbOptions.Section}:ServiceUrl"] = tables.ServiceUrl,
-        [$"{DynamoDbOptions.Section}:Region"] = tables.Region,
-        [$"{DynamoDbOptions.Section}:TableName"] = tables.TableName,
-        [$"{DynamoDbOptions.Section}:LeaseTableName"] = tables.LeaseTableName,
-        [$"{DynamoDbOptions.Section}:AccessKey"] = tables.AccessKey,
-        [$"{DynamoDbOptions.Section}:SecretKey"] = tables.SecretKey,
-    };
 
     private static int FreePort()
     {

@@ -22,4 +22,15 @@ public sealed class DynamoDbOptions
     public string? AccessKey { get; set; }
 
     public string? SecretKey { get; set; }
+
+    /// <summary>This section as configuration keys ("DynamoDb:TableName"), for a process configured from outside.</summary>
+    public Dictionary<string, string?> ToSettings() => new()
+    {
+        [$"{Section}:{nameof(ServiceUrl)}"] = ServiceUrl,
+        [$"{Section}:{nameof(Region)}"] = Region,
+        [$"{Section}:{nameof(TableName)}"] = TableName,
+        [$"{Section}:{nameof(LeaseTableName)}"] = LeaseTableName,
+        [$"{Section}:{nameof(AccessKey)}"] = AccessKey,
+        [$"{Section}:{nameof(SecretKey)}"] = SecretKey,
+    };
 }

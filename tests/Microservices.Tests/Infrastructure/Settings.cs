@@ -5,13 +5,11 @@ namespace Microservices.Tests.Infrastructure;
 public static class Settings
 {
     /// <summary>The "DynamoDb" configuration section a service reads, as command-line style key/values.</summary>
-    public static Dictionary<string, string?> Of(DynamoDbOptions options) => new()
+    public static Dictionary<string, string?> Of(DynamoDbOptions options)
     {
-        [$"{DynamoDbOptions.Section}:ServiceUrl"] = options.ServiceUrl,
-        [$"{DynamoDbOptions.Section}:TableName"] = options.TableName,
-        [$"{DynamoDbOptions.Section}:LeaseTableName"] = options.LeaseTableName,
-        [$"{DynamoDbOptions.Section}:AccessKey"] = options.AccessKey,
-        [$"{DynamoDbOptions.Section}:SecretKey"] = options.SecretKey,
-        ["Logging:LogLevel:Default"] = "Warning",
-    };
+        ArgumentNullException.ThrowIfNull(options);
+        var settings = options.ToSettings();
+        settings["Logging:LogLevel:Default"] = "Warning";
+        return settings;
+    }
 }
