@@ -2,16 +2,16 @@ using Amazon.DynamoDBv2;
 using AppHost;
 using Catalog.Api;
 using Catalog.Worker;
-using EventRelay;
 using Clients.Api;
-using Microservices.Shared.Dynamo;
-using Microservices.Shared.Messaging;
-using Microsoft.Extensions.Options;
-using Orders.Api;
-using Orders.Worker;
+using EventRelay;
+using Microservices.Messaging;
+using Microservices.SingleTable;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+using Orders.Api;
+using Orders.Worker;
 
 // The one-command run: DynamoDB Local (unless DynamoDb__ServiceUrl points elsewhere), the tables, the Catalog API
 // and its worker (on the in-memory bus unless Messaging__Transport says otherwise), the Clients API, all in this

@@ -1,6 +1,6 @@
 using Catalog.Domain;
 using Clients.Domain;
-using Microservices.Shared.Messaging;
+using Microservices.Messaging;
 using Microservices.Shared.Streams;
 using Orders.Domain;
 

@@ -1,18 +1,20 @@
-using Microservices.Shared.Dynamo;
-using Microservices.Shared.Messaging;
+using Microservices.Messaging;
+using Microservices.ServiceDefaults;
 using Microservices.Shared.Streams;
-using Microservices.Shared.Telemetry;
 
 namespace EventRelay;
 
 /// <summary>The event relay: reads the table's stream and publishes every service's events to the broker.</summary>
-internal static class EventRelayProgram
+public static class EventRelayProgram
 {
-    public static Task<int> Main(string[] args) => StreamWorkerCommands.RunAsync(args, builder =>
+    public static Task<int> Main(string[] args) => StreamWorkerCommands.RunAsync(args, Configure);
+
+    /// <summary>Everything the relay registers, for its own Main and for a process that hosts it (<c>ops host</c>).</summary>
+    public static void Configure(IHostApplicationBuilder builder)
     {
-        builder.AddTelemetry();
-        builder.Services.AddDynamoDb();
+        ArgumentNullException.ThrowIfNull(builder);
+        builder.AddServiceDefaults();   // shared: telemetry, health, DynamoDB client
         builder.Services.AddMessaging(builder.Configuration);
         builder.Services.AddEventRelay();
-    });
+    }
 }

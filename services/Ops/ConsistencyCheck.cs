@@ -1,7 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Amazon.DynamoDBv2.Model;
-using Microservices.Shared.Schema;
+using Microservices.Schema;
 
 namespace Ops;
 

@@ -1,7 +1,7 @@
 using System.CommandLine;
 using Amazon.DynamoDBv2;
 using Amazon.DynamoDBv2.Model;
-using Microservices.Shared.Dynamo;
+using Microservices.SingleTable;
 using Spectre.Console;
 
 namespace Ops;

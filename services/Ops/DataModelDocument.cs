@@ -1,5 +1,6 @@
 using System.Text;
-using Microservices.Shared.Schema;
+using Microservices.Schema;
+using Microservices.SingleTable;
 
 namespace Ops;
 

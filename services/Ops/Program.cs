@@ -1,5 +1,5 @@
 using System.CommandLine;
-using Microservices.Shared.Dynamo;
+using Microservices.SingleTable;
 using Microsoft.Extensions.Options;
 
 namespace Ops;

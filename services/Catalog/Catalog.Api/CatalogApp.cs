@@ -1,11 +1,12 @@
-using Microservices.Shared.Web;
+using Microservices.ServiceDefaults;
 
 namespace Catalog.Api;
 
 /// <summary>The Catalog service, buildable from its own Program and from the one-process host alike.</summary>
 public static class CatalogApp
 {
-    public static WebApplication Build(string[] args)
+    /// <param name="configure">What a process that hosts this service adds before the app is built (<c>ops host</c>).</param>
+    public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null)
     {
         // Named explicitly: hosted by the one-process AppHost, the entry assembly would otherwise name the service.
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions
@@ -13,8 +14,9 @@ public static class CatalogApp
             Args = args,
             ApplicationName = typeof(CatalogApp).Assembly.GetName().Name,
         });
-        builder.AddServiceDefaults();   // shared: ProblemDetails, health, OpenAPI, DynamoDB client, event store
+        builder.AddApiDefaults();       // shared: telemetry, health, DynamoDB client, ProblemDetails, OpenAPI, event store
         builder.AddCatalog();           // this service: event types, mediator
+        configure?.Invoke(builder);
         var app = builder.Build();
         app.MapDefaultEndpoints();
         app.MapCatalog();               // one line per feature

@@ -3,7 +3,7 @@ using System.Text;
 using System.Text.Json;
 using Amazon.DynamoDBv2;
 using Amazon.DynamoDBv2.Model;
-using Microservices.Shared.Web;
+using Microservices.ServiceDefaults;
 
 namespace Catalog.Api;
 

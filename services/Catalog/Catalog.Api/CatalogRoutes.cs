@@ -1,7 +1,7 @@
 using System.Globalization;
 using Catalog.Domain;
-using Microservices.Shared.EventSourcing;
-using Microservices.Shared.Web;
+using Microservices.EventSourcing;
+using Microservices.ServiceDefaults;
 
 namespace Catalog.Api;
 

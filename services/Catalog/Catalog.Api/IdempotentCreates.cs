@@ -3,10 +3,10 @@ using System.Text;
 using System.Text.Json;
 using Amazon.DynamoDBv2;
 using Amazon.DynamoDBv2.Model;
-using Microservices.Shared.Dynamo;
-using Microservices.Shared.EventSourcing;
-using Microservices.Shared.Schema;
-using Microservices.Shared.Web;
+using Microservices.EventSourcing;
+using Microservices.Schema;
+using Microservices.ServiceDefaults;
+using Microservices.SingleTable;
 using Microsoft.Extensions.Options;
 
 namespace Catalog.Api;

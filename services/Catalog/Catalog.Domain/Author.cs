@@ -1,4 +1,4 @@
-using Microservices.Shared.Web;
+using Microservices.EventSourcing;
 
 namespace Catalog.Domain;
 

@@ -1,4 +1,4 @@
-using Microservices.Shared.EventSourcing;
+using Microservices.EventSourcing;
 
 namespace Catalog.Domain;
 

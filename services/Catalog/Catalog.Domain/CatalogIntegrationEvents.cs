@@ -1,5 +1,5 @@
 using Microservices.Contracts.Catalog;
-using Microservices.Shared.Messaging;
+using Microservices.EventSourcing;
 
 namespace Catalog.Domain;
 

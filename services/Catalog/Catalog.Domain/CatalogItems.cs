@@ -1,6 +1,6 @@
 using System.Globalization;
 using Amazon.DynamoDBv2.Model;
-using Microservices.Shared.Schema;
+using Microservices.Schema;
 
 namespace Catalog.Domain;
 

@@ -1,6 +1,6 @@
-using MassTransit;
 using Catalog.Domain;
-using Microservices.Shared.Messaging;
+using MassTransit;
+using Microservices.Messaging;
 
 namespace Catalog.Worker;
 

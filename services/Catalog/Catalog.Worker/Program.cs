@@ -1,17 +1,22 @@
-using Microservices.Shared.Dynamo;
-using Microservices.Shared.Telemetry;
+using Microservices.ServiceDefaults;
 
 namespace Catalog.Worker;
 
 /// <summary>The Catalog worker on its own: consumes Catalog's integration events to keep the genre copies and book counts.</summary>
-internal static class WorkerProgram
+public static class WorkerProgram
 {
     public static async Task Main(string[] args)
     {
         var builder = Host.CreateApplicationBuilder(args);
-        builder.AddTelemetry();
-        builder.Services.AddDynamoDb();
-        builder.Services.AddCatalogWorker(builder.Configuration);
+        Configure(builder);
         await builder.Build().RunAsync();
+    }
+
+    /// <summary>Everything this worker registers, for its own Main and for a process that hosts it (<c>ops host</c>).</summary>
+    public static void Configure(IHostApplicationBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        builder.AddServiceDefaults();   // shared: telemetry, health, DynamoDB client
+        builder.Services.AddCatalogWorker(builder.Configuration);
     }
 }

@@ -1,6 +1,6 @@
 using Clients.Domain;
-using Microservices.Shared.Dynamo;
-using Microservices.Shared.EventSourcing;
+using Microservices.EventSourcing;
+using Microservices.SingleTable;
 using Microsoft.Extensions.Options;
 
 namespace Clients.Api;

@@ -1,4 +1,4 @@
-using Microservices.Shared.Web;
+using Microservices.ServiceDefaults;
 
 namespace Clients.Api;
 
@@ -12,7 +12,8 @@ public sealed class ClientsApp
     {
     }
 
-    public static WebApplication Build(string[] args)
+    /// <param name="configure">What a process that hosts this service adds before the app is built (<c>ops host</c>).</param>
+    public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null)
     {
         // Named explicitly: hosted by the one-process AppHost, the entry assembly would otherwise name the service.
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions
@@ -20,8 +21,9 @@ public sealed class ClientsApp
             Args = args,
             ApplicationName = typeof(ClientsApp).Assembly.GetName().Name,
         });
-        builder.AddServiceDefaults();   // shared: ProblemDetails, health, OpenAPI, DynamoDB client, event store
+        builder.AddApiDefaults();       // shared: telemetry, health, DynamoDB client, ProblemDetails, OpenAPI, event store
         builder.AddClients();           // this service: event types, mediator
+        configure?.Invoke(builder);
         var app = builder.Build();
         app.MapDefaultEndpoints();
         app.MapClients();               // one line per feature

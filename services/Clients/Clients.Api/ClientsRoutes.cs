@@ -1,6 +1,6 @@
 using System.Globalization;
-using Microservices.Shared.EventSourcing;
-using Microservices.Shared.Web;
+using Microservices.EventSourcing;
+using Microservices.ServiceDefaults;
 
 namespace Clients.Api;
 

@@ -1,7 +1,7 @@
 using System.Buffers;
 using System.Text;
 using System.Text.RegularExpressions;
-using Microservices.Shared.Web;
+using Microservices.ServiceDefaults;
 
 namespace Clients.Api;
 

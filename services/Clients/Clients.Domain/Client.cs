@@ -1,5 +1,5 @@
 using System.Collections.Immutable;
-using Microservices.Shared.Web;
+using Microservices.EventSourcing;
 
 namespace Clients.Domain;
 

@@ -1,5 +1,5 @@
 using Microservices.Contracts.Clients;
-using Microservices.Shared.Messaging;
+using Microservices.EventSourcing;
 
 namespace Clients.Domain;
 

@@ -1,7 +1,7 @@
 using System.Collections.Immutable;
 using System.Globalization;
 using Amazon.DynamoDBv2.Model;
-using Microservices.Shared.Schema;
+using Microservices.Schema;
 
 namespace Clients.Domain;
 

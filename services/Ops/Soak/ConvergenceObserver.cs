@@ -1,7 +1,7 @@
 using System.Globalization;
 using Amazon.DynamoDBv2.Model;
+using Microservices.Schema;
 using Microservices.Shared.Lambda;
-using Microservices.Shared.Schema;
 using Microservices.Shared.Streams;
 
 namespace Ops.Soak;

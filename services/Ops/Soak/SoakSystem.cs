@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
-using Microservices.Shared.Dynamo;
 
 namespace Ops.Soak;
 

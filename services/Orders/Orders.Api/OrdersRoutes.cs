@@ -1,8 +1,8 @@
 using System.Buffers.Text;
 using System.Text;
 using System.Text.Json;
-using Microservices.Shared.EventSourcing;
-using Microservices.Shared.Web;
+using Microservices.EventSourcing;
+using Microservices.ServiceDefaults;
 
 namespace Orders.Api;
 

@@ -1,5 +1,5 @@
 using Microservices.Contracts.Orders;
-using Microservices.Shared.Messaging;
+using Microservices.EventSourcing;
 
 namespace Orders.Domain;
 

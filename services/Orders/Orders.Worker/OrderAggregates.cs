@@ -1,7 +1,7 @@
 using Amazon.DynamoDBv2;
 using Amazon.DynamoDBv2.Model;
-using Microservices.Shared.Dynamo;
-using Microservices.Shared.Schema;
+using Microservices.Schema;
+using Microservices.SingleTable;
 using Microsoft.Extensions.Options;
 using Orders.Domain;
 

@@ -1,5 +1,5 @@
 using MassTransit;
-using Microservices.Shared.Messaging;
+using Microservices.Messaging;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace Orders.Worker;

@@ -1,17 +1,22 @@
-using Microservices.Shared.Dynamo;
-using Microservices.Shared.Telemetry;
+using Microservices.ServiceDefaults;
 
 namespace Orders.Worker;
 
 /// <summary>The Orders worker on its own: MassTransit consumers that keep the client copies and the aggregates.</summary>
-internal static class WorkerProgram
+public static class WorkerProgram
 {
     public static async Task Main(string[] args)
     {
         var builder = Host.CreateApplicationBuilder(args);
-        builder.AddTelemetry();
-        builder.Services.AddDynamoDb();
-        builder.Services.AddOrdersWorker(builder.Configuration);
+        Configure(builder);
         await builder.Build().RunAsync();
+    }
+
+    /// <summary>Everything this worker registers, for its own Main and for a process that hosts it (<c>ops host</c>).</summary>
+    public static void Configure(IHostApplicationBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        builder.AddServiceDefaults();   // shared: telemetry, health, DynamoDB client
+        builder.Services.AddOrdersWorker(builder.Configuration);
     }
 }

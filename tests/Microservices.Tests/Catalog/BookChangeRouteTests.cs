@@ -269,8 +269,8 @@ public sealed class BookChangeRouteTests(DynamoDbLocalFixture dynamo) : IAsyncLi
             KeyConditionExpression = "PK = :pk AND begins_with(SK, :books)",
             ExpressionAttributeValues = new()
             {
-                [":pk"] = new(Microservices.Shared.Schema.Keys.AuthorPartition(authorId)),
-                [":books"] = new(Microservices.Shared.Schema.Keys.BooksStartingWith("")),
+                [":pk"] = new(Microservices.Schema.Keys.AuthorPartition(authorId)),
+                [":books"] = new(Microservices.Schema.Keys.BooksStartingWith("")),
             },
             ConsistentRead = true,
         }, TestContext.Current.CancellationToken);

@@ -1,7 +1,8 @@
 using System.Net;
 using System.Text.Json.Nodes;
 using Amazon.DynamoDBv2.Model;
-using Microservices.Shared.Schema;
+using Microservices.Schema;
+using Microservices.SingleTable;
 using Microservices.Tests.Infrastructure;
 using Microsoft.Extensions.Hosting;
 

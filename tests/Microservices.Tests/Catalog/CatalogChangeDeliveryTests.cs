@@ -3,9 +3,9 @@ using Catalog.Domain;
 using Catalog.Worker;
 using MassTransit;
 using Microservices.Contracts.Catalog;
+using Microservices.Messaging;
+using Microservices.Schema;
 using Microservices.Shared.Lambda;
-using Microservices.Shared.Messaging;
-using Microservices.Shared.Schema;
 using Microservices.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -115,7 +115,7 @@ public sealed class CatalogChangeDeliveryTests(DynamoDbLocalFixture dynamo, Rabb
     {
         var map = new CatalogIntegrationEvents();
         return (await StreamRecords.ReadAllAsync(_api.Tables))
-            .Select(r => StoredEvent.TryRead(r, out var stored) ? (stored.EventId, Contract: map.ToContract(stored)) : default)
+            .Select(r => r.TryReadEvent(out var stored) ? (stored.EventId, Contract: map.ToContract(stored)) : default)
             .Where(c => c.Contract is not null)
             .Select(c => (c.EventId, c.Contract!))
             .ToList();

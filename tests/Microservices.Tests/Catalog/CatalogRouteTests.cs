@@ -1,7 +1,7 @@
 using System.Net;
 using System.Text.Json.Nodes;
 using Amazon.DynamoDBv2.Model;
-using Microservices.Shared.Schema;
+using Microservices.Schema;
 using Microservices.Tests.Infrastructure;
 
 namespace Microservices.Tests.Catalog;

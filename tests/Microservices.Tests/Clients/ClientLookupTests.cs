@@ -1,6 +1,6 @@
 using System.Net;
 using Amazon.DynamoDBv2.Model;
-using Microservices.Shared.Schema;
+using Microservices.Schema;
 using Microservices.Tests.Infrastructure;
 
 namespace Microservices.Tests.Clients;

@@ -1,6 +1,7 @@
 using MassTransit;
 using Microservices.Contracts.Clients;
-using Microservices.Shared.Messaging;
+using Microservices.EventSourcing;
+using Microservices.Messaging;
 using Microservices.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;

@@ -1,5 +1,5 @@
 using Catalog.Domain;
-using Microservices.Shared.Web;
+using Microservices.EventSourcing;
 
 namespace Microservices.Tests.Domain;
 

@@ -1,6 +1,6 @@
 using Clients.Domain;
 using CsCheck;
-using Microservices.Shared.Web;
+using Microservices.EventSourcing;
 
 namespace Microservices.Tests.Domain;
 

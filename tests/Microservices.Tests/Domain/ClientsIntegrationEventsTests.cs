@@ -1,7 +1,6 @@
 using Clients.Domain;
 using Microservices.Contracts.Clients;
-using Microservices.Shared.EventSourcing;
-using Microservices.Shared.Messaging;
+using Microservices.EventSourcing;
 
 namespace Microservices.Tests.Domain;
 

@@ -1,8 +1,8 @@
 using Amazon.DynamoDBv2;
 using Amazon.DynamoDBv2.Model;
 using CsCheck;
-using Microservices.Shared.Dynamo;
-using Microservices.Shared.Schema;
+using Microservices.Schema;
+using Microservices.SingleTable;
 using Microservices.Tests.Infrastructure;
 
 namespace Microservices.Tests.Dynamo;
@@ -139,7 +139,7 @@ public sealed class DynamoDbLimitsTests(DynamoDbLocalFixture dynamo)
     }
 
     /// <summary>A client without our checks, to see what DynamoDB itself accepts.</summary>
-    private static AmazonDynamoDBClient RawClient(Microservices.Shared.Dynamo.DynamoDbOptions tables) => new(
+    private static AmazonDynamoDBClient RawClient(Microservices.SingleTable.DynamoDbOptions tables) => new(
         new Amazon.Runtime.BasicAWSCredentials("local", "local"),
         new AmazonDynamoDBConfig { ServiceURL = tables.ServiceUrl, AuthenticationRegion = tables.Region });
 

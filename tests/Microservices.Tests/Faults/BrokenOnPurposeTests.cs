@@ -1,7 +1,8 @@
 using Catalog.Worker;
 using Microservices.Contracts.Catalog;
-using Microservices.Shared.Faults;
-using Microservices.Shared.Schema;
+using Microservices.Faults;
+using Microservices.Schema;
+using Microservices.SingleTable;
 using Microservices.Tests.Catalog;
 using Microservices.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
@@ -79,7 +80,7 @@ public sealed class BrokenOnPurposeTests(DynamoDbLocalFixture dynamo, RabbitMqFi
     /// Renames an author twice while the genre worker's first copy write (built from the second name) is held, so the
     /// copy from the third name is written first and the held one arrives late.
     /// </summary>
-    private async Task<(Microservices.Shared.Dynamo.DynamoDbOptions Tables, UnguardedCopyWrites Sabotage, string AuthorId, string BookId)> RaceTwoRenamesAsync(
+    private async Task<(Microservices.SingleTable.DynamoDbOptions Tables, UnguardedCopyWrites Sabotage, string AuthorId, string BookId)> RaceTwoRenamesAsync(
         string owner, bool keepGuard)
     {
         var tables = await dynamo.CreateTablesAsync(owner);

@@ -1,4 +1,4 @@
-using Microservices.Shared.Faults;
+using Microservices.Faults;
 
 namespace Microservices.Tests.Faults;
 

@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using Catalog.Worker;
 using MassTransit;
-using Microservices.Shared.Faults;
+using Microservices.Faults;
 using Microservices.Tests.Catalog;
 using Microservices.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;

@@ -1,10 +1,10 @@
 using System.Net;
 using Amazon.DynamoDBv2;
 using Amazon.DynamoDBv2.Model;
-using Microservices.Shared.Dynamo;
-using Microservices.Shared.Faults;
-using Microservices.Shared.Schema;
+using Microservices.Faults;
+using Microservices.Schema;
 using Microservices.Shared.Streams;
+using Microservices.SingleTable;
 using Microservices.Tests.Catalog;
 using Microservices.Tests.Infrastructure;
 using Microsoft.AspNetCore.TestHost;

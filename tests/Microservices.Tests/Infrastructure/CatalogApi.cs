@@ -1,8 +1,8 @@
 using Catalog.Worker;
 using EventRelay;
 using MassTransit;
-using Microservices.Shared.Dynamo;
-using Microservices.Shared.Messaging;
+using Microservices.Messaging;
+using Microservices.SingleTable;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.Configuration;

@@ -1,8 +1,8 @@
 using Catalog.Domain;
 using Catalog.Worker;
 using MassTransit;
-using Microservices.Shared.Dynamo;
-using Microservices.Shared.Messaging;
+using Microservices.Messaging;
+using Microservices.SingleTable;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;

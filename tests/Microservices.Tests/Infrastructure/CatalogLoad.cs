@@ -1,4 +1,4 @@
-using Microservices.Shared.Dynamo;
+using Microservices.SingleTable;
 using Microservices.Tests.Catalog;
 using Ops;
 

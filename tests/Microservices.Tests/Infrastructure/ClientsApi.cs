@@ -1,5 +1,5 @@
 using Clients.Api;
-using Microservices.Shared.Dynamo;
+using Microservices.SingleTable;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.Configuration;

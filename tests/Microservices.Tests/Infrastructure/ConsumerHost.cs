@@ -1,6 +1,6 @@
 using Amazon.DynamoDBv2;
-using Microservices.Shared.Dynamo;
 using Microservices.Shared.Streams;
+using Microservices.SingleTable;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;

@@ -1,5 +1,5 @@
 using Amazon.DynamoDBv2;
-using Microservices.Shared.Dynamo;
+using Microservices.SingleTable;
 using Microservices.Tests.Infrastructure;
 
 [assembly: AssemblyFixture(typeof(DynamoDbLocalFixture))]

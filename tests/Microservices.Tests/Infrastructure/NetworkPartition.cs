@@ -1,7 +1,7 @@
 using Amazon.DynamoDBv2;
 using Amazon.Runtime;
-using Microservices.Shared.Dynamo;
 using Microservices.Shared.Streams;
+using Microservices.SingleTable;
 
 namespace Microservices.Tests.Infrastructure;
 

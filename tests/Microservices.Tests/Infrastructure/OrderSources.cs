@@ -1,9 +1,9 @@
 using System.Globalization;
 using Amazon.DynamoDBv2.Model;
 using Catalog.Domain;
-using Microservices.Shared.Dynamo;
-using Microservices.Shared.EventSourcing;
-using Microservices.Shared.Schema;
+using Microservices.EventSourcing;
+using Microservices.Schema;
+using Microservices.SingleTable;
 
 namespace Microservices.Tests.Infrastructure;
 

@@ -1,6 +1,6 @@
 using Amazon.DynamoDBv2;
-using Microservices.Shared.Dynamo;
-using Microservices.Shared.Messaging;
+using Microservices.Messaging;
+using Microservices.SingleTable;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.TestHost;

@@ -1,5 +1,5 @@
+using Microservices.Schema;
 using Microservices.Shared.Lambda;
-using Microservices.Shared.Schema;
 using Microservices.Shared.Streams;
 
 namespace Microservices.Tests.Infrastructure;

@@ -1,8 +1,8 @@
 using System.Globalization;
 using System.Net;
 using Amazon.DynamoDBv2.Model;
+using Microservices.Schema;
 using Microservices.Shared.Lambda;
-using Microservices.Shared.Schema;
 using Microservices.Shared.Streams;
 
 namespace Microservices.Tests.Infrastructure;

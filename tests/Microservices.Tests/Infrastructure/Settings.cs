@@ -1,4 +1,4 @@
-using Microservices.Shared.Dynamo;
+using Microservices.SingleTable;
 
 namespace Microservices.Tests.Infrastructure;
 

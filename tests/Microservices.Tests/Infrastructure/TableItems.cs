@@ -1,6 +1,6 @@
 using Amazon.DynamoDBv2.Model;
-using Microservices.Shared.Dynamo;
-using Microservices.Shared.Schema;
+using Microservices.Schema;
+using Microservices.SingleTable;
 
 namespace Microservices.Tests.Infrastructure;
 

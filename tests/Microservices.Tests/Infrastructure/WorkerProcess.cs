@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using System.Text;
-using Microservices.Shared.Dynamo;
+using Microservices.SingleTable;
 
 namespace Microservices.Tests.Infrastructure;
 

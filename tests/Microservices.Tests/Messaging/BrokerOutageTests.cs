@@ -1,8 +1,8 @@
-using Microservices.Shared.Streams;
 using System.Diagnostics;
-using Microservices.Shared.Dynamo;
+using Microservices.Schema;
 using Microservices.Shared.Lambda;
-using Microservices.Shared.Schema;
+using Microservices.Shared.Streams;
+using Microservices.SingleTable;
 using Microservices.Tests.Catalog;
 using Microservices.Tests.Infrastructure;
 using Microsoft.Extensions.Hosting;

@@ -1,4 +1,4 @@
-using Microservices.Shared.Messaging;
+using Microservices.EventSourcing;
 
 namespace Microservices.Tests.Messaging;
 

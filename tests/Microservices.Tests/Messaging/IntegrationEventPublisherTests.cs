@@ -1,8 +1,9 @@
 using MassTransit;
 using Microservices.Contracts.Catalog;
+using Microservices.EventSourcing;
+using Microservices.Messaging;
+using Microservices.Schema;
 using Microservices.Shared.Lambda;
-using Microservices.Shared.Messaging;
-using Microservices.Shared.Schema;
 using Microservices.Tests.Catalog;
 using Microservices.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;

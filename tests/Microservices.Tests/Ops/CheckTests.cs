@@ -1,8 +1,8 @@
 using System.Diagnostics;
 using System.Net;
 using Amazon.DynamoDBv2.Model;
-using Microservices.Shared.Dynamo;
-using Microservices.Shared.Schema;
+using Microservices.Schema;
+using Microservices.SingleTable;
 using Microservices.Tests.Catalog;
 using Microservices.Tests.Infrastructure;
 using Microsoft.Extensions.Hosting;

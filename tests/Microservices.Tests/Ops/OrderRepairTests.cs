@@ -1,8 +1,8 @@
 using System.Diagnostics;
 using Amazon.DynamoDBv2.Model;
-using Microservices.Shared.Dynamo;
-using Microservices.Shared.EventSourcing;
-using Microservices.Shared.Schema;
+using Microservices.EventSourcing;
+using Microservices.Schema;
+using Microservices.SingleTable;
 using Microservices.Tests.Infrastructure;
 using Microservices.Tests.Orders;
 using Microsoft.Extensions.Hosting;

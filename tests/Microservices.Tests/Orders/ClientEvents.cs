@@ -1,6 +1,7 @@
 using MassTransit;
 using Microservices.Contracts.Clients;
-using Microservices.Shared.Messaging;
+using Microservices.EventSourcing;
+using Microservices.Messaging;
 
 namespace Microservices.Tests.Orders;
 

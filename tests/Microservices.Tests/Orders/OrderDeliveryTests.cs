@@ -1,9 +1,9 @@
 using Amazon.DynamoDBv2.Model;
 using MassTransit;
 using Microservices.Contracts;
-using Microservices.Shared.EventSourcing;
-using Microservices.Shared.Messaging;
-using Microservices.Shared.Schema;
+using Microservices.EventSourcing;
+using Microservices.Messaging;
+using Microservices.Schema;
 using Microservices.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -134,7 +134,7 @@ public sealed class OrderDeliveryTests(DynamoDbLocalFixture dynamo, RabbitMqFixt
         var contracts = new List<IIntegrationEvent>();
         foreach (var record in await StreamRecords.ReadAllAsync(_api.Tables))
         {
-            if (StoredEvent.TryRead(record, out var stored) && map.ToContract(stored) is IIntegrationEvent contract)
+            if (record.TryReadEvent(out var stored) && map.ToContract(stored) is IIntegrationEvent contract)
             {
                 contracts.Add(contract);
             }

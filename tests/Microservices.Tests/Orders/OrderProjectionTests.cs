@@ -1,7 +1,8 @@
 using Amazon.DynamoDBv2.Model;
 using MassTransit;
-using Microservices.Shared.EventSourcing;
-using Microservices.Shared.Schema;
+using Microservices.EventSourcing;
+using Microservices.Schema;
+using Microservices.SingleTable;
 using Microservices.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;

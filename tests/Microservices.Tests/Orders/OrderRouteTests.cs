@@ -1,6 +1,6 @@
 using System.Net;
-using Microservices.Shared.EventSourcing;
-using Microservices.Shared.Schema;
+using Microservices.EventSourcing;
+using Microservices.Schema;
 using Microservices.Tests.Infrastructure;
 using static Microservices.Tests.Orders.OrdersClient;
 

@@ -1,4 +1,4 @@
-using Microservices.Shared.Schema;
+using Microservices.Schema;
 using Ops;
 
 namespace Microservices.Tests.Schema;

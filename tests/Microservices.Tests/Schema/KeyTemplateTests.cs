@@ -1,5 +1,5 @@
 using CsCheck;
-using Microservices.Shared.Schema;
+using Microservices.SingleTable;
 
 namespace Microservices.Tests.Schema;
 

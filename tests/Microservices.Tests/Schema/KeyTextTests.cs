@@ -1,5 +1,6 @@
 using CsCheck;
-using Microservices.Shared.Schema;
+using Microservices.Schema;
+using Microservices.SingleTable;
 
 namespace Microservices.Tests.Schema;
 

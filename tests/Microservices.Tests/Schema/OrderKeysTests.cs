@@ -1,5 +1,5 @@
-using Microservices.Shared.EventSourcing;
-using Microservices.Shared.Schema;
+using Microservices.EventSourcing;
+using Microservices.Schema;
 using Orders.Domain;
 
 namespace Microservices.Tests.Schema;

@@ -1,5 +1,5 @@
-using Microservices.Shared.Dynamo;
-using Microservices.Shared.Faults;
+using Microservices.Faults;
+using Microservices.SingleTable;
 using Microservices.Tests.Infrastructure;
 using Ops.Soak;
 

@@ -1,5 +1,5 @@
-using Microservices.Shared.Dynamo;
 using Microservices.Shared.Streams;
+using Microservices.SingleTable;
 using Microservices.Tests.Infrastructure;
 
 namespace Microservices.Tests.Streams;

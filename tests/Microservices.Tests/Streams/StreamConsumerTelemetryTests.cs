@@ -1,10 +1,10 @@
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using Amazon.DynamoDBv2.Model;
+using Microservices.Schema;
+using Microservices.ServiceDefaults;
 using Microservices.Shared.Lambda;
-using Microservices.Shared.Schema;
 using Microservices.Shared.Streams;
-using Microservices.Shared.Telemetry;
 using Microservices.Tests.Infrastructure;
 
 namespace Microservices.Tests.Streams;

@@ -1,9 +1,9 @@
 using System.Collections.Concurrent;
 using Amazon.DynamoDBv2.Model;
-using Microservices.Shared.Dynamo;
+using Microservices.Schema;
 using Microservices.Shared.Lambda;
-using Microservices.Shared.Schema;
 using Microservices.Shared.Streams;
+using Microservices.SingleTable;
 using Microservices.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
 

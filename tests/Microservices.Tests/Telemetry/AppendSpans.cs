@@ -1,6 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
-using Microservices.Shared.Telemetry;
+using Microservices.EventSourcing;
 
 namespace Microservices.Tests.Telemetry;
 
@@ -17,7 +17,7 @@ public sealed class AppendSpans : IDisposable
     {
         _listener = new ActivityListener
         {
-            ShouldListenTo = source => source.Name == TelemetryNames.EventStoreActivitySource,
+            ShouldListenTo = source => source.Name == EventStore.ActivitySourceName,
             Sample = (ref options) => options.Parent.TraceId == trace
                 ? ActivitySamplingResult.AllDataAndRecorded
                 : ActivitySamplingResult.None,

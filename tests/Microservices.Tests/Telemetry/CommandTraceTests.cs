@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using Catalog.Domain;
-using Microservices.Shared.EventSourcing;
-using Microservices.Shared.Schema;
+using Microservices.EventSourcing;
+using Microservices.Schema;
 using Microservices.Shared.Telemetry;
 using Microservices.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
-using Microservices.Shared.Telemetry;
+using Microservices.EventSourcing;
+using Microservices.ServiceDefaults;
 using Microservices.Tests.Catalog;
 using Microservices.Tests.Infrastructure;
 
@@ -48,7 +49,7 @@ public sealed class EndToEndTraceTests(DynamoDbLocalFixture dynamo, RabbitMqFixt
             TimeSpan.FromSeconds(30),
             "the genre-copy consumer's span in the command's trace");
         var spans = inTrace.ToArray();
-        Assert.Contains(spans, s => s.Source.Name == TelemetryNames.EventStoreActivitySource);
+        Assert.Contains(spans, s => s.Source.Name == EventStore.ActivitySourceName);
         Assert.Contains(spans, s => s.Source.Name == TelemetryNames.StreamsActivitySource && s.OperationName == "publish author.renamed.v1");
         Assert.Contains(spans, s => s.Source.Name == TelemetryNames.MassTransit && s.Kind == ActivityKind.Producer);
         await worker.StopAsync(TestContext.Current.CancellationToken);

@@ -1,7 +1,8 @@
 using System.Diagnostics;
 using Amazon.DynamoDBv2.Model;
+using Microservices.EventSourcing;
+using Microservices.Schema;
 using Microservices.Shared.Lambda;
-using Microservices.Shared.Schema;
 using Microservices.Shared.Telemetry;
 
 namespace Microservices.Tests.Telemetry;

@@ -1,5 +1,5 @@
 using EventRelay;
-using Microservices.Shared.Schema;
+using Microservices.Schema;
 using Microservices.Shared.Streams;
 using Microservices.Tests.Catalog;
 using Microservices.Tests.Infrastructure;

@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using EventRelay;
-using Microservices.Shared.Dynamo;
 using Microservices.Shared.Streams;
+using Microservices.SingleTable;
 using Microservices.Tests.Catalog;
 using Microservices.Tests.Infrastructure;
 

@@ -1,10 +1,10 @@
 using Amazon.DynamoDBv2.Model;
 using Catalog.Domain;
 using Mediator;
-using Microservices.Shared.Dynamo;
-using Microservices.Shared.EventSourcing;
-using Microservices.Shared.Schema;
-using Microservices.Shared.Web;
+using Microservices.EventSourcing;
+using Microservices.Schema;
+using Microservices.ServiceDefaults;
+using Microservices.SingleTable;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 

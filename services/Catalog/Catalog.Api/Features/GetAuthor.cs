@@ -2,9 +2,9 @@ using Amazon.DynamoDBv2;
 using Amazon.DynamoDBv2.Model;
 using Catalog.Domain;
 using Mediator;
-using Microservices.Shared.Dynamo;
-using Microservices.Shared.Schema;
-using Microservices.Shared.Web;
+using Microservices.EventSourcing;
+using Microservices.Schema;
+using Microservices.SingleTable;
 using Microsoft.Extensions.Options;
 
 namespace Catalog.Api.Features;

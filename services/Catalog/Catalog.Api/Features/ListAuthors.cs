@@ -2,9 +2,9 @@ using System.Globalization;
 using Amazon.DynamoDBv2;
 using Amazon.DynamoDBv2.Model;
 using Mediator;
-using Microservices.Shared.Dynamo;
-using Microservices.Shared.Schema;
-using Microservices.Shared.Web;
+using Microservices.Schema;
+using Microservices.ServiceDefaults;
+using Microservices.SingleTable;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 

@@ -1,8 +1,8 @@
 using Catalog.Domain;
 using Mediator;
-using Microservices.Shared.Dynamo;
-using Microservices.Shared.EventSourcing;
-using Microservices.Shared.Web;
+using Microservices.EventSourcing;
+using Microservices.ServiceDefaults;
+using Microservices.SingleTable;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 

@@ -1,8 +1,9 @@
 using Amazon.DynamoDBv2.Model;
 using Clients.Domain;
 using Mediator;
-using Microservices.Shared.EventSourcing;
-using Microservices.Shared.Web;
+using Microservices.EventSourcing;
+using Microservices.ServiceDefaults;
+using Microservices.SingleTable;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Clients.Api.Features;

@@ -2,9 +2,10 @@ using Amazon.DynamoDBv2;
 using Amazon.DynamoDBv2.Model;
 using Clients.Domain;
 using Mediator;
-using Microservices.Shared.Dynamo;
-using Microservices.Shared.Schema;
-using Microservices.Shared.Web;
+using Microservices.EventSourcing;
+using Microservices.Schema;
+using Microservices.ServiceDefaults;
+using Microservices.SingleTable;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 

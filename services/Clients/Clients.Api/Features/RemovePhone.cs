@@ -1,6 +1,6 @@
 using Clients.Domain;
 using Mediator;
-using Microservices.Shared.Web;
+using Microservices.ServiceDefaults;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Clients.Api.Features;

@@ -1,0 +1,3 @@
+namespace Microservices.EventSourcing;
+
+public sealed record RecordedEvent(long Version, string EventType, object Data, DateTimeOffset RecordedAt);

@@ -1,0 +1,33 @@
+namespace Microservices.Messaging;
+
+/// <summary>Which transport carries integration events and how to reach it. Bound from the "Messaging" section.</summary>
+public sealed class MessagingOptions
+{
+    public const string Section = "Messaging";
+
+    public MessageTransport Transport { get; set; } = MessageTransport.RabbitMq;
+
+    public string Host { get; set; } = "localhost";
+
+    public int Port { get; set; } = 5672;
+
+    public string VirtualHost { get; set; } = "/";
+
+    public string Username { get; set; } = "guest";
+
+    public string Password { get; set; } = "guest";
+
+    /// <summary>
+    /// How long one publish may wait for the broker's confirm. A broker outage then fails the stream record, which is
+    /// read again later, instead of holding the shard forever.
+    /// </summary>
+    public TimeSpan PublishTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>Redeliveries of a failed message inside the consumer before it is moved to the endpoint's _error queue.</summary>
+    public int RetryLimit { get; set; } = 8;
+
+    /// <summary>First wait between redeliveries; it grows exponentially up to <see cref="RetryMaxInterval"/>.</summary>
+    public TimeSpan RetryMinInterval { get; set; } = TimeSpan.FromMilliseconds(200);
+
+    public TimeSpan RetryMaxInterval { get; set; } = TimeSpan.FromSeconds(30);
+}

@@ -1,0 +1,101 @@
+using MassTransit;
+using Microservices.EventSourcing;
+using Microservices.Shared.Streams;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+
+namespace Microservices.Messaging;
+
+public static class MessagingServiceCollectionExtensions
+{
+    /// <summary>
+    /// The bus every worker and the one-command run use: the transport named in the "Messaging" section, message
+    /// retry on every consumer, and the consumers that <paramref name="consumers"/> registers. The bus is started and
+    /// its queues declared before any hosted service registered after this call starts, so a publisher in the same
+    /// process never publishes to an exchange that has no queue bound yet. Every <see cref="ReceiveEndpointConfiguration"/>
+    /// in the container is applied to every receive endpoint.
+    /// </summary>
+    public static IServiceCollection AddMessaging(
+        this IServiceCollection services, IConfiguration configuration, Action<IBusRegistrationConfigurator>? consumers = null)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        services.AddOptions<MessagingOptions>()
+            .BindConfiguration(MessagingOptions.Section)
+            .Validate(o => o.Transport == MessageTransport.InMemory || !string.IsNullOrWhiteSpace(o.Host), "Messaging:Host is required for RabbitMQ.")
+            .Validate(o => o.Port is > 0 and <= ushort.MaxValue, "Messaging:Port must be a TCP port.")
+            .Validate(o => o.PublishTimeout > TimeSpan.Zero, "Messaging:PublishTimeout must be positive.")
+            .ValidateOnStart();
+
+        // The transport decides which registrations exist, so it is read now rather than from the options later.
+        var transport = configuration.GetSection(MessagingOptions.Section)
+            .GetValue(nameof(MessagingOptions.Transport), MessageTransport.RabbitMq);
+        services.AddMassTransit(bus =>
+        {
+            // No report to MassTransit's servers: a service should not call out to a third party, and offline it waits.
+            bus.DisableUsageTelemetry();
+            consumers?.Invoke(bus);
+            bus.AddConfigureEndpointsCallback((context, name, endpoint) =>
+            {
+                foreach (var configuration in context.GetServices<ReceiveEndpointConfiguration>())
+                {
+                    configuration.Configure(context, name, endpoint);
+                }
+            });
+
+            if (transport == MessageTransport.InMemory)
+            {
+                bus.UsingInMemory((context, cfg) => ConfigureBus(context, cfg));
+            }
+            else
+            {
+                bus.UsingRabbitMq((context, cfg) =>
+                {
+                    var options = context.GetRequiredService<IOptions<MessagingOptions>>().Value;
+                    cfg.Host(options.Host, (ushort)options.Port, options.VirtualHost, host =>
+                    {
+                        host.Username(options.Username);
+                        host.Password(options.Password);
+                        // A publish completes only when the broker has the message (on disk, for durable queues).
+                        host.PublisherConfirmation = true;
+                    });
+                    ConfigureBus(context, cfg);
+                });
+            }
+        });
+        services.AddOptions<MassTransitHostOptions>().Configure(host =>
+        {
+            host.WaitUntilStarted = true;
+            host.StartTimeout = TimeSpan.FromSeconds(60);
+            host.StopTimeout = TimeSpan.FromSeconds(30);
+        });
+        return services;
+    }
+
+    /// <summary>
+    /// Reads the table's stream as <paramref name="consumerName"/> and publishes its event items as the contracts
+    /// <typeparamref name="TMap"/> maps them to. Needs <see cref="AddMessaging"/> before it.
+    /// </summary>
+    public static IServiceCollection AddIntegrationEventPublisher<TMap>(
+        this IServiceCollection services, string consumerName, Action<StreamConsumerOptions>? configure = null)
+        where TMap : class, IIntegrationEventMap
+    {
+        services.AddSingleton<TMap>();
+        return services.AddStreamConsumer<IntegrationEventPublisher<TMap>>(consumerName, options =>
+        {
+            // Canonical items and copies come back on the stream too; only event items are published.
+            options.ItemTypes.Add(EventItem.ItemType);
+            configure?.Invoke(options);
+        });
+    }
+
+    private static void ConfigureBus<TEndpoint>(IBusRegistrationContext context, IBusFactoryConfigurator<TEndpoint> cfg)
+        where TEndpoint : IReceiveEndpointConfigurator
+    {
+        var options = context.GetRequiredService<IOptions<MessagingOptions>>().Value;
+        // Consumers keep copies with version guards, so a redelivered message is harmless and retrying is safe.
+        cfg.UseMessageRetry(retry => retry.Exponential(
+            options.RetryLimit, options.RetryMinInterval, options.RetryMaxInterval, options.RetryMinInterval));
+        cfg.ConfigureEndpoints(context);
+    }
+}

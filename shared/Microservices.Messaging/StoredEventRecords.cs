@@ -1,0 +1,19 @@
+using System.Diagnostics.CodeAnalysis;
+using Microservices.EventSourcing;
+using Microservices.Shared.Lambda;
+
+namespace Microservices.Messaging;
+
+public static class StoredEventRecords
+{
+    /// <summary>
+    /// Reads the insert of an event item. Everything else on the stream (canonical items, the workers' copies, and
+    /// any change to an item that is not an event) is not an event and gives false.
+    /// </summary>
+    public static bool TryReadEvent(this DynamoDbStreamRecord record, [NotNullWhen(true)] out StoredEvent? stored)
+    {
+        ArgumentNullException.ThrowIfNull(record);
+        stored = null;
+        return record.EventName == StreamEventName.Insert && StoredEvent.TryRead(record.Dynamodb.NewImage, out stored);
+    }
+}

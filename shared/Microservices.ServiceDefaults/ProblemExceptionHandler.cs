@@ -1,0 +1,78 @@
+using System.Text.Json;
+using Microservices.EventSourcing;
+using Microservices.SingleTable;
+using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
+
+namespace Microservices.ServiceDefaults;
+
+/// <summary>
+/// Turns the exceptions that carry a meaning into ProblemDetails: unknown ids 404, stale versions 409 with the
+/// current version, unreadable bodies 400 naming the field, requests over DynamoDB's limits 400 naming the limit. Anything else stays a 500 and is logged by ASP.NET.
+/// </summary>
+public sealed class ProblemExceptionHandler(IProblemDetailsService problems) : IExceptionHandler
+{
+    public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
+    {
+        var problem = exception switch
+        {
+            NotFoundException notFound => new ProblemDetails
+            {
+                Status = StatusCodes.Status404NotFound,
+                Title = $"{notFound.Resource} not found",
+                Detail = notFound.Message,
+            },
+            VersionConflictException conflict => new ProblemDetails
+            {
+                Status = StatusCodes.Status409Conflict,
+                Title = "Version conflict",
+                Detail = $"{conflict.Message} Reload and retry with expectedVersion {conflict.CurrentVersion}.",
+                Extensions = { ["currentVersion"] = conflict.CurrentVersion },
+            },
+            ConflictException conflict => new ProblemDetails
+            {
+                Status = StatusCodes.Status409Conflict,
+                Title = "Conflict",
+                Detail = conflict.Message,
+            },
+            BadHttpRequestException badRequest => Unreadable(badRequest),
+            DynamoDbLimitException limit => new ProblemDetails
+            {
+                Status = StatusCodes.Status400BadRequest,
+                Title = $"Over DynamoDB's {limit.Limit} limit",
+                Detail = limit.Message,
+                Extensions = { ["limit"] = limit.Limit, ["maximum"] = limit.Maximum, ["actual"] = limit.Actual },
+            },
+            _ => null,
+        };
+        if (problem is null)
+        {
+            return false;
+        }
+
+        httpContext.Response.StatusCode = problem.Status!.Value;
+        return await problems.TryWriteAsync(new ProblemDetailsContext
+        {
+            HttpContext = httpContext,
+            ProblemDetails = problem,
+            Exception = exception,
+        });
+    }
+
+    private static ValidationProblemDetails Unreadable(BadHttpRequestException badRequest)
+    {
+        // A JSON error knows the path of the offending property ("$.price"); name it as the field at fault.
+        var field = badRequest.InnerException is JsonException { Path: { Length: > 2 } path }
+            ? path.TrimStart('$', '.')
+            : "body";
+        return new ValidationProblemDetails(new Dictionary<string, string[]>
+        {
+            [field] = [badRequest.InnerException?.Message ?? badRequest.Message],
+        })
+        {
+            Status = badRequest.StatusCode,
+            Title = "The request body could not be read",
+        };
+    }
+}

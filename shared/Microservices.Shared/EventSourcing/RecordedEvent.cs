@@ -1,3 +1,0 @@
-namespace Microservices.Shared.EventSourcing;
-
-public sealed record RecordedEvent(long Version, string EventType, object Data, DateTimeOffset RecordedAt);

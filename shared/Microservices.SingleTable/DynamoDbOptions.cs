@@ -1,0 +1,36 @@
+namespace Microservices.SingleTable;
+
+/// <summary>Where the table lives. Bound from the "DynamoDb" configuration section.</summary>
+public sealed class DynamoDbOptions
+{
+    public const string Section = "DynamoDb";
+
+    /// <summary>
+    /// Endpoint of DynamoDB Local or of the compose container. Empty means the SDK's regional AWS endpoint.
+    /// </summary>
+    public string? ServiceUrl { get; set; }
+
+    public string Region { get; set; } = "us-east-1";
+
+    /// <summary>The single table that holds every item type.</summary>
+    public string TableName { get; set; } = "Microservices";
+
+    /// <summary>Stream leases and checkpoints. A separate table without a stream, so checkpoints never feed themselves.</summary>
+    public string LeaseTableName { get; set; } = "Microservices-leases";
+
+    /// <summary>Static credentials for DynamoDB Local; left empty, the SDK's default credential chain is used.</summary>
+    public string? AccessKey { get; set; }
+
+    public string? SecretKey { get; set; }
+
+    /// <summary>This section as configuration keys ("DynamoDb:TableName"), for a process configured from outside.</summary>
+    public Dictionary<string, string?> ToSettings() => new()
+    {
+        [$"{Section}:{nameof(ServiceUrl)}"] = ServiceUrl,
+        [$"{Section}:{nameof(Region)}"] = Region,
+        [$"{Section}:{nameof(TableName)}"] = TableName,
+        [$"{Section}:{nameof(LeaseTableName)}"] = LeaseTableName,
+        [$"{Section}:{nameof(AccessKey)}"] = AccessKey,
+        [$"{Section}:{nameof(SecretKey)}"] = SecretKey,
+    };
+}
