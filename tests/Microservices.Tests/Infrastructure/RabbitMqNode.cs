@@ -9,6 +9,11 @@ namespace Microservices.Tests.Infrastructure;
 /// A private RabbitMQ node of the machine's rabbitmq-server, on free ports and in its own directory, so tests never
 /// depend on (or disturb) a system broker. Stopping and starting it again keeps its durable queues and persistent
 /// messages, as a broker restart in production does.
+/// <para>
+/// Ports: a free port can be taken by another process between the moment it is found and the moment the node binds
+/// it. Within this process no port is handed out twice; against other processes a node that finds its port taken
+/// (the server exits with <c>eaddrinuse</c> or <c>dist_port_already_used</c>) starts again on fresh ports.
+/// </para>
 /// </summary>
 public sealed class RabbitMqNode : IAsyncDisposable
 {
@@ -17,37 +22,49 @@ public sealed class RabbitMqNode : IAsyncDisposable
     private readonly StringBuilder _serverOutput = new();
     private Process? _server;
 
+    /// <summary>How many times a fresh node is started on new ports when another process took the ones it was given.</summary>
+    private const int PortAttempts = 5;
+
+    /// <summary>Every port this process has handed to a node: the kernel may offer a released port again.</summary>
+    private static readonly HashSet<int> PortsHandedOut = [];
+
     private RabbitMqNode(string name)
     {
         NodeName = $"{name}-{Environment.ProcessId}-{Guid.NewGuid().ToString("N")[..6]}@localhost";
-        Port = FreePort();
         _directory = Path.Combine(Path.GetTempPath(), $"rabbitmq-{NodeName.Split('@')[0]}");
         _environment = new()
         {
             ["RABBITMQ_NODENAME"] = NodeName,
-            ["RABBITMQ_NODE_PORT"] = Port.ToString(System.Globalization.CultureInfo.InvariantCulture),
-            ["RABBITMQ_DIST_PORT"] = FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["RABBITMQ_MNESIA_BASE"] = Path.Combine(_directory, "mnesia"),
             ["RABBITMQ_LOG_BASE"] = Path.Combine(_directory, "log"),
             ["RABBITMQ_ENABLED_PLUGINS_FILE"] = Path.Combine(_directory, "plugins"),
             ["RABBITMQ_PID_FILE"] = PidFile,
             ["RABBITMQ_FEATURE_FLAGS_FILE"] = Path.Combine(_directory, "feature_flags"),
             ["RABBITMQ_QUORUM_DIR"] = Path.Combine(_directory, "quorum"),
+            // A node that fails to boot writes an Erlang crash dump; keep it with the node, not in the working directory.
+            ["ERL_CRASH_DUMP"] = Path.Combine(_directory, "log", "erl_crash.dump"),
         };
+        UseFreshPorts();
     }
 
     public string NodeName { get; }
 
     public string Host { get; } = "127.0.0.1";
 
-    public int Port { get; }
+    public int Port { get; private set; }
 
     private string PidFile => Path.Combine(_directory, "pid");
 
     /// <summary>Starts a fresh node named after <paramref name="name"/> and waits until it accepts connections.</summary>
-    public static async Task<RabbitMqNode> StartAsync(string name)
+    /// <param name="firstPort">The port to try first instead of a free one: a test of the clash path passes a taken one.</param>
+    public static async Task<RabbitMqNode> StartAsync(string name, int? firstPort = null)
     {
         var node = new RabbitMqNode(name);
+        if (firstPort is { } port)
+        {
+            node.UsePort(port);
+        }
+
         Directory.CreateDirectory(Path.Combine(node._directory, "mnesia"));
         Directory.CreateDirectory(Path.Combine(node._directory, "log"));
         await File.WriteAllTextAsync(Path.Combine(node._directory, "plugins"), "[].");
@@ -57,13 +74,45 @@ public sealed class RabbitMqNode : IAsyncDisposable
             await RunAsync("chown", ["-R", "rabbitmq:rabbitmq", node._directory]);
         }
 
-        await node.StartAsync();
-        return node;
+        for (var attempt = 1; ; attempt++)
+        {
+            var failure = await node.TryStartAsync();
+            if (failure is null)
+            {
+                return node;
+            }
+
+            if (!IsPortClash(failure) || attempt == PortAttempts)
+            {
+                await node.DisposeAsync();
+                throw new InvalidOperationException($"RabbitMQ node {node.NodeName} did not start (attempt {attempt}): {failure}");
+            }
+
+            TestContext.Current.SendDiagnosticMessage(
+                $"RabbitMQ node {node.NodeName}: port {node.Port} or its distribution port was taken by another process; starting on fresh ports.");
+            node.UseFreshPorts();
+        }
     }
 
     /// <summary>Starts the node again on the same directory and ports (after <see cref="StopAsync"/>).</summary>
     public async Task StartAsync()
     {
+        // The clients know this node by its port, so a restart cannot move it; a clash here is reported as such.
+        if (await TryStartAsync() is { } failure)
+        {
+            throw new InvalidOperationException(
+                $"RabbitMQ node {NodeName} did not start again on port {Port}{(IsPortClash(failure) ? ", which another process has taken" : "")}: {failure}");
+        }
+    }
+
+    /// <summary>Starts the server and waits until it accepts connections; null then, else what went wrong.</summary>
+    private async Task<string?> TryStartAsync()
+    {
+        lock (_serverOutput)
+        {
+            _serverOutput.Clear();
+        }
+
         var start = new ProcessStartInfo("rabbitmq-server") { RedirectStandardOutput = true, RedirectStandardError = true };
         foreach (var (key, value) in _environment)
         {
@@ -75,11 +124,41 @@ public sealed class RabbitMqNode : IAsyncDisposable
         _server.ErrorDataReceived += (_, e) => Keep(e.Data);
         _server.BeginOutputReadLine();
         _server.BeginErrorReadLine();
-        var (exitCode, output) = await CtlAsync("wait", PidFile, "--timeout", "60");
-        if (exitCode != 0)
+
+        // A server that cannot boot (a port taken, for one) exits, while 'wait' would go on waiting for its pid file.
+        using var stopWaiting = new CancellationTokenSource();
+        var ready = RunAsync("rabbitmqctl", ["-n", NodeName, "wait", PidFile, "--timeout", "60"], _environment, stopWaiting.Token);
+        var exited = _server.WaitForExitAsync(TestContext.Current.CancellationToken);
+        if (await Task.WhenAny(ready, exited) == exited)
         {
-            throw new InvalidOperationException($"RabbitMQ node {NodeName} did not start: {output}\n{ServerOutput()}");
+            await stopWaiting.CancelAsync();
+            await ready;
+            await _server.WaitForExitAsync(TestContext.Current.CancellationToken); // the last lines of its output
+            var code = _server.ExitCode;
+            _server.Dispose();
+            _server = null;
+            File.Delete(PidFile);
+            return $"the server exited with code {code}\n{ServerOutput()}";
         }
+
+        var (exitCode, output) = await ready;
+        return exitCode == 0 ? null : $"{output}\n{ServerOutput()}";
+    }
+
+    private static bool IsPortClash(string failure) =>
+        failure.Contains("eaddrinuse", StringComparison.Ordinal) || failure.Contains("dist_port_already_used", StringComparison.Ordinal);
+
+    /// <summary>New ports for the node and its Erlang distribution, none handed out before in this process.</summary>
+    private void UseFreshPorts()
+    {
+        UsePort(FreePort());
+        _environment["RABBITMQ_DIST_PORT"] = FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    private void UsePort(int port)
+    {
+        Port = port;
+        _environment["RABBITMQ_NODE_PORT"] = port.ToString(System.Globalization.CultureInfo.InvariantCulture);
     }
 
     /// <summary>Stops the node and waits until its process is gone, as a broker outage would.</summary>
@@ -181,7 +260,7 @@ public sealed class RabbitMqNode : IAsyncDisposable
         RunAsync("rabbitmqctl", ["-n", NodeName, .. arguments], _environment);
 
     private static async Task<(int ExitCode, string Output)> RunAsync(
-        string command, IEnumerable<string> arguments, Dictionary<string, string>? environment = null)
+        string command, IEnumerable<string> arguments, Dictionary<string, string>? environment = null, CancellationToken cancellationToken = default)
     {
         var start = new ProcessStartInfo(command) { RedirectStandardOutput = true, RedirectStandardError = true };
         foreach (var argument in arguments)
@@ -195,9 +274,18 @@ public sealed class RabbitMqNode : IAsyncDisposable
         }
 
         using var process = Process.Start(start) ?? throw new InvalidOperationException($"{command} did not start.");
-        var output = process.StandardOutput.ReadToEndAsync();
-        var errors = process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync();
+        var output = process.StandardOutput.ReadToEndAsync(CancellationToken.None);
+        var errors = process.StandardError.ReadToEndAsync(CancellationToken.None);
+        try
+        {
+            await process.WaitForExitAsync(cancellationToken);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            await process.WaitForExitAsync(CancellationToken.None);
+        }
+
         return (process.ExitCode, await output + await errors);
     }
 
@@ -224,8 +312,18 @@ public sealed class RabbitMqNode : IAsyncDisposable
 
     private static int FreePort()
     {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
+        lock (PortsHandedOut)
+        {
+            while (true)
+            {
+                using var listener = new TcpListener(IPAddress.Loopback, 0);
+                listener.Start();
+                var port = ((IPEndPoint)listener.LocalEndpoint).Port;
+                if (PortsHandedOut.Add(port))
+                {
+                    return port;
+                }
+            }
+        }
     }
 }

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Amazon.DynamoDBv2.Model;
 using Microservices.Schema;
 using Microservices.SingleTable;
@@ -214,22 +213,7 @@ public sealed class HarnessCommandTests(DynamoDbLocalFixture dynamo, RabbitMqFix
     /// <summary>Runs the real command-line tool with 4 scan segments and returns its exit code, the JSON report it wrote and its output.</summary>
     private async Task<(int ExitCode, ConsistencyReport Report, string Output)> RunOpsAsync(string verb)
     {
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var argument in new[]
-                 {
-                     Path.Combine(AppContext.BaseDirectory, "ops.dll"), verb,
-                     "--endpoint", Tables.ServiceUrl!, "--table", Tables.TableName, "--lease-table", Tables.LeaseTableName,
-                     "--segments", "4", "--report", _reportPath,
-                 })
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        using var process = Process.Start(start)!;
-        var output = process.StandardOutput.ReadToEndAsync(Cancellation);
-        var errors = process.StandardError.ReadToEndAsync(Cancellation);
-        await process.WaitForExitAsync(Cancellation);
-        var text = await output + await errors;
-        return (process.ExitCode, ConsistencyReport.FromJson(await File.ReadAllTextAsync(_reportPath, Cancellation)), text);
+        var (exitCode, output) = await OpsTool.RunAsync(Tables, verb, "--segments", "4", "--report", _reportPath);
+        return (exitCode, ConsistencyReport.FromJson(await File.ReadAllTextAsync(_reportPath, Cancellation)), output);
     }
 }

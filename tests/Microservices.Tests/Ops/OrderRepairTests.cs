@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Amazon.DynamoDBv2.Model;
 using Microservices.EventSourcing;
 using Microservices.Schema;
@@ -112,22 +111,7 @@ public sealed class OrderRepairTests(DynamoDbLocalFixture dynamo, RabbitMqFixtur
 
     private async Task<(int ExitCode, ConsistencyReport Report, string Output)> RunOpsAsync(string verb)
     {
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var argument in new[]
-                 {
-                     Path.Combine(AppContext.BaseDirectory, "ops.dll"), verb,
-                     "--endpoint", Tables.ServiceUrl!, "--table", Tables.TableName, "--lease-table", Tables.LeaseTableName,
-                     "--report", _reportPath,
-                 })
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        using var process = Process.Start(start)!;
-        var output = process.StandardOutput.ReadToEndAsync(Cancellation);
-        var errors = process.StandardError.ReadToEndAsync(Cancellation);
-        await process.WaitForExitAsync(Cancellation);
-        var text = await output + await errors;
-        return (process.ExitCode, ConsistencyReport.FromJson(await File.ReadAllTextAsync(_reportPath, Cancellation)), text);
+        var (exitCode, output) = await OpsTool.RunAsync(Tables, verb, "--report", _reportPath);
+        return (exitCode, ConsistencyReport.FromJson(await File.ReadAllTextAsync(_reportPath, Cancellation)), output);
     }
 }

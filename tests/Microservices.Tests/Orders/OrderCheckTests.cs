@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Amazon.DynamoDBv2.Model;
 using Microservices.EventSourcing;
 using Microservices.Schema;
@@ -157,23 +156,5 @@ public sealed class OrderCheckTests(DynamoDbLocalFixture dynamo, RabbitMqFixture
         return await OrderChecks.RunAsync(client, Tables.TableName, TestContext.Current.CancellationToken);
     }
 
-    /// <summary>Runs the real command-line tool, as a user would, and returns its exit code and output.</summary>
-    private async Task<(int ExitCode, string Output)> RunOpsAsync(string verb)
-    {
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var argument in new[]
-                 {
-                     Path.Combine(AppContext.BaseDirectory, "ops.dll"), verb,
-                     "--endpoint", Tables.ServiceUrl!, "--table", Tables.TableName, "--lease-table", Tables.LeaseTableName,
-                 })
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        using var process = Process.Start(start)!;
-        var output = process.StandardOutput.ReadToEndAsync(TestContext.Current.CancellationToken);
-        var errors = process.StandardError.ReadToEndAsync(TestContext.Current.CancellationToken);
-        await process.WaitForExitAsync(TestContext.Current.CancellationToken);
-        return (process.ExitCode, await output + await errors);
-    }
+    private Task<(int ExitCode, string Output)> RunOpsAsync(string verb) => OpsTool.RunAsync(Tables, verb);
 }

@@ -1,4 +1,6 @@
 using Microservices.Schema;
+using Microservices.SingleTable;
+using Microservices.Tests.Infrastructure;
 using Ops;
 
 namespace Microservices.Tests.Schema;
@@ -9,7 +11,7 @@ public sealed class DataModelDocumentTests
     [Fact]
     public void The_committed_data_model_is_what_the_declaration_generates()
     {
-        var committed = File.ReadAllText(Path.Combine(RepositoryRoot(), "docs", "data-model.md"));
+        var committed = File.ReadAllText(Repository.PathOf("docs", "data-model.md"));
 
         Assert.True(
             committed == DataModelDocument.Write(),
@@ -32,16 +34,5 @@ public sealed class DataModelDocumentTests
             Assert.All(type.Copies, c => Assert.Contains(type.Attributes, a => a.Name == c.Attribute));
             Assert.All(type.Copies, c => Assert.Contains(type.Attributes, a => a.Name == c.VersionAttribute));
         }
-    }
-
-    private static string RepositoryRoot()
-    {
-        var directory = new DirectoryInfo(AppContext.BaseDirectory);
-        while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "Microservices.sln")))
-        {
-            directory = directory.Parent;
-        }
-
-        return directory?.FullName ?? throw new InvalidOperationException("Microservices.sln not found above the test binaries.");
     }
 }
