@@ -1,5 +1,5 @@
 using System.Diagnostics;
-using Microservices.Shared.Dynamo;
+using Microservices.SingleTable;
 
 namespace Microservices.Tests.Infrastructure;
 

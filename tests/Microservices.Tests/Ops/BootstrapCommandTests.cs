@@ -1,5 +1,5 @@
 using Amazon.DynamoDBv2.Model;
-using Microservices.Shared.Dynamo;
+using Microservices.SingleTable;
 using Microservices.Tests.Infrastructure;
 
 namespace Microservices.Tests.Ops;
