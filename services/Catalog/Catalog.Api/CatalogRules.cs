@@ -1,5 +1,5 @@
 using System.Text.RegularExpressions;
-using Microservices.Shared.Web;
+
 
 namespace Catalog.Api;
 

@@ -42,15 +42,19 @@ public static class Attributes
     public const string City = "City";
     public const string PostalCode = "PostalCode";
     public const string Country = "Country";
+
+    // Idempotent creates (every service): the request's fingerprint, where the create is, and its first answer.
     public const string RequestHash = "RequestHash";
-    public const string ResourceId = "ResourceId";
+    public const string IdempotencyState = "IdempotencyState";
+    public const string LockToken = "LockToken";
+    public const string LockedUntil = "LockedUntil";
 
     // Genre copies: the author's name and the versions of both sources the copy was built from.
     public const string AuthorName = "AuthorName";
     public const string BookVersion = "BookVersion";
     public const string AuthorVersion = "AuthorVersion";
 
-    // Catalog (complete): the worker's book count, and idempotent creates.
+    // Catalog (complete): the worker's book count.
     public const string BookCount = "BookCount";
     public const string BookAdds = "BookAdds";
     public const string BookIds = "BookIds";
