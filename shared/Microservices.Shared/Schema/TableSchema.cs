@@ -270,7 +270,7 @@ public static class TableSchema
         new("IDEMPOTENCY#"),
         null,
         [
-            new(Attributes.RequestHash, AttributeKind.S, "SHA-256 of the request: method, route and body"),
+            new(Attributes.RequestHash, AttributeKind.S, "SHA-256 of the command as the service understood it: its type and fields"),
             new(Attributes.IdempotencyState, AttributeKind.S, "in-progress or completed"),
             new(Attributes.LockToken, AttributeKind.S, "the in-progress request's own token, so only it completes or releases the key", Required: false),
             new(Attributes.LockedUntil, AttributeKind.S, "ISO 8601; an in-progress key older than this was abandoned and may be taken over", Required: false),
