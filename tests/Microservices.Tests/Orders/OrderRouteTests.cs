@@ -309,6 +309,34 @@ public sealed class OrderRouteTests(DynamoDbLocalFixture dynamo) : IAsyncLifetim
     }
 
     [Fact]
+    public async Task A_cursor_of_one_clients_orders_is_refused_on_another_clients_list()
+    {
+        var clientId = await OrderSources.WriteClientAsync(_api.Tables, "Two Orders", "two@example.se");
+        await _orders.PlaceAsync(clientId, Line(AuthorId, title: "Dune"));
+        await _orders.PlaceAsync(clientId, Line(AuthorId, title: "Dune"));
+        var cursor = (await _orders.GetAsync($"/clients/{clientId}/orders?limit=1"))["nextCursor"]!.GetValue<string>();
+
+        await _orders.GetAsync($"/clients/{clientId}/orders?cursor={cursor}");
+        var problem = await _orders.GetAsync($"/clients/{_clientId}/orders?cursor={cursor}", HttpStatusCode.BadRequest);
+
+        Assert.NotNull(problem["errors"]!["cursor"]);
+    }
+
+    [Fact]
+    public async Task An_order_holds_at_most_40_lines()
+    {
+        var forty = Enumerable.Range(0, 40).Select(_ => Line(AuthorId, title: "Dune")).ToArray();
+        var (orderId, _, total) = await _orders.PlaceAsync(_clientId, forty);
+        Assert.Equal(40 * 10.99m, total);
+        Assert.Equal(40, (await _orders.GetAsync($"/clients/{_clientId}/orders/{orderId}"))["lines"]!.AsArray().Count);
+
+        var problem = await _orders.SendAsync(HttpMethod.Post, $"/clients/{_clientId}/orders",
+            new { lines = Enumerable.Range(0, 41).Select(_ => Line(AuthorId, title: "Dune")).ToArray() }, HttpStatusCode.BadRequest);
+
+        Assert.Contains("at most 40 lines", problem["errors"]!["lines"]![0]!.GetValue<string>(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_cursor_for_one_status_is_refused_for_another()
     {
         var (orderId, _, _) = await _orders.PlaceAsync(_clientId, Line(AuthorId, title: "Dune"));
