@@ -18,7 +18,7 @@ public static class OrdersSeed
             new { authorId = authorIds[1], title = "A Wizard of Earthsea", quantity = 2 });
         await PlaceAsync(http, clientIds[0], cancellationToken, new { authorId = authorIds[3], title = "The Wonderful Adventures of Nils", quantity = 1 });
         await PlaceAsync(http, clientIds[1], cancellationToken, new { authorId = authorIds[2], title = "Pippi Longstocking", quantity = 3 });
-        using var paid = await http.PostAsJsonAsync($"/orders/{clientIds[0]}/{first}/pay", new { expectedVersion = 1 }, cancellationToken);
+        using var paid = await http.PostAsJsonAsync($"/clients/{clientIds[0]}/orders/{first}/pay", new { expectedVersion = 1 }, cancellationToken);
         paid.EnsureSuccessStatusCode();
     }
 

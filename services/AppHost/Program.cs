@@ -4,7 +4,9 @@ using Catalog.Api;
 using Catalog.Worker;
 using Clients.Api;
 using EventRelay;
+using Microservices.EventSourcing;
 using Microservices.Messaging;
+using Microservices.ServiceDefaults;
 using Microservices.SingleTable;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -29,9 +31,9 @@ Console.CancelKeyPress += (_, e) =>
 };
 
 var environment = new ConfigurationBuilder().AddEnvironmentVariables().AddCommandLine(args).Build();
-var catalogPort = environment.GetValue("CatalogPort", CatalogModule.DefaultPort);
-var clientsPort = environment.GetValue("ClientsPort", ClientsModule.DefaultPort);
-var ordersPort = environment.GetValue("OrdersPort", OrdersModule.DefaultPort);
+var catalogPort = environment.GetValue("CatalogPort", CatalogService.DefaultPort);
+var clientsPort = environment.GetValue("ClientsPort", ClientsService.DefaultPort);
+var ordersPort = environment.GetValue("OrdersPort", OrdersService.DefaultPort);
 var serviceUrl = environment["DynamoDb:ServiceUrl"];
 await using var local = string.IsNullOrWhiteSpace(serviceUrl) ? await DynamoDbLocal.StartAsync(cancellationToken: stopping.Token) : null;
 serviceUrl = local?.ServiceUrl.ToString() ?? serviceUrl!;
@@ -52,12 +54,12 @@ string[] settings =
     "--Logging:LogLevel:MassTransit=Warning",
 ];
 
-var catalog = CatalogApp.Build([.. settings, $"--Urls=http://127.0.0.1:{catalogPort}"]);
-var clients = ClientsApp.Build([.. settings, $"--Urls=http://127.0.0.1:{clientsPort}"]);
+var catalog = ServiceApp.Build<CatalogService>([.. settings, $"--Urls=http://127.0.0.1:{catalogPort}"]);
+var clients = ServiceApp.Build<ClientsService>([.. settings, $"--Urls=http://127.0.0.1:{clientsPort}"]);
 var tablesCreated = await catalog.Services.GetRequiredService<TableBootstrap>().EnsureTablesAsync(stopping.Token);
 
 string[] ordersSettings = [.. settings.Where(s => !s.StartsWith("--Urls=", StringComparison.Ordinal)), $"--Urls=http://127.0.0.1:{ordersPort}"];
-var orders = OrdersApp.Build(ordersSettings);
+var orders = ServiceApp.Build<OrdersService>(ordersSettings);
 
 // The workers: the event relay that reads the stream and every service's consumers, on one bus. The in-memory
 // transport only reaches consumers on its own bus, so they all share this host.

@@ -7,4 +7,8 @@ public static class Ids
 
     public static bool IsValid(string? id) =>
         id is { Length: 32 } && id.All(c => c is >= '0' and <= '9' or >= 'a' and <= 'f');
+
+    /// <summary>An id that we could never have issued names nothing: 404, the same as an unknown one.</summary>
+    public static string Require(string id, string resource) =>
+        IsValid(id) ? id : throw new NotFoundException(resource, id);
 }

@@ -1,9 +1,10 @@
 using System.Diagnostics;
 using MassTransit;
 using Microservices.EventSourcing;
+using Microservices.ServiceDefaults;
+using Microservices.Shared.Telemetry;
 using Microservices.Shared.Lambda;
 using Microservices.Shared.Streams;
-using Microservices.Shared.Telemetry;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 

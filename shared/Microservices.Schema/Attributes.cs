@@ -51,19 +51,23 @@ public static class Attributes
     public const string City = "City";
     public const string PostalCode = "PostalCode";
     public const string Country = "Country";
-    public const string RequestHash = "RequestHash";
-    public const string ResourceId = "ResourceId";
+
+    // Idempotent creates (every service): the request's fingerprint, where the create is, and its first answer.
+    public const string RequestHash = IdempotencyItem.RequestHash;
+    public const string IdempotencyState = IdempotencyItem.State;
+    public const string LockToken = IdempotencyItem.LockToken;
+    public const string LockedUntil = IdempotencyItem.LockedUntil;
 
     // Genre copies: the author's name and the versions of both sources the copy was built from.
     public const string AuthorName = "AuthorName";
     public const string BookVersion = "BookVersion";
     public const string AuthorVersion = "AuthorVersion";
 
-    // Catalog (complete): the worker's book count, and idempotent creates.
+    // Catalog (complete): the worker's book count.
     public const string BookCount = "BookCount";
     public const string BookAdds = "BookAdds";
     public const string BookIds = "BookIds";
-    public const string Response = "Response";
+    public const string Response = IdempotencyItem.Response;
 
     // ---- Orders (owned by the Orders service) ----
     public const string OrderId = "OrderId";

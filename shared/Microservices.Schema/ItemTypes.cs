@@ -24,5 +24,5 @@ public static class ItemTypes
     public const string BookSale = "BookSale";
     public const string ClientOrderStats = "ClientOrderStats";
     public const string BookSales = "BookSales";
-    public const string Idempotency = "Idempotency";
+    public const string Idempotency = IdempotencyItem.ItemType;
 }

@@ -47,7 +47,7 @@ public static class Keys
     public static ItemKey Address(string clientId, string addressId) => Of(TableSchema.Address, [clientId], [addressId]);
 
     /// <summary>A create's idempotency item: PK = IDEMPOTENCY#{service}#{key}, so services never share a key.</summary>
-    public static ItemKey Idempotency(string service, string idempotencyKey) => Of(TableSchema.Idempotency, [service, idempotencyKey], []);
+    public static ItemKey Idempotency(string service, string idempotencyKey) => IdempotencyItem.Key(service, idempotencyKey);
 
     public static string StreamPartition(string streamType, string streamId) => EventItem.StreamPartition(streamType, streamId);
 

@@ -268,22 +268,20 @@ public static class TableSchema
     public static readonly ItemTypeSpec Idempotency = new(
         ItemTypes.Idempotency,
         "every service (its own creates)",
-        "The first result of a create sent with an Idempotency-Key, written in the create's transaction: a retry with the same key and body gets that result again, a different body is refused.",
-        new("IDEMPOTENCY#{service}#{key}"),
-        new("IDEMPOTENCY#"),
+        "A create sent with an Idempotency-Key: put in progress before the create runs (a second request with the key meanwhile is a 409), completed with the create's answer in the create's own transaction (a retry with the same key and body gets that answer again, a different body is a 422).",
+        IdempotencyItem.PartitionKey,
+        IdempotencyItem.SortKey,
         null,
         [
-            new(Attributes.RequestHash, AttributeKind.S, "SHA-256 of the request as the service understood it"),
-            new(Attributes.ResourceId, AttributeKind.S, "the id the create returned (Clients)", Required: false),
-            new(Attributes.Version, AttributeKind.N, "the version the create returned (Clients)", Required: false),
-            new(Attributes.Response, AttributeKind.S, "the first response as JSON (Catalog)", Required: false),
-            new(Attributes.Service, AttributeKind.S, "the service (Orders)", Required: false),
-            new(Attributes.OrderId, AttributeKind.S, "the order the create made (Orders)", Required: false),
-            new(Attributes.ClientId, AttributeKind.S, "the order's client (Orders)", Required: false),
+            new(Attributes.RequestHash, AttributeKind.S, "SHA-256 of the command as the service understood it: its type and fields"),
+            new(Attributes.IdempotencyState, AttributeKind.S, "in-progress or completed"),
+            new(Attributes.LockToken, AttributeKind.S, "the in-progress request's own token, so only it completes or releases the key", Required: false),
+            new(Attributes.LockedUntil, AttributeKind.S, "ISO 8601; an in-progress key older than this was abandoned and may be taken over", Required: false),
+            new(Attributes.Response, AttributeKind.S, "the first answer as JSON, once completed", Required: false),
             new(Attributes.RecordedAt, AttributeKind.S, "ISO 8601", Required: false),
         ],
         [],
-        new Dictionary<string, string> { ["service"] = "clients", ["key"] = "7f0c1d2e-retry-safe", [Attributes.ResourceId] = "0193c2" });
+        new Dictionary<string, string> { ["service"] = "clients", ["key"] = "7f0c1d2e-retry-safe", [Attributes.IdempotencyState] = "completed" });
 
     /// <summary>Every item type, in the order the data model lists them.</summary>
     public static IReadOnlyList<ItemTypeSpec> ItemTypeSpecs { get; } =

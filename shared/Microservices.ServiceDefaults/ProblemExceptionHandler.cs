@@ -9,7 +9,7 @@ namespace Microservices.ServiceDefaults;
 
 /// <summary>
 /// Turns the exceptions that carry a meaning into ProblemDetails: unknown ids 404, stale versions 409 with the
-/// current version, unreadable bodies 400 naming the field, requests over DynamoDB's limits 400 naming the limit. Anything else stays a 500 and is logged by ASP.NET.
+/// current version, broken input rules 400 naming the field, an Idempotency-Key reused with another request 422, unreadable bodies 400 naming the field, requests over DynamoDB's limits 400 naming the limit. Anything else stays a 500 and is logged by ASP.NET.
 /// </summary>
 public sealed class ProblemExceptionHandler(IProblemDetailsService problems) : IExceptionHandler
 {
@@ -35,6 +35,17 @@ public sealed class ProblemExceptionHandler(IProblemDetailsService problems) : I
                 Status = StatusCodes.Status409Conflict,
                 Title = "Conflict",
                 Detail = conflict.Message,
+            },
+            ValidationException invalid => new ValidationProblemDetails(invalid.Errors)
+            {
+                Status = StatusCodes.Status400BadRequest,
+                Title = "One or more validation errors occurred.",
+            },
+            IdempotencyKeyReusedException reused => new ProblemDetails
+            {
+                Status = StatusCodes.Status422UnprocessableEntity,
+                Title = "Idempotency-Key reused",
+                Detail = reused.Message,
             },
             BadHttpRequestException badRequest => Unreadable(badRequest),
             DynamoDbLimitException limit => new ProblemDetails

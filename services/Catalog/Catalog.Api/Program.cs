@@ -1,6 +1,11 @@
 using Catalog.Api;
+using Microservices.EventSourcing;
+using Microservices.ServiceDefaults;
 
-await CatalogApp.Build(args).RunAsync();
+await ServiceApp.Build<CatalogService>(args).RunAsync();
 
-/// <summary>Entry point, visible to the tests' WebApplicationFactory.</summary>
-public partial class Program;
+/// <summary>
+/// Internal, as in every API: the tests host each service through <c>WebApplicationFactory&lt;TService&gt;</c> of its
+/// <see cref="IServiceModule"/>, so the three entry points never share a public name.
+/// </summary>
+internal sealed partial class Program;

@@ -1,9 +1,10 @@
 using Microservices.EventSourcing;
+using Microservices.SingleTable;
 
 namespace Catalog.Domain;
 
 /// <summary>An author's state: the fold of the author's events. Version 0 means the author does not exist.</summary>
-public sealed record Author(string AuthorId, string Name, long Version, bool Deleted = false)
+public sealed record Author(string AuthorId, string Name, long Version, bool Deleted = false) : IAggregateState
 {
     public static Author None(string authorId) => new(authorId, "", 0);
 
@@ -35,7 +36,7 @@ public sealed record Author(string AuthorId, string Name, long Version, bool Del
 
         if (state.Version != expectedVersion)
         {
-            throw new VersionConflictException($"author-{state.AuthorId}", state.Version);
+            throw new VersionConflictException(CatalogEvents.Author(state.AuthorId).ToString(), state.Version);
         }
 
         return state.Name == name ? [] : [new AuthorRenamed(state.AuthorId, name)];
@@ -51,7 +52,7 @@ public sealed record Author(string AuthorId, string Name, long Version, bool Del
 
         if (state.Version != expectedVersion)
         {
-            throw new VersionConflictException($"author-{state.AuthorId}", state.Version);
+            throw new VersionConflictException(CatalogEvents.Author(state.AuthorId).ToString(), state.Version);
         }
 
         return booksRemaining > 0

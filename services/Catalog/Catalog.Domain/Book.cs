@@ -1,4 +1,5 @@
 using Microservices.EventSourcing;
+using Microservices.SingleTable;
 
 namespace Catalog.Domain;
 
@@ -7,10 +8,14 @@ namespace Catalog.Domain;
 /// version (so a late message can be told from a current one) and no longer exists.
 /// </summary>
 public sealed record Book(string BookId, string AuthorId, string Title, string Genre, decimal Price, long Version, bool Deleted = false)
+    : IAggregateState
 {
     public static Book None(string bookId) => new(bookId, "", "", "", 0m, 0);
 
     public bool Exists => Version > 0 && !Deleted;
+
+    /// <summary>A book is addressed under its author: one of another author, or one that is gone, is not at that address (404).</summary>
+    public Book OfAuthor(string authorId) => Exists && AuthorId == authorId ? this : throw new NotFoundException("Book", BookId);
 
     public static Book Fold(string bookId, IEnumerable<object> events) =>
         events.Aggregate(None(bookId), Apply);
@@ -67,7 +72,7 @@ public sealed record Book(string BookId, string AuthorId, string Title, string G
 
         if (state.Version != expectedVersion)
         {
-            throw new VersionConflictException($"book-{state.BookId}", state.Version);
+            throw new VersionConflictException(CatalogEvents.Book(state.BookId).ToString(), state.Version);
         }
     }
 }

@@ -12,8 +12,6 @@ public static partial class ClientsRules
     public const int MaxEmailLength = 254;
     public const int MaxPhoneTypeLength = 40;
     public const int MaxAddressPartLength = 200;
-    public const int MaxIdempotencyKeyLength = 100;
-    public const string IdempotencyKeyHeader = "Idempotency-Key";
 
     /// <summary>
     /// Text that enters a key must be well-formed UTF-16: a lone surrogate would be replaced on its way to DynamoDB, so
@@ -81,16 +79,6 @@ public static partial class ClientsRules
 
     public static Validation AddressPart(this Validation validation, string? value, string field) =>
         validation.WellFormedText(value, field, MaxAddressPartLength);
-
-    /// <summary>An Idempotency-Key is optional; when sent it is 1 to 100 printable ASCII characters (a UUID, say).</summary>
-    public static Validation IdempotencyKey(this Validation validation, string? key)
-    {
-        ArgumentNullException.ThrowIfNull(validation);
-        return validation.Require(
-            key is null || (key.Length is > 0 and <= MaxIdempotencyKeyLength && key.All(c => c is > ' ' and <= '~')),
-            IdempotencyKeyHeader,
-            $"{IdempotencyKeyHeader} must be 1 to {MaxIdempotencyKeyLength} printable ASCII characters without spaces.");
-    }
 
     private static bool IsWellFormed(string value)
     {

@@ -1,9 +1,11 @@
 using Clients.Api;
+using Microservices.EventSourcing;
+using Microservices.ServiceDefaults;
 
-await ClientsApp.Build(args).RunAsync();
+await ServiceApp.Build<ClientsService>(args).RunAsync();
 
 /// <summary>
-/// Internal, unlike the public Program .NET generates by default: the tests reference Catalog's Program and host this
-/// service through <c>WebApplicationFactory&lt;ClientsApp&gt;</c>, so the two entry points must not share a public name.
+/// Internal, as in every API: the tests host each service through <c>WebApplicationFactory&lt;TService&gt;</c> of its
+/// <see cref="IServiceModule"/>, so the three entry points never share a public name.
 /// </summary>
 internal sealed partial class Program;

@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using Microservices.EventSourcing;
+using Microservices.SingleTable;
 
 namespace Clients.Domain;
 
@@ -16,7 +17,7 @@ public sealed record Client(
     string Email,
     ImmutableSortedDictionary<string, string> Phones,
     ImmutableList<Address> Addresses,
-    long Version)
+    long Version) : IAggregateState
 {
     public const int MaxPhones = 10;
     public const int MaxAddresses = 20;
@@ -137,7 +138,7 @@ public sealed record Client(
 
         if (state.Version != expectedVersion)
         {
-            throw new VersionConflictException($"{ClientsEvents.ClientStream}-{state.ClientId}", state.Version);
+            throw new VersionConflictException(ClientsEvents.Client(state.ClientId).ToString(), state.Version);
         }
     }
 }

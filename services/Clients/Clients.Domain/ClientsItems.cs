@@ -59,22 +59,6 @@ public static class ClientsItems
         };
     }
 
-    public static Dictionary<string, AttributeValue> Idempotency(
-        string service, string idempotencyKey, string requestHash, string resourceId, long version)
-    {
-        var key = Keys.Idempotency(service, idempotencyKey);
-        return new()
-        {
-            [Attributes.PK] = new(key.PK),
-            [Attributes.SK] = new(key.SK),
-            [Attributes.ItemType] = new(ItemTypes.Idempotency),
-            [Attributes.RequestHash] = new(requestHash),
-            [Attributes.ResourceId] = new(resourceId),
-            [Attributes.Version] = Number(version),
-            [Attributes.RecordedAt] = new(DateTimeOffset.UtcNow.ToString("O", CultureInfo.InvariantCulture)),
-        };
-    }
-
     /// <summary>The client item as state; addresses are items of their own and are read by <see cref="ReadAddress"/>.</summary>
     public static Client ReadClient(IReadOnlyDictionary<string, AttributeValue> item)
     {

@@ -393,7 +393,7 @@ public sealed class Workload : IDisposable
 
     private async Task AdvanceOrder(Order order, string verb, long expectedVersion, CancellationToken cancellationToken)
     {
-        var answer = await Send($"{verb}-order", _orders, HttpMethod.Post, $"/orders/{order.ClientId}/{order.Id}/{verb}", new { expectedVersion }, order, cancellationToken);
+        var answer = await Send($"{verb}-order", _orders, HttpMethod.Post, $"/clients/{order.ClientId}/orders/{order.Id}/{verb}", new { expectedVersion }, order, cancellationToken);
         lock (_model)
         {
             if (answer is { } changed)

@@ -1,10 +1,11 @@
-namespace Orders.Api;
+using Microservices.EventSourcing;
+using Microservices.ServiceDefaults;
+using Orders.Api;
+
+await ServiceApp.Build<OrdersService>(args).RunAsync();
 
 /// <summary>
-/// The entry point, written out rather than as top-level statements: those would make a public global Program
-/// that clashes with Catalog's wherever both services are referenced (the one-process host, the tests).
+/// Internal, as in every API: the tests host each service through <c>WebApplicationFactory&lt;TService&gt;</c> of its
+/// <see cref="IServiceModule"/>, so the three entry points never share a public name.
 /// </summary>
-internal static class OrdersProgram
-{
-    public static Task Main(string[] args) => OrdersApp.Build(args).RunAsync();
-}
+internal sealed partial class Program;

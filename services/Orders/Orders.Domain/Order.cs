@@ -1,4 +1,5 @@
 using Microservices.EventSourcing;
+using Microservices.SingleTable;
 
 namespace Orders.Domain;
 
@@ -15,6 +16,7 @@ public enum OrderStatus
 /// <summary>An order's state: the fold of its events. Version 0 means the order does not exist.</summary>
 public sealed record Order(
     string OrderId, string ClientId, OrderStatus Status, IReadOnlyList<OrderLine> Lines, DateTimeOffset PlacedAt, long Version)
+    : IAggregateState
 {
     /// <summary>Every order holds at most this many lines, so its transactions stay well under 100 items.</summary>
     public const int MaxLines = 40;
@@ -24,6 +26,9 @@ public sealed record Order(
     public bool Exists => Version > 0;
 
     public decimal Total => Lines.Sum(l => l.Amount);
+
+    /// <summary>An order lives in its client's partition: another client's order is not at that address (404).</summary>
+    public Order OfClient(string clientId) => Exists && ClientId != clientId ? throw new NotFoundException("Order", OrderId) : this;
 
     public static Order Fold(string orderId, IEnumerable<object> events) => events.Aggregate(None(orderId), Apply);
 
@@ -81,7 +86,7 @@ public sealed record Order(
 
         if (state.Version != expectedVersion)
         {
-            throw new VersionConflictException($"order-{state.OrderId}", state.Version);
+            throw new VersionConflictException(OrderEvents.Order(state.OrderId).ToString(), state.Version);
         }
 
         return from.Contains(state.Status)

@@ -122,6 +122,39 @@ public sealed class PagingRouteTests(DynamoDbLocalFixture dynamo) : IAsyncLifeti
     }
 
     /// <summary>Follows nextCursor to the end; fails on a repeated cursor, so a loop cannot hide a bug.</summary>
+    [Fact]
+    public async Task A_cursor_of_one_genre_is_refused_on_another_genres_list()
+    {
+        var bookId = Microservices.EventSourcing.Ids.New();
+        var copy = Microservices.Schema.Keys.GenreBook("fantasy", bookId);
+        var cursor = Microservices.SingleTable.Pages.Encode(new Dictionary<string, Amazon.DynamoDBv2.Model.AttributeValue>
+        {
+            ["PK"] = new(copy.PK),
+            ["SK"] = new(copy.SK),
+            ["GSI1PK"] = new(Microservices.Schema.Keys.GenrePartition("fantasy")),
+            ["GSI1SK"] = new(Microservices.Schema.Keys.GenreBookSortKey("Earthsea")),
+        }, new global::Catalog.Api.Features.ListGenreBooks("fantasy", null, null).Shape);
+
+        await _catalog.GetAsync($"/genres/fantasy/books?cursor={cursor}");
+        var problem = await _catalog.GetAsync($"/genres/poetry/books?cursor={cursor}", HttpStatusCode.BadRequest);
+
+        Assert.True(problem["errors"]!.AsObject().ContainsKey("cursor"));
+    }
+
+    [Fact]
+    public async Task An_author_is_listed_with_a_null_book_count_until_the_worker_has_counted_their_books()
+    {
+        var (authorId, _) = await _catalog.RegisterAuthorAsync("Not Yet Counted");
+        await _catalog.AddBookAsync(authorId, "Uncounted");
+
+        var author = await _catalog.GetAsync($"/authors/{authorId}");
+
+        // No worker runs in this class: nothing has counted, so the count is null, not a made-up 0 or 1.
+        Assert.Single(author["books"]!.AsArray());
+        Assert.True(author.AsObject().ContainsKey("bookCount"));
+        Assert.Null(author["bookCount"]);
+    }
+
     private async Task<(List<JsonNode> Items, int Pages)> WalkAsync(string path, int limit)
     {
         var items = new List<JsonNode>();

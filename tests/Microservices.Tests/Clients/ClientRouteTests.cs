@@ -132,11 +132,21 @@ public sealed class ClientRouteTests(DynamoDbLocalFixture dynamo) : IAsyncLifeti
     {
         var key = Guid.NewGuid().ToString();
 
-        var ids = await Task.WhenAll(Enumerable.Range(0, 6).Select(async _ =>
-            (await _clients.SendAsync(HttpMethod.Post, "/clients", new { name = "Racing Persson", email = "race@example.se" }, HttpStatusCode.Created, key))
-                ["clientId"]!.GetValue<string>()));
+        var answers = await Task.WhenAll(Enumerable.Range(0, 6).Select(async _ =>
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Post, "/clients")
+            {
+                Content = System.Net.Http.Json.JsonContent.Create(new { name = "Racing Persson", email = "race@example.se" }),
+            };
+            request.Headers.Add("Idempotency-Key", key);
+            using var response = await _clients.Http.SendAsync(request, TestContext.Current.CancellationToken);
+            var body = System.Text.Json.Nodes.JsonNode.Parse(await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken))!;
+            return (response.StatusCode, ClientId: body["clientId"]?.GetValue<string>());
+        }));
 
-        Assert.Single(ids.Distinct());
+        // The first takes the key; the others find it in progress (409) or completed (201, replayed, the same client).
+        Assert.All(answers, a => Assert.Contains(a.StatusCode, new[] { HttpStatusCode.Created, HttpStatusCode.Conflict }));
+        Assert.Single(answers.Where(a => a.StatusCode == HttpStatusCode.Created).Select(a => a.ClientId).Distinct());
         Assert.Equal(1, await ClientItemCountAsync());
     }
 

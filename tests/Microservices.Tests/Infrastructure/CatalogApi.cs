@@ -1,3 +1,4 @@
+using Catalog.Api;
 using Catalog.Worker;
 using EventRelay;
 using MassTransit;
@@ -12,7 +13,7 @@ using Microsoft.Extensions.Hosting;
 namespace Microservices.Tests.Infrastructure;
 
 /// <summary>The real Catalog service in memory, on its own tables in DynamoDB Local.</summary>
-public sealed class CatalogApi(DynamoDbOptions tables) : WebApplicationFactory<Program>
+public sealed class CatalogApi(DynamoDbOptions tables) : WebApplicationFactory<CatalogService>
 {
     public DynamoDbOptions Tables { get; } = tables;
 

@@ -10,7 +10,7 @@ namespace Microservices.Tests.Infrastructure;
 /// The real Clients service in memory, on its own tables in DynamoDB Local. Its DynamoDB client reports every request
 /// it sends to <see cref="Requests"/>, so a test can show that a lookup is one request.
 /// </summary>
-public sealed class ClientsApi(DynamoDbOptions tables) : WebApplicationFactory<ClientsApp>
+public sealed class ClientsApi(DynamoDbOptions tables) : WebApplicationFactory<ClientsService>
 {
     public DynamoDbOptions Tables { get; } = tables;
 

@@ -7,7 +7,7 @@ using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
-using Orders.Api.Features;
+using Orders.Api;
 using Orders.Domain;
 using Orders.Worker;
 
@@ -15,10 +15,9 @@ namespace Microservices.Tests.Infrastructure;
 
 /// <summary>
 /// The real Orders service in memory, on its own tables in DynamoDB Local, its DynamoDB client behind a
-/// <see cref="DynamoDbSpy"/>. Any public type of Orders.Api names the assembly; its Program stays internal so that it
-/// does not clash with Catalog's.
+/// <see cref="DynamoDbSpy"/>.
 /// </summary>
-public sealed class OrdersApi(DynamoDbOptions tables) : WebApplicationFactory<PlaceOrderHandler>
+public sealed class OrdersApi(DynamoDbOptions tables) : WebApplicationFactory<OrdersService>
 {
     private readonly AmazonDynamoDBClient _client = DynamoDbLocalFixture.CreateClient(tables);
     private DynamoDbSpy? _spy;

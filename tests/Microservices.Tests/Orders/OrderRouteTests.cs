@@ -173,7 +173,7 @@ public sealed class OrderRouteTests(DynamoDbLocalFixture dynamo) : IAsyncLifetim
         var (orderId, _, _) = await _orders.PlaceAsync(_clientId, Line(AuthorId, title: "Dune"));
         await _orders.ChangeAsync(_clientId, orderId, "pay", 1);
 
-        var problem = await _orders.SendAsync(HttpMethod.Post, $"/orders/{_clientId}/{orderId}/cancel", new { expectedVersion = 1 }, HttpStatusCode.Conflict);
+        var problem = await _orders.SendAsync(HttpMethod.Post, $"/clients/{_clientId}/orders/{orderId}/cancel", new { expectedVersion = 1 }, HttpStatusCode.Conflict);
 
         Assert.Equal(2, problem["currentVersion"]!.GetValue<long>());
         Assert.Equal("paid", (await _orders.GetAsync($"/clients/{_clientId}/orders/{orderId}"))["order"]!["status"]!.GetValue<string>());
@@ -185,7 +185,7 @@ public sealed class OrderRouteTests(DynamoDbLocalFixture dynamo) : IAsyncLifetim
     {
         var (orderId, _, _) = await _orders.PlaceAsync(_clientId, Line(AuthorId, title: "Dune"));
 
-        var problem = await _orders.SendAsync(HttpMethod.Post, $"/orders/{_clientId}/{orderId}/{verb}", new { expectedVersion = 1 }, HttpStatusCode.Conflict);
+        var problem = await _orders.SendAsync(HttpMethod.Post, $"/clients/{_clientId}/orders/{orderId}/{verb}", new { expectedVersion = 1 }, HttpStatusCode.Conflict);
 
         Assert.Contains("placed", problem["detail"]!.GetValue<string>(), StringComparison.Ordinal);
         Assert.Null(problem["currentVersion"]);
@@ -199,8 +199,8 @@ public sealed class OrderRouteTests(DynamoDbLocalFixture dynamo) : IAsyncLifetim
         var (orderId, _, _) = await _orders.PlaceAsync(_clientId, Line(AuthorId, title: "Dune"));
 
         var answers = await Task.WhenAll(
-            Send($"/orders/{_clientId}/{orderId}/pay"),
-            Send($"/orders/{_clientId}/{orderId}/cancel"));
+            Send($"/clients/{_clientId}/orders/{orderId}/pay"),
+            Send($"/clients/{_clientId}/orders/{orderId}/cancel"));
 
         Assert.Equal([HttpStatusCode.OK, HttpStatusCode.Conflict], answers.Order());
         Assert.Equal(2, (await _orders.GetAsync($"/clients/{_clientId}/orders/{orderId}"))["order"]!["version"]!.GetValue<long>());
@@ -229,9 +229,10 @@ public sealed class OrderRouteTests(DynamoDbLocalFixture dynamo) : IAsyncLifetim
             return (response.StatusCode, OrderId: body["orderId"]?.GetValue<string>());
         }));
 
-        Assert.Single(answers, a => a.StatusCode == HttpStatusCode.Created);
-        Assert.All(answers, a => Assert.Contains(a.StatusCode, new[] { HttpStatusCode.Created, HttpStatusCode.OK }));
-        Assert.Single(answers.Select(a => a.OrderId).Distinct());
+        // The first takes the key; the others find it in progress (409) or completed (201, replayed, the same order).
+        Assert.Contains(answers, a => a.StatusCode == HttpStatusCode.Created);
+        Assert.All(answers, a => Assert.Contains(a.StatusCode, new[] { HttpStatusCode.Created, HttpStatusCode.Conflict }));
+        Assert.Single(answers.Where(a => a.StatusCode == HttpStatusCode.Created).Select(a => a.OrderId).Distinct());
         Assert.Single((await _orders.GetAsync($"/clients/{clientId}/orders"))["items"]!.AsArray());
     }
 
@@ -241,7 +242,7 @@ public sealed class OrderRouteTests(DynamoDbLocalFixture dynamo) : IAsyncLifetim
         var (orderId, _, _) = await _orders.PlaceAsync(_clientId, Line(AuthorId, title: "Dune"));
         await _orders.ChangeAsync(_clientId, orderId, "cancel", 1);
 
-        await _orders.SendAsync(HttpMethod.Post, $"/orders/{_clientId}/{orderId}/pay", new { expectedVersion = 2 }, HttpStatusCode.Conflict);
+        await _orders.SendAsync(HttpMethod.Post, $"/clients/{_clientId}/orders/{orderId}/pay", new { expectedVersion = 2 }, HttpStatusCode.Conflict);
     }
 
     [Fact]
@@ -253,12 +254,12 @@ public sealed class OrderRouteTests(DynamoDbLocalFixture dynamo) : IAsyncLifetim
         await _orders.SendAsync(HttpMethod.Post, $"/clients/{_clientId}/orders", new { lines = new[] { Line(AuthorId, bookId: Ids.New()) } }, HttpStatusCode.NotFound);
         await _orders.GetAsync($"/clients/{_clientId}/orders/{Ids.New()}", HttpStatusCode.NotFound);
         await _orders.GetAsync($"/clients/{_clientId}/orders/not-an-id", HttpStatusCode.NotFound);
-        await _orders.SendAsync(HttpMethod.Post, $"/orders/{_clientId}/{Ids.New()}/pay", new { expectedVersion = 1 }, HttpStatusCode.NotFound);
+        await _orders.SendAsync(HttpMethod.Post, $"/clients/{_clientId}/orders/{Ids.New()}/pay", new { expectedVersion = 1 }, HttpStatusCode.NotFound);
 
         // Another client's order is not at this client's address.
         var (orderId, _, _) = await _orders.PlaceAsync(_clientId, Line(AuthorId, title: "Dune"));
         var other = await OrderSources.WriteClientAsync(_api.Tables, "Someone Else", "else@example.com");
-        await _orders.SendAsync(HttpMethod.Post, $"/orders/{other}/{orderId}/pay", new { expectedVersion = 1 }, HttpStatusCode.NotFound);
+        await _orders.SendAsync(HttpMethod.Post, $"/clients/{other}/orders/{orderId}/pay", new { expectedVersion = 1 }, HttpStatusCode.NotFound);
         await _orders.GetAsync($"/clients/{other}/orders/{orderId}", HttpStatusCode.NotFound);
     }
 
@@ -288,7 +289,7 @@ public sealed class OrderRouteTests(DynamoDbLocalFixture dynamo) : IAsyncLifetim
     {
         var (orderId, _, _) = await _orders.PlaceAsync(_clientId, Line(AuthorId, title: "Dune"));
 
-        var problem = await _orders.SendRawAsync(HttpMethod.Post, $"/orders/{_clientId}/{orderId}/pay", json, HttpStatusCode.BadRequest);
+        var problem = await _orders.SendRawAsync(HttpMethod.Post, $"/clients/{_clientId}/orders/{orderId}/pay", json, HttpStatusCode.BadRequest);
 
         Assert.NotNull(problem["errors"]!["expectedVersion"]);
     }
@@ -305,6 +306,34 @@ public sealed class OrderRouteTests(DynamoDbLocalFixture dynamo) : IAsyncLifetim
         var problem = await _orders.GetAsync(path.Replace("CLIENT", _clientId, StringComparison.Ordinal), HttpStatusCode.BadRequest);
 
         Assert.NotNull(problem["errors"]![field]);
+    }
+
+    [Fact]
+    public async Task A_cursor_of_one_clients_orders_is_refused_on_another_clients_list()
+    {
+        var clientId = await OrderSources.WriteClientAsync(_api.Tables, "Two Orders", "two@example.se");
+        await _orders.PlaceAsync(clientId, Line(AuthorId, title: "Dune"));
+        await _orders.PlaceAsync(clientId, Line(AuthorId, title: "Dune"));
+        var cursor = (await _orders.GetAsync($"/clients/{clientId}/orders?limit=1"))["nextCursor"]!.GetValue<string>();
+
+        await _orders.GetAsync($"/clients/{clientId}/orders?cursor={cursor}");
+        var problem = await _orders.GetAsync($"/clients/{_clientId}/orders?cursor={cursor}", HttpStatusCode.BadRequest);
+
+        Assert.NotNull(problem["errors"]!["cursor"]);
+    }
+
+    [Fact]
+    public async Task An_order_holds_at_most_40_lines()
+    {
+        var forty = Enumerable.Range(0, 40).Select(_ => Line(AuthorId, title: "Dune")).ToArray();
+        var (orderId, _, total) = await _orders.PlaceAsync(_clientId, forty);
+        Assert.Equal(40 * 10.99m, total);
+        Assert.Equal(40, (await _orders.GetAsync($"/clients/{_clientId}/orders/{orderId}"))["lines"]!.AsArray().Count);
+
+        var problem = await _orders.SendAsync(HttpMethod.Post, $"/clients/{_clientId}/orders",
+            new { lines = Enumerable.Range(0, 41).Select(_ => Line(AuthorId, title: "Dune")).ToArray() }, HttpStatusCode.BadRequest);
+
+        Assert.Contains("at most 40 lines", problem["errors"]!["lines"]![0]!.GetValue<string>(), StringComparison.Ordinal);
     }
 
     [Fact]
@@ -328,23 +357,23 @@ public sealed class OrderRouteTests(DynamoDbLocalFixture dynamo) : IAsyncLifetim
         var key = new Dictionary<string, string> { ["Idempotency-Key"] = "checkout-42" };
 
         var first = await _orders.SendAsync(HttpMethod.Post, $"/clients/{clientId}/orders", body, HttpStatusCode.Created, key);
-        var retry = await _orders.SendAsync(HttpMethod.Post, $"/clients/{clientId}/orders", body, HttpStatusCode.OK, key);
+        var retry = await _orders.SendAsync(HttpMethod.Post, $"/clients/{clientId}/orders", body, HttpStatusCode.Created, key);
 
         Assert.Equal(first["orderId"]!.GetValue<string>(), retry["orderId"]!.GetValue<string>());
         Assert.Equal(first["total"]!.GetValue<decimal>(), retry["total"]!.GetValue<decimal>());
         Assert.Single((await _orders.GetAsync($"/clients/{clientId}/orders"))["items"]!.AsArray());
         var stored = await OrderSources.GetAsync(_api.Tables, Keys.Idempotency("orders", "checkout-42"));
-        Assert.Equal(first["orderId"]!.GetValue<string>(), stored![Attributes.OrderId].S);
+        Assert.Contains(first["orderId"]!.GetValue<string>(), stored![Attributes.Response].S, StringComparison.Ordinal);
     }
 
     [Fact]
-    public async Task The_same_idempotency_key_with_a_different_body_returns_409()
+    public async Task The_same_idempotency_key_with_a_different_body_returns_422()
     {
         var key = new Dictionary<string, string> { ["Idempotency-Key"] = "checkout-43" };
         await _orders.SendAsync(HttpMethod.Post, $"/clients/{_clientId}/orders", new { lines = new[] { Line(AuthorId, title: "Dune") } }, HttpStatusCode.Created, key);
 
         await _orders.SendAsync(HttpMethod.Post, $"/clients/{_clientId}/orders",
-            new { lines = new[] { Line(AuthorId, title: "Dune", quantity: 5) } }, HttpStatusCode.Conflict, key);
+            new { lines = new[] { Line(AuthorId, title: "Dune", quantity: 5) } }, HttpStatusCode.UnprocessableEntity, key);
     }
 
     [Fact]

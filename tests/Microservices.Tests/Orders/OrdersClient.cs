@@ -20,7 +20,7 @@ public sealed class OrdersClient(HttpClient http)
 
     public async Task<long> ChangeAsync(string clientId, string orderId, string verb, long expectedVersion)
     {
-        var body = await SendAsync(HttpMethod.Post, $"/orders/{clientId}/{orderId}/{verb}", new { expectedVersion }, HttpStatusCode.OK);
+        var body = await SendAsync(HttpMethod.Post, $"/clients/{clientId}/orders/{orderId}/{verb}", new { expectedVersion }, HttpStatusCode.OK);
         return body["version"]!.GetValue<long>();
     }
 

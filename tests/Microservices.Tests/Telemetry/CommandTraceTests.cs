@@ -2,6 +2,7 @@ using System.Diagnostics;
 using Catalog.Domain;
 using Microservices.EventSourcing;
 using Microservices.Schema;
+using Microservices.ServiceDefaults;
 using Microservices.Shared.Telemetry;
 using Microservices.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;

@@ -2,8 +2,9 @@ using System.Diagnostics;
 using Amazon.DynamoDBv2.Model;
 using Microservices.EventSourcing;
 using Microservices.Schema;
-using Microservices.Shared.Lambda;
+using Microservices.ServiceDefaults;
 using Microservices.Shared.Telemetry;
+using Microservices.Shared.Lambda;
 
 namespace Microservices.Tests.Telemetry;
 

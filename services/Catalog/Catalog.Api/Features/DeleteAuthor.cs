@@ -1,6 +1,3 @@
-using System.Globalization;
-using Amazon.DynamoDBv2;
-using Amazon.DynamoDBv2.Model;
 using Catalog.Domain;
 using Mediator;
 using Microservices.EventSourcing;
@@ -21,14 +18,12 @@ public sealed record DeleteAuthor(string AuthorId, long ExpectedVersion) : IComm
 /// what it was before the Query: a book added in between bumped it, so the delete is refused rather than orphaning
 /// the book. The worker removes the author's book count.
 /// </summary>
-public sealed class DeleteAuthorHandler(EventStore store, IAmazonDynamoDB dynamo, IOptions<DynamoDbOptions> options)
+public sealed class DeleteAuthorHandler(CommandRunner<Author> authors, IAmazonDynamoDB dynamo)
     : ICommandHandler<DeleteAuthor, VersionResponse>
 {
     public async ValueTask<VersionResponse> Handle(DeleteAuthor command, CancellationToken cancellationToken)
     {
-        var table = options.Value.TableName;
-        var stream = CatalogEvents.Author(command.AuthorId);
-        var state = Author.Fold(command.AuthorId, (await store.ReadAsync(stream, cancellationToken)).Select(e => e.Data));
+        var table = authors.Table;
         var key = Keys.Author(command.AuthorId);
         var authorItem = await dynamo.GetItemAsync(new GetItemRequest
         {
@@ -51,51 +46,27 @@ public sealed class DeleteAuthorHandler(EventStore store, IAmazonDynamoDB dynamo
             Limit = 1,
             ConsistentRead = true,
         }, cancellationToken);
-        var events = Author.Delete(state, command.ExpectedVersion, books.Items?.Count ?? 0);
-        var expected = new Dictionary<string, AttributeValue>
-        {
-            [":expected"] = new() { N = state.Version.ToString(CultureInfo.InvariantCulture) },
-        };
-        if (bookAdds is not null)
-        {
-            expected[":bookAdds"] = new() { N = bookAdds };
-        }
-
-        var delete = new GuardedWrite(
-            new TransactWriteItem
-            {
-                Delete = new Delete
-                {
-                    TableName = table,
-                    Key = new() { [Attributes.PK] = new(key.PK), [Attributes.SK] = new(key.SK) },
-                    ConditionExpression = bookAdds is null
-                        ? "Version = :expected AND attribute_not_exists(BookAdds)"
-                        : "Version = :expected AND BookAdds = :bookAdds",
-                    ExpressionAttributeValues = expected,
-                },
-            },
-            () => new ConflictException($"Author '{command.AuthorId}' gained a book while being deleted; reload and retry."));
-        return new VersionResponse(await store.AppendAsync(stream, state.Version, events, [delete], cancellationToken));
+        var done = await authors.Run(
+            command.AuthorId,
+            state => Author.Delete(state, command.ExpectedVersion, books.Items?.Count ?? 0),
+            null,
+            cancellationToken,
+            canonical: change =>
+            [
+                GuardedWrite.Delete(table, key, change.Before.Version,
+                    () => new ConflictException($"Author '{command.AuthorId}' gained a book while being deleted; reload and retry."),
+                    bookAdds is null ? "attribute_not_exists(BookAdds)" : "BookAdds = :bookAdds",
+                    bookAdds is null ? null : new() { [":bookAdds"] = new() { N = bookAdds } }),
+            ]);
+        return new VersionResponse(done.Version);
     }
 }
 
 public static class DeleteAuthorEndpoint
 {
-    public static void MapDeleteAuthor(this IEndpointRouteBuilder app) =>
-        app.MapDelete("/authors/{authorId}", async Task<Results<Ok<VersionResponse>, ValidationProblem>> (
-                string authorId, string? expectedVersion, IMediator mediator, CancellationToken cancellationToken) =>
-            {
-                CatalogRoutes.RequireId(authorId, "Author");
-                var validation = new Validation().ExpectedVersion(expectedVersion, out var version);
-                if (!validation.IsValid)
-                {
-                    return TypedResults.ValidationProblem(validation.Errors);
-                }
-
-                return TypedResults.Ok(await mediator.Send(new DeleteAuthor(authorId, version), cancellationToken));
-            })
+    public static void MapDeleteAuthor(this RouteGroupBuilder authors) =>
+        authors.MapDelete("/{authorId}", async (string authorId, [AsParameters] ExpectedVersionQuery query, IMediator mediator, CancellationToken cancellationToken) =>
+                TypedResults.Ok(await mediator.Send(new DeleteAuthor(Ids.Require(authorId, "Author"), query.Version), cancellationToken)))
             .WithName("DeleteAuthor")
-            .WithTags("Authors")
-            .ProducesProblem(StatusCodes.Status404NotFound)
-            .ProducesProblem(StatusCodes.Status409Conflict);
+            .ProducesCommandProblems();
 }

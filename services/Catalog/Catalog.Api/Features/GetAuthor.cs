@@ -1,5 +1,3 @@
-using Amazon.DynamoDBv2;
-using Amazon.DynamoDBv2.Model;
 using Catalog.Domain;
 using Mediator;
 using Microservices.EventSourcing;
@@ -61,13 +59,9 @@ public sealed class GetAuthorHandler(IAmazonDynamoDB dynamo, IOptions<DynamoDbOp
 
 public static class GetAuthorEndpoint
 {
-    public static void MapGetAuthor(this IEndpointRouteBuilder app) =>
-        app.MapGet("/authors/{authorId}", async (string authorId, IMediator mediator, CancellationToken cancellationToken) =>
-            {
-                CatalogRoutes.RequireId(authorId, "Author");
-                return TypedResults.Ok(await mediator.Send(new GetAuthor(authorId), cancellationToken));
-            })
+    public static void MapGetAuthor(this RouteGroupBuilder authors) =>
+        authors.MapGet("/{authorId}", async (string authorId, IMediator mediator, CancellationToken cancellationToken) =>
+                TypedResults.Ok(await mediator.Send(new GetAuthor(Ids.Require(authorId, "Author")), cancellationToken)))
             .WithName("GetAuthor")
-            .WithTags("Authors")
             .ProducesProblem(StatusCodes.Status404NotFound);
 }

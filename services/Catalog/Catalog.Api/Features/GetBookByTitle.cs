@@ -1,5 +1,3 @@
-using Amazon.DynamoDBv2;
-using Amazon.DynamoDBv2.Model;
 using Catalog.Domain;
 using Mediator;
 using Microservices.EventSourcing;
@@ -11,7 +9,10 @@ using Microsoft.Extensions.Options;
 
 namespace Catalog.Api.Features;
 
-public sealed record GetBookByTitle(string AuthorId, string Title) : IQuery<BookView>;
+public sealed record GetBookByTitle(string AuthorId, string Title) : IQuery<BookView>, IValidatable
+{
+    public void Validate(Validation validation) => validation.Title(Title);
+}
 
 /// <summary>
 /// The article's "details of a specific book": the title is the book's sort key, so its author and title are its
@@ -36,20 +37,9 @@ public sealed class GetBookByTitleHandler(IAmazonDynamoDB dynamo, IOptions<Dynam
 
 public static class GetBookByTitleEndpoint
 {
-    public static void MapGetBookByTitle(this IEndpointRouteBuilder app) =>
-        app.MapGet("/authors/{authorId}/books/by-title/{title}", async Task<Results<Ok<BookView>, ValidationProblem>> (
-                string authorId, string title, IMediator mediator, CancellationToken cancellationToken) =>
-            {
-                CatalogRoutes.RequireId(authorId, "Author");
-                var validation = new Validation().Title(title);
-                if (!validation.IsValid)
-                {
-                    return TypedResults.ValidationProblem(validation.Errors);
-                }
-
-                return TypedResults.Ok(await mediator.Send(new GetBookByTitle(authorId, title), cancellationToken));
-            })
+    public static void MapGetBookByTitle(this RouteGroupBuilder books) =>
+        books.MapGet("/by-title/{title}", async (string authorId, string title, IMediator mediator, CancellationToken cancellationToken) =>
+                TypedResults.Ok(await mediator.Send(new GetBookByTitle(Ids.Require(authorId, "Author"), title), cancellationToken)))
             .WithName("GetBookByTitle")
-            .WithTags("Books")
             .ProducesProblem(StatusCodes.Status404NotFound);
 }

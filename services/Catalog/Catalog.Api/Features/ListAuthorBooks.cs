@@ -1,5 +1,3 @@
-using Amazon.DynamoDBv2;
-using Amazon.DynamoDBv2.Model;
 using Catalog.Domain;
 using Mediator;
 using Microservices.EventSourcing;
@@ -11,8 +9,16 @@ using Microsoft.Extensions.Options;
 
 namespace Catalog.Api.Features;
 
-public sealed record ListAuthorBooks(string AuthorId, string StartsWith, int Limit, Dictionary<string, AttributeValue>? Start)
-    : IQuery<Page<BookView>>;
+public sealed record ListAuthorBooks(string AuthorId, string StartsWith, string? Limit, string? Cursor) : IQuery<Page<BookView>>, IValidatable
+{
+    /// <summary>A cursor of this list names a book of this author whose title has the same prefix.</summary>
+    public CursorShape Shape => new(
+        [Attributes.PK, Attributes.SK],
+        [(Attributes.PK, Keys.AuthorPartition(AuthorId))],
+        [(Attributes.SK, Keys.BooksStartingWith(StartsWith))]);
+
+    public void Validate(Validation validation) => validation.Page(Limit, Cursor, Shape);
+}
 
 /// <summary>
 /// Books whose title starts with a prefix, a page at a time: begins_with on the sort key, so DynamoDB reads only the
@@ -24,6 +30,7 @@ public sealed class ListAuthorBooksHandler(IAmazonDynamoDB dynamo, IOptions<Dyna
     public async ValueTask<Page<BookView>> Handle(ListAuthorBooks query, CancellationToken cancellationToken)
     {
         var table = options.Value.TableName;
+        var page = Pages.Read(query.Limit, query.Cursor, query.Shape);
         var (items, next) = await dynamo.QueryPageAsync(new QueryRequest
             {
                 TableName = table,
@@ -34,9 +41,9 @@ public sealed class ListAuthorBooksHandler(IAmazonDynamoDB dynamo, IOptions<Dyna
                     [":prefix"] = new(Keys.BooksStartingWith(query.StartsWith)),
                 },
                 ConsistentRead = true,
-            }, query.Limit, query.Start, ListAuthorBooksEndpoint.Cursor(query.AuthorId, query.StartsWith), cancellationToken);
+            }, page, query.Shape, cancellationToken);
 
-        if (items.Count == 0 && query.Start is null)
+        if (items.Count == 0 && page.Start is null)
         {
             var authorKey = Keys.Author(query.AuthorId);
             var author = await dynamo.GetItemAsync(new GetItemRequest
@@ -57,26 +64,9 @@ public sealed class ListAuthorBooksHandler(IAmazonDynamoDB dynamo, IOptions<Dyna
 
 public static class ListAuthorBooksEndpoint
 {
-    /// <summary>A cursor of this list names a book of this author whose title has the same prefix.</summary>
-    public static CursorShape Cursor(string authorId, string startsWith) => new(
-        [Attributes.PK, Attributes.SK],
-        [(Attributes.PK, Keys.AuthorPartition(authorId))],
-        [(Attributes.SK, Keys.BooksStartingWith(startsWith))]);
-
-    public static void MapListAuthorBooks(this IEndpointRouteBuilder app) =>
-        app.MapGet("/authors/{authorId}/books", async Task<Results<Ok<Page<BookView>>, ValidationProblem>> (
-                string authorId, string? startsWith, string? limit, string? cursor, IMediator mediator, CancellationToken cancellationToken) =>
-            {
-                CatalogRoutes.RequireId(authorId, "Author");
-                var validation = new Validation().Paging(limit, cursor, Cursor(authorId, startsWith ?? ""), out var pageSize, out var start);
-                if (!validation.IsValid)
-                {
-                    return TypedResults.ValidationProblem(validation.Errors);
-                }
-
-                return TypedResults.Ok(await mediator.Send(new ListAuthorBooks(authorId, startsWith ?? "", pageSize, start), cancellationToken));
-            })
+    public static void MapListAuthorBooks(this RouteGroupBuilder books) =>
+        books.MapGet("", async (string authorId, string? startsWith, string? limit, string? cursor, IMediator mediator, CancellationToken cancellationToken) =>
+                TypedResults.Ok(await mediator.Send(new ListAuthorBooks(Ids.Require(authorId, "Author"), startsWith ?? "", limit, cursor), cancellationToken)))
             .WithName("ListAuthorBooks")
-            .WithTags("Books")
             .ProducesProblem(StatusCodes.Status404NotFound);
 }

@@ -12,7 +12,16 @@ namespace Catalog.Api.Features;
 
 public sealed record AuthorSummary(string AuthorId, string Name, long Version);
 
-public sealed record ListAuthors(int Limit, Dictionary<string, AttributeValue>? Start) : IQuery<Page<AuthorSummary>>;
+public sealed record ListAuthors(string? Limit, string? Cursor) : IQuery<Page<AuthorSummary>>, IValidatable
+{
+    /// <summary>A cursor of this list is an author item's table and index key.</summary>
+    public static CursorShape Shape { get; } = new(
+        [Attributes.PK, Attributes.SK, Attributes.GSI1PK, Attributes.GSI1SK],
+        [(Attributes.GSI1PK, Keys.AuthorsIndexPartition)],
+        [(Attributes.PK, TableSchema.Author.PartitionKey.Prefix), (Attributes.GSI1SK, TableSchema.Author.Index!.SortKey.Prefix)]);
+
+    public void Validate(Validation validation) => validation.Page(Limit, Cursor, Shape);
+}
 
 /// <summary>
 /// Every author sorted by name, a page at a time: one Query on GSI1 (GSI1PK = AUTHORS, GSI1SK = AUTHOR#{name}#{id})
@@ -30,7 +39,7 @@ public sealed class ListAuthorsHandler(IAmazonDynamoDB dynamo, IOptions<DynamoDb
                 IndexName = TableSchema.Gsi1,
                 KeyConditionExpression = "GSI1PK = :authors",
                 ExpressionAttributeValues = new() { [":authors"] = new(Keys.AuthorsIndexPartition) },
-            }, query.Limit, query.Start, ListAuthorsEndpoint.Cursor, cancellationToken);
+            }, Pages.Read(query.Limit, query.Cursor, ListAuthors.Shape), ListAuthors.Shape, cancellationToken);
         return new Page<AuthorSummary>(items.Select(item => new AuthorSummary(
                 item[Attributes.AuthorId].S,
                 item[Attributes.Name].S,
@@ -41,24 +50,8 @@ public sealed class ListAuthorsHandler(IAmazonDynamoDB dynamo, IOptions<DynamoDb
 
 public static class ListAuthorsEndpoint
 {
-    /// <summary>A cursor of this list is an author item's table and index key.</summary>
-    public static CursorShape Cursor { get; } = new(
-        [Attributes.PK, Attributes.SK, Attributes.GSI1PK, Attributes.GSI1SK],
-        [(Attributes.GSI1PK, Keys.AuthorsIndexPartition)],
-        [(Attributes.PK, TableSchema.Author.PartitionKey.Prefix), (Attributes.GSI1SK, TableSchema.Author.Index!.SortKey.Prefix)]);
-
-    public static void MapListAuthors(this IEndpointRouteBuilder app) =>
-        app.MapGet("/authors", async Task<Results<Ok<Page<AuthorSummary>>, ValidationProblem>> (
-                string? limit, string? cursor, IMediator mediator, CancellationToken cancellationToken) =>
-            {
-                var validation = new Validation().Paging(limit, cursor, Cursor, out var pageSize, out var start);
-                if (!validation.IsValid)
-                {
-                    return TypedResults.ValidationProblem(validation.Errors);
-                }
-
-                return TypedResults.Ok(await mediator.Send(new ListAuthors(pageSize, start), cancellationToken));
-            })
-            .WithName("ListAuthors")
-            .WithTags("Authors");
+    public static void MapListAuthors(this RouteGroupBuilder authors) =>
+        authors.MapGet("", async (string? limit, string? cursor, IMediator mediator, CancellationToken cancellationToken) =>
+                TypedResults.Ok(await mediator.Send(new ListAuthors(limit, cursor), cancellationToken)))
+            .WithName("ListAuthors");
 }

@@ -12,7 +12,23 @@ namespace Catalog.Api.Features;
 
 public sealed record GenreBookView(string BookId, string Title, decimal Price, string AuthorId, string AuthorName);
 
-public sealed record ListGenreBooks(string Genre, int Limit, Dictionary<string, AttributeValue>? Start) : IQuery<Page<GenreBookView>>;
+public sealed record ListGenreBooks(string Genre, string? Limit, string? Cursor) : IQuery<Page<GenreBookView>>, IValidatable
+{
+    /// <summary>A cursor of this list is a copy's table and index key, in this genre's partition.</summary>
+    public CursorShape Shape => new(
+        [Attributes.PK, Attributes.SK, Attributes.GSI1PK, Attributes.GSI1SK],
+        [(Attributes.PK, Keys.GenrePartition(Genre)), (Attributes.GSI1PK, Keys.GenrePartition(Genre))],
+        [(Attributes.SK, TableSchema.GenreBook.SortKey.Prefix), (Attributes.GSI1SK, TableSchema.GenreBook.Index!.SortKey.Prefix)]);
+
+    public void Validate(Validation validation)
+    {
+        ArgumentNullException.ThrowIfNull(validation);
+        if (validation.Genre(Genre).IsValid)
+        {
+            validation.Page(Limit, Cursor, Shape);
+        }
+    }
+}
 
 /// <summary>
 /// The books of a genre with their authors' current names, a page at a time, from the copies the genre worker keeps
@@ -30,7 +46,7 @@ public sealed class ListGenreBooksHandler(IAmazonDynamoDB dynamo, IOptions<Dynam
                 IndexName = Keys.GenreIndex,
                 KeyConditionExpression = "GSI1PK = :genre",
                 ExpressionAttributeValues = new() { [":genre"] = new(Keys.GenrePartition(query.Genre)) },
-            }, query.Limit, query.Start, ListGenreBooksEndpoint.Cursor(query.Genre), cancellationToken);
+            }, Pages.Read(query.Limit, query.Cursor, query.Shape), query.Shape, cancellationToken);
         return new Page<GenreBookView>(items.Select(item => new GenreBookView(
                 item[Attributes.BookId].S,
                 item[Attributes.Title].S,
@@ -43,28 +59,8 @@ public sealed class ListGenreBooksHandler(IAmazonDynamoDB dynamo, IOptions<Dynam
 
 public static class ListGenreBooksEndpoint
 {
-    /// <summary>A cursor of this list is a copy's table and index key, in this genre's partition.</summary>
-    public static CursorShape Cursor(string genre) => new(
-        [Attributes.PK, Attributes.SK, Attributes.GSI1PK, Attributes.GSI1SK],
-        [(Attributes.PK, Keys.GenrePartition(genre)), (Attributes.GSI1PK, Keys.GenrePartition(genre))],
-        [(Attributes.SK, TableSchema.GenreBook.SortKey.Prefix), (Attributes.GSI1SK, TableSchema.GenreBook.Index!.SortKey.Prefix)]);
-
-    public static void MapListGenreBooks(this IEndpointRouteBuilder app) =>
-        app.MapGet("/genres/{genre}/books", async Task<Results<Ok<Page<GenreBookView>>, ValidationProblem>> (
-                string genre, string? limit, string? cursor, IMediator mediator, CancellationToken cancellationToken) =>
-            {
-                var validation = new Validation().Genre(genre);
-                if (validation.IsValid)
-                {
-                    validation.Paging(limit, cursor, Cursor(genre), out var pageSize, out var start);
-                    if (validation.IsValid)
-                    {
-                        return TypedResults.Ok(await mediator.Send(new ListGenreBooks(genre, pageSize, start), cancellationToken));
-                    }
-                }
-
-                return TypedResults.ValidationProblem(validation.Errors);
-            })
-            .WithName("ListGenreBooks")
-            .WithTags("Books");
+    public static void MapListGenreBooks(this RouteGroupBuilder genres) =>
+        genres.MapGet("/{genre}/books", async (string genre, string? limit, string? cursor, IMediator mediator, CancellationToken cancellationToken) =>
+                TypedResults.Ok(await mediator.Send(new ListGenreBooks(genre, limit, cursor), cancellationToken)))
+            .WithName("ListGenreBooks");
 }

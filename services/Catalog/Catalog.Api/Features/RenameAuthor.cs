@@ -8,49 +8,26 @@ using Microsoft.Extensions.Options;
 
 namespace Catalog.Api.Features;
 
-public sealed record RenameAuthorBody(string? Name, long? ExpectedVersion);
-
-public sealed record VersionResponse(long Version);
+public sealed record RenameAuthorBody(string? Name, long? ExpectedVersion) : IValidatable
+{
+    public void Validate(Validation validation) => validation.AuthorName(Name).ExpectedVersion(ExpectedVersion);
+}
 
 public sealed record RenameAuthor(string AuthorId, string Name, long ExpectedVersion) : ICommand<VersionResponse>;
 
-public sealed class RenameAuthorHandler(EventStore store, IOptions<DynamoDbOptions> options)
-    : ICommandHandler<RenameAuthor, VersionResponse>
+/// <summary>One transaction: the author.renamed event and the author item, conditioned on the version loaded.</summary>
+public sealed class RenameAuthorHandler(CommandRunner<Author> authors) : ICommandHandler<RenameAuthor, VersionResponse>
 {
-    public async ValueTask<VersionResponse> Handle(RenameAuthor command, CancellationToken cancellationToken)
-    {
-        var stream = CatalogEvents.Author(command.AuthorId);
-        var state = Author.Fold(command.AuthorId, (await store.ReadAsync(stream, cancellationToken)).Select(e => e.Data));
-        var events = Author.Rename(state, command.Name, command.ExpectedVersion);
-        var renamed = events.Aggregate(state, Author.Apply);
-        var version = await store.AppendAsync(stream, state.Version, events,
-            [CanonicalWrite.Put(options.Value.TableName, CatalogItems.Author(renamed), stream, state.Version)],
-            cancellationToken);
-        return new VersionResponse(version);
-    }
+    public async ValueTask<VersionResponse> Handle(RenameAuthor command, CancellationToken cancellationToken) =>
+        await authors.Run(command.AuthorId, state => Author.Rename(state, command.Name, command.ExpectedVersion), cancellationToken);
 }
 
 public static class RenameAuthorEndpoint
 {
-    public static void MapRenameAuthor(this IEndpointRouteBuilder app) =>
-        app.MapPut("/authors/{authorId}/name", async Task<Results<Ok<VersionResponse>, ValidationProblem>> (
-                string authorId, RenameAuthorBody body, IMediator mediator, CancellationToken cancellationToken) =>
-            {
-                CatalogRoutes.RequireId(authorId, "Author");
-                var validation = new Validation()
-                    .AuthorName(body.Name)
-                    .ExpectedVersion(body.ExpectedVersion);
-                if (!validation.IsValid)
-                {
-                    return TypedResults.ValidationProblem(validation.Errors);
-                }
-
-                var renamed = await mediator.Send(
-                    new RenameAuthor(authorId, body.Name!, body.ExpectedVersion!.Value), cancellationToken);
-                return TypedResults.Ok(renamed);
-            })
+    public static void MapRenameAuthor(this RouteGroupBuilder authors) =>
+        authors.MapPut("/{authorId}/name", async (string authorId, RenameAuthorBody body, IMediator mediator, CancellationToken cancellationToken) =>
+                TypedResults.Ok(await mediator.Send(
+                    new RenameAuthor(Ids.Require(authorId, "Author"), body.Name!, body.ExpectedVersion!.Value), cancellationToken)))
             .WithName("RenameAuthor")
-            .WithTags("Authors")
-            .ProducesProblem(StatusCodes.Status404NotFound)
-            .ProducesProblem(StatusCodes.Status409Conflict);
+            .ProducesCommandProblems();
 }

@@ -1,4 +1,3 @@
-using Amazon.DynamoDBv2.Model;
 using Clients.Domain;
 using Mediator;
 using Microservices.EventSourcing;
@@ -8,66 +7,89 @@ using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Clients.Api.Features;
 
-public sealed record AddAddressBody(string? Street, string? City, string? PostalCode, string? Country, long? ExpectedVersion);
+public sealed record AddAddressBody(string? Street, string? City, string? PostalCode, string? Country, long? ExpectedVersion) : IValidatable
+{
+    public void Validate(Validation validation) =>
+        validation
+            .AddressPart(Street, "street")
+            .AddressPart(City, "city")
+            .AddressPart(PostalCode, "postalCode")
+            .AddressPart(Country, "country")
+            .ExpectedVersion(ExpectedVersion);
+}
 
 public sealed record AddressAddedResponse(string AddressId, long Version);
 
 public sealed record AddAddress(string ClientId, string Street, string City, string PostalCode, string Country, long ExpectedVersion)
     : ICommand<AddressAddedResponse>;
 
-/// <summary>One transaction: the event, the client item at its next version, and the address item in the client's collection.</summary>
-public sealed class AddAddressHandler(ClientCommands commands) : ICommandHandler<AddAddress, AddressAddedResponse>
+public sealed record RemoveAddress(string ClientId, string AddressId, long ExpectedVersion) : ICommand<VersionResponse>;
+
+/// <summary>
+/// Addresses are items of their own in the client's collection: one transaction of the event, the client item at its
+/// next version, and the put of the new address item or the delete of the removed one.
+/// </summary>
+public sealed class AddressHandler(CommandRunner<Client> clients)
+    : ICommandHandler<AddAddress, AddressAddedResponse>, ICommandHandler<RemoveAddress, VersionResponse>
 {
     public async ValueTask<AddressAddedResponse> Handle(AddAddress command, CancellationToken cancellationToken)
     {
         var addressId = Ids.New();
-        var version = await commands.RunAsync(
+        var done = await clients.Run(
             command.ClientId,
             state => Client.AddAddress(state, addressId, command.Street, command.City, command.PostalCode, command.Country, command.ExpectedVersion),
-            next =>
+            change =>
+            [
+                GuardedWrite.PutNew(change.Table,
+                    ClientsItems.Address(command.ClientId, change.After.Addresses.Single(a => a.AddressId == addressId), change.After.Version),
+                    () => new ConflictException($"Address '{addressId}' already exists.")),
+            ],
+            cancellationToken);
+        return new AddressAddedResponse(addressId, done.Version);
+    }
+
+    public async ValueTask<VersionResponse> Handle(RemoveAddress command, CancellationToken cancellationToken)
+    {
+        var key = Keys.Address(command.ClientId, command.AddressId);
+        var done = await clients.Run(
+            command.ClientId,
+            state => Client.RemoveAddress(state, command.AddressId, command.ExpectedVersion),
+            change =>
             [
                 new GuardedWrite(
                     new TransactWriteItem
                     {
-                        Put = new Put
+                        Delete = new Delete
                         {
-                            TableName = commands.Table,
-                            Item = ClientsItems.Address(command.ClientId, next.Addresses.Single(a => a.AddressId == addressId), next.Version),
-                            ConditionExpression = "attribute_not_exists(PK)",
+                            TableName = change.Table,
+                            Key = new() { [Attributes.PK] = new(key.PK), [Attributes.SK] = new(key.SK) },
+                            ConditionExpression = "attribute_exists(PK)",
                         },
                     },
-                    () => new ConflictException($"Address '{addressId}' already exists.")),
+                    () => new NotFoundException("Address", command.AddressId)),
             ],
             cancellationToken);
-        return new AddressAddedResponse(addressId, version);
+        return new VersionResponse(done.Version);
     }
 }
 
-public static class AddAddressEndpoint
+public static class AddressEndpoints
 {
-    public static void MapAddAddress(this IEndpointRouteBuilder app) =>
-        app.MapPost("/clients/{clientId}/addresses", async Task<Results<Created<AddressAddedResponse>, ValidationProblem>> (
-                string clientId, AddAddressBody body, IMediator mediator, CancellationToken cancellationToken) =>
+    public static void MapAddAddress(this RouteGroupBuilder addresses) =>
+        addresses.MapPost("", async (string clientId, AddAddressBody body, IMediator mediator, CancellationToken cancellationToken) =>
             {
-                ClientsRoutes.RequireId(clientId, "Client");
-                var validation = new Validation()
-                    .AddressPart(body.Street, "street")
-                    .AddressPart(body.City, "city")
-                    .AddressPart(body.PostalCode, "postalCode")
-                    .AddressPart(body.Country, "country")
-                    .ExpectedVersion(body.ExpectedVersion);
-                if (!validation.IsValid)
-                {
-                    return TypedResults.ValidationProblem(validation.Errors);
-                }
-
                 var added = await mediator.Send(
-                    new AddAddress(clientId, body.Street!, body.City!, body.PostalCode!, body.Country!, body.ExpectedVersion!.Value),
+                    new AddAddress(Ids.Require(clientId, "Client"), body.Street!, body.City!, body.PostalCode!, body.Country!, body.ExpectedVersion!.Value),
                     cancellationToken);
                 return TypedResults.Created($"/clients/{clientId}", added);
             })
             .WithName("AddAddress")
-            .WithTags("Addresses")
-            .ProducesProblem(StatusCodes.Status404NotFound)
-            .ProducesProblem(StatusCodes.Status409Conflict);
+            .ProducesCommandProblems();
+
+    public static void MapRemoveAddress(this RouteGroupBuilder addresses) =>
+        addresses.MapDelete("/{addressId}", async (string clientId, string addressId, [AsParameters] ExpectedVersionQuery query, IMediator mediator, CancellationToken cancellationToken) =>
+                TypedResults.Ok(await mediator.Send(
+                    new RemoveAddress(Ids.Require(clientId, "Client"), Ids.Require(addressId, "Address"), query.Version), cancellationToken)))
+            .WithName("RemoveAddress")
+            .ProducesCommandProblems();
 }

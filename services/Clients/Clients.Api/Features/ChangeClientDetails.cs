@@ -5,54 +5,80 @@ using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Clients.Api.Features;
 
-public sealed record ChangeClientDetailsBody(string? Name, string? Email, long? ExpectedVersion);
+public sealed record ChangeClientDetailsBody(string? Name, string? Email, long? ExpectedVersion) : IValidatable
+{
+    public void Validate(Validation validation)
+    {
+        ArgumentNullException.ThrowIfNull(validation);
+        validation
+            .Require(Name is not null || Email is not null, "name", "name or email is required.")
+            .ExpectedVersion(ExpectedVersion);
+        if (Name is not null)
+        {
+            validation.ClientName(Name);
+        }
+
+        if (Email is not null)
+        {
+            validation.Email(Email);
+        }
+    }
+}
 
 public sealed record ChangeClientDetails(string ClientId, string? Name, string? Email, long ExpectedVersion) : ICommand<VersionResponse>;
 
-/// <summary>
-/// Name and/or email. The client item is put whole, so a new name moves its GSI1 key in the same transaction as the
-/// event: the old name finds the client no more the moment the new one does.
-/// </summary>
-public sealed class ChangeClientDetailsHandler(ClientCommands commands) : ICommandHandler<ChangeClientDetails, VersionResponse>
+public sealed record SetPhoneBody(string? Number, long? ExpectedVersion) : IValidatable
 {
-    public async ValueTask<VersionResponse> Handle(ChangeClientDetails command, CancellationToken cancellationToken) =>
-        new(await commands.RunAsync(
-            command.ClientId,
-            state => Client.ChangeDetails(state, command.Name, command.Email, command.ExpectedVersion),
-            _ => [],
-            cancellationToken));
+    public void Validate(Validation validation) => validation.PhoneNumber(Number).ExpectedVersion(ExpectedVersion);
 }
 
-public static class ChangeClientDetailsEndpoint
+public sealed record SetPhone(string ClientId, string Type, string Number, long ExpectedVersion) : ICommand<VersionResponse>, IValidatable
 {
-    public static void MapChangeClientDetails(this IEndpointRouteBuilder app) =>
-        app.MapPut("/clients/{clientId}/details", async Task<Results<Ok<VersionResponse>, ValidationProblem>> (
-                string clientId, ChangeClientDetailsBody body, IMediator mediator, CancellationToken cancellationToken) =>
-            {
-                ClientsRoutes.RequireId(clientId, "Client");
-                var validation = new Validation()
-                    .Require(body.Name is not null || body.Email is not null, "name", "name or email is required.")
-                    .ExpectedVersion(body.ExpectedVersion);
-                if (body.Name is not null)
-                {
-                    validation.ClientName(body.Name);
-                }
+    public void Validate(Validation validation) => validation.PhoneType(Type);
+}
 
-                if (body.Email is not null)
-                {
-                    validation.Email(body.Email);
-                }
+public sealed record RemovePhone(string ClientId, string Type, long ExpectedVersion) : ICommand<VersionResponse>, IValidatable
+{
+    public void Validate(Validation validation) => validation.PhoneType(Type);
+}
 
-                if (!validation.IsValid)
-                {
-                    return TypedResults.ValidationProblem(validation.Errors);
-                }
+/// <summary>
+/// The changes of a client that write nothing but the event and the client item, put whole: new details (a new name
+/// moves the item's GSI1 key in the same transaction), a number set or replaced (the same number again decides
+/// nothing), a number removed (a type the client does not have is a 404).
+/// </summary>
+public sealed class ChangeClientHandler(CommandRunner<Client> clients)
+    : ICommandHandler<ChangeClientDetails, VersionResponse>, ICommandHandler<SetPhone, VersionResponse>, ICommandHandler<RemovePhone, VersionResponse>
+{
+    public async ValueTask<VersionResponse> Handle(ChangeClientDetails command, CancellationToken cancellationToken) =>
+        await clients.Run(command.ClientId, state => Client.ChangeDetails(state, command.Name, command.Email, command.ExpectedVersion), cancellationToken);
 
-                return TypedResults.Ok(await mediator.Send(
-                    new ChangeClientDetails(clientId, body.Name, body.Email, body.ExpectedVersion!.Value), cancellationToken));
-            })
+    public async ValueTask<VersionResponse> Handle(SetPhone command, CancellationToken cancellationToken) =>
+        await clients.Run(command.ClientId, state => Client.SetPhone(state, command.Type, command.Number, command.ExpectedVersion), cancellationToken);
+
+    public async ValueTask<VersionResponse> Handle(RemovePhone command, CancellationToken cancellationToken) =>
+        await clients.Run(command.ClientId, state => Client.RemovePhone(state, command.Type, command.ExpectedVersion), cancellationToken);
+}
+
+public static class ChangeClientEndpoints
+{
+    public static void MapChangeClientDetails(this RouteGroupBuilder clients) =>
+        clients.MapPut("/{clientId}/details", async (string clientId, ChangeClientDetailsBody body, IMediator mediator, CancellationToken cancellationToken) =>
+                TypedResults.Ok(await mediator.Send(
+                    new ChangeClientDetails(Ids.Require(clientId, "Client"), body.Name, body.Email, body.ExpectedVersion!.Value), cancellationToken)))
             .WithName("ChangeClientDetails")
-            .WithTags("Clients")
-            .ProducesProblem(StatusCodes.Status404NotFound)
-            .ProducesProblem(StatusCodes.Status409Conflict);
+            .ProducesCommandProblems();
+
+    public static void MapSetPhone(this RouteGroupBuilder phones) =>
+        phones.MapPut("/{type}", async (string clientId, string type, SetPhoneBody body, IMediator mediator, CancellationToken cancellationToken) =>
+                TypedResults.Ok(await mediator.Send(
+                    new SetPhone(Ids.Require(clientId, "Client"), type, body.Number!, body.ExpectedVersion!.Value), cancellationToken)))
+            .WithName("SetPhone")
+            .ProducesCommandProblems();
+
+    public static void MapRemovePhone(this RouteGroupBuilder phones) =>
+        phones.MapDelete("/{type}", async (string clientId, string type, [AsParameters] ExpectedVersionQuery query, IMediator mediator, CancellationToken cancellationToken) =>
+                TypedResults.Ok(await mediator.Send(new RemovePhone(Ids.Require(clientId, "Client"), type, query.Version), cancellationToken)))
+            .WithName("RemovePhone")
+            .ProducesCommandProblems();
 }

@@ -1,5 +1,3 @@
-using Amazon.DynamoDBv2;
-using Amazon.DynamoDBv2.Model;
 using Clients.Domain;
 using Mediator;
 using Microservices.EventSourcing;
@@ -13,7 +11,10 @@ namespace Clients.Api.Features;
 
 public sealed record ClientPhonesView(string ClientId, IReadOnlyDictionary<string, string> Phones);
 
-public sealed record FilterPhones(string ClientId, string Contains) : IQuery<ClientPhonesView>;
+public sealed record FilterPhones(string ClientId, string? Contains) : IQuery<ClientPhonesView>, IValidatable
+{
+    public void Validate(Validation validation) => validation.PhoneDigits(Contains);
+}
 
 /// <summary>
 /// The article's caveat made visible: numbers are not in the key, so they can only be filtered after the read. One
@@ -37,7 +38,7 @@ public sealed class FilterPhonesHandler(IAmazonDynamoDB dynamo, IOptions<DynamoD
             {
                 [":pk"] = new(key.PK),
                 [":sk"] = new(key.SK),
-                [":digits"] = new(query.Contains),
+                [":digits"] = new(query.Contains!),
             },
             ConsistentRead = true,
         }, cancellationToken);
@@ -45,7 +46,7 @@ public sealed class FilterPhonesHandler(IAmazonDynamoDB dynamo, IOptions<DynamoD
         if (result.Items is [var item, ..])
         {
             var matching = ClientsItems.ReadPhones(item)
-                .Where(p => p.Value.Contains(query.Contains, StringComparison.Ordinal))
+                .Where(p => p.Value.Contains(query.Contains!, StringComparison.Ordinal))
                 .ToDictionary(p => p.Key, p => p.Value, StringComparer.Ordinal);
             return new ClientPhonesView(query.ClientId, matching);
         }
@@ -58,20 +59,9 @@ public sealed class FilterPhonesHandler(IAmazonDynamoDB dynamo, IOptions<DynamoD
 
 public static class FilterPhonesEndpoint
 {
-    public static void MapFilterPhones(this IEndpointRouteBuilder app) =>
-        app.MapGet("/clients/{clientId}/phones", async Task<Results<Ok<ClientPhonesView>, ValidationProblem>> (
-                string clientId, string? contains, IMediator mediator, CancellationToken cancellationToken) =>
-            {
-                ClientsRoutes.RequireId(clientId, "Client");
-                var validation = new Validation().PhoneDigits(contains);
-                if (!validation.IsValid)
-                {
-                    return TypedResults.ValidationProblem(validation.Errors);
-                }
-
-                return TypedResults.Ok(await mediator.Send(new FilterPhones(clientId, contains!), cancellationToken));
-            })
+    public static void MapFilterPhones(this RouteGroupBuilder phones) =>
+        phones.MapGet("", async (string clientId, string? contains, IMediator mediator, CancellationToken cancellationToken) =>
+                TypedResults.Ok(await mediator.Send(new FilterPhones(Ids.Require(clientId, "Client"), contains), cancellationToken)))
             .WithName("FilterPhones")
-            .WithTags("Phones")
             .ProducesProblem(StatusCodes.Status404NotFound);
 }

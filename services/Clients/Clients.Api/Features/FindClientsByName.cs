@@ -1,5 +1,3 @@
-using Amazon.DynamoDBv2;
-using Amazon.DynamoDBv2.Model;
 using Clients.Domain;
 using Mediator;
 using Microservices.EventSourcing;
@@ -13,7 +11,10 @@ namespace Clients.Api.Features;
 
 public sealed record ClientSummary(string ClientId, string Name, string Email, IReadOnlyDictionary<string, string> Phones, long Version);
 
-public sealed record FindClientsByName(string Name) : IQuery<IReadOnlyList<ClientSummary>>;
+public sealed record FindClientsByName(string? Name) : IQuery<IReadOnlyList<ClientSummary>>, IValidatable
+{
+    public void Validate(Validation validation) => validation.ClientName(Name);
+}
 
 /// <summary>
 /// The article's lookup: "Malin Persson" returns every client of exactly that name with all their details, numbers
@@ -29,7 +30,7 @@ public sealed class FindClientsByNameHandler(IAmazonDynamoDB dynamo, IOptions<Dy
                 TableName = options.Value.TableName,
                 IndexName = TableSchema.Gsi1,
                 KeyConditionExpression = "GSI1PK = :name",
-                ExpressionAttributeValues = new() { [":name"] = new(Keys.ClientNameIndexKey(query.Name)) },
+                ExpressionAttributeValues = new() { [":name"] = new(Keys.ClientNameIndexKey(query.Name!)) },
             }, cancellationToken)
             .Select(ClientsItems.ReadClient)
             .Select(c => new ClientSummary(c.ClientId, c.Name, c.Email, c.Phones, c.Version))
@@ -39,18 +40,8 @@ public sealed class FindClientsByNameHandler(IAmazonDynamoDB dynamo, IOptions<Dy
 
 public static class FindClientsByNameEndpoint
 {
-    public static void MapFindClientsByName(this IEndpointRouteBuilder app) =>
-        app.MapGet("/clients", async Task<Results<Ok<IReadOnlyList<ClientSummary>>, ValidationProblem>> (
-                string? name, IMediator mediator, CancellationToken cancellationToken) =>
-            {
-                var validation = new Validation().ClientName(name);
-                if (!validation.IsValid)
-                {
-                    return TypedResults.ValidationProblem(validation.Errors);
-                }
-
-                return TypedResults.Ok(await mediator.Send(new FindClientsByName(name!), cancellationToken));
-            })
-            .WithName("FindClientsByName")
-            .WithTags("Clients");
+    public static void MapFindClientsByName(this RouteGroupBuilder clients) =>
+        clients.MapGet("", async (string? name, IMediator mediator, CancellationToken cancellationToken) =>
+                TypedResults.Ok(await mediator.Send(new FindClientsByName(name), cancellationToken)))
+            .WithName("FindClientsByName");
 }

@@ -1,5 +1,3 @@
-using Amazon.DynamoDBv2;
-using Amazon.DynamoDBv2.Model;
 using Clients.Domain;
 using Mediator;
 using Microservices.EventSourcing;
@@ -58,13 +56,9 @@ public sealed class GetClientHandler(IAmazonDynamoDB dynamo, IOptions<DynamoDbOp
 
 public static class GetClientEndpoint
 {
-    public static void MapGetClient(this IEndpointRouteBuilder app) =>
-        app.MapGet("/clients/{clientId}", async (string clientId, IMediator mediator, CancellationToken cancellationToken) =>
-            {
-                ClientsRoutes.RequireId(clientId, "Client");
-                return TypedResults.Ok(await mediator.Send(new GetClient(clientId), cancellationToken));
-            })
+    public static void MapGetClient(this RouteGroupBuilder clients) =>
+        clients.MapGet("/{clientId}", async (string clientId, IMediator mediator, CancellationToken cancellationToken) =>
+                TypedResults.Ok(await mediator.Send(new GetClient(Ids.Require(clientId, "Client")), cancellationToken)))
             .WithName("GetClient")
-            .WithTags("Clients")
             .ProducesProblem(StatusCodes.Status404NotFound);
 }

@@ -68,14 +68,9 @@ public sealed class GetOrderHandler(IAmazonDynamoDB dynamo, IOptions<DynamoDbOpt
 
 public static class GetOrderEndpoint
 {
-    public static void MapGetOrder(this IEndpointRouteBuilder app) =>
-        app.MapGet("/clients/{clientId}/orders/{orderId}", async (string clientId, string orderId, IMediator mediator, CancellationToken cancellationToken) =>
-            {
-                OrdersRoutes.RequireId(clientId, "Client");
-                OrdersRoutes.RequireId(orderId, "Order");
-                return TypedResults.Ok(await mediator.Send(new GetOrder(clientId, orderId), cancellationToken));
-            })
+    public static void MapGetOrder(this RouteGroupBuilder orders) =>
+        orders.MapGet("/{orderId}", async (string clientId, string orderId, IMediator mediator, CancellationToken cancellationToken) =>
+                TypedResults.Ok(await mediator.Send(new GetOrder(Ids.Require(clientId, "Client"), Ids.Require(orderId, "Order")), cancellationToken)))
             .WithName("GetOrder")
-            .WithTags("Orders")
             .ProducesProblem(StatusCodes.Status404NotFound);
 }

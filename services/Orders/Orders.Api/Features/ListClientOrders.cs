@@ -11,10 +11,16 @@ using Orders.Domain;
 
 namespace Orders.Api.Features;
 
-/// <summary>A page of orders, in the same shape as every list of every service: items and an opaque nextCursor.</summary>
-public sealed record OrderPage(IReadOnlyList<OrderView> Items, string? NextCursor);
+public sealed record ListClientOrders(string ClientId, string? Limit, string? Cursor) : IQuery<Page<OrderView>>, IValidatable
+{
+    /// <summary>A cursor of this list is the key of an order of this client: another client's cursor is refused.</summary>
+    public CursorShape Shape => new(
+        [Attributes.PK, Attributes.SK],
+        [(Attributes.PK, Keys.ClientPartition(ClientId))],
+        [(Attributes.SK, Keys.OrdersPrefix)]);
 
-public sealed record ListClientOrders(string ClientId, int Limit, string? After) : IQuery<OrderPage>;
+    public void Validate(Validation validation) => validation.Page(Limit, Cursor, Shape);
+}
 
 /// <summary>
 /// A client's orders, newest first: ORDER#{UUIDv7} sorts by time, read backwards. Lines sit right after their order
@@ -24,86 +30,31 @@ public sealed record ListClientOrders(string ClientId, int Limit, string? After)
 /// may be a line): going on backwards from ORDER#{id} skips that order's lines, which sort after it.
 /// </summary>
 public sealed class ListClientOrdersHandler(IAmazonDynamoDB dynamo, IOptions<DynamoDbOptions> options)
-    : IQueryHandler<ListClientOrders, OrderPage>
+    : IQueryHandler<ListClientOrders, Page<OrderView>>
 {
-    private const string OrderIdField = "orderId";
-
-    public async ValueTask<OrderPage> Handle(ListClientOrders query, CancellationToken cancellationToken)
+    public async ValueTask<Page<OrderView>> Handle(ListClientOrders query, CancellationToken cancellationToken)
     {
-        var orders = new List<OrderView>();
-        var partition = Keys.ClientPartition(query.ClientId);
-        Dictionary<string, AttributeValue>? start = query.After is null
-            ? null
-            : new() { [Attributes.PK] = new(partition), [Attributes.SK] = new(Keys.Order(query.ClientId, query.After).SK) };
-        do
-        {
-            var page = await dynamo.QueryAsync(new QueryRequest
+        var (items, next) = await dynamo.QueryPageAsync(new QueryRequest
             {
                 TableName = options.Value.TableName,
                 KeyConditionExpression = "PK = :pk AND begins_with(SK, :orders)",
                 FilterExpression = "ItemType = :order",
                 ExpressionAttributeValues = new()
                 {
-                    [":pk"] = new(partition),
+                    [":pk"] = new(Keys.ClientPartition(query.ClientId)),
                     [":orders"] = new(Keys.OrdersPrefix),
                     [":order"] = new(ItemTypes.Order),
                 },
                 ScanIndexForward = false,
-                ExclusiveStartKey = start,
-                Limit = OrdersRoutes.MaxPageSize,
-            }, cancellationToken);
-            foreach (var item in page.Items ?? [])
-            {
-                orders.Add(OrderView.From(OrderItems.ReadOrder(item)));
-                if (orders.Count == query.Limit)
-                {
-                    return new OrderPage(orders, OrdersRoutes.Cursor(new Dictionary<string, string> { [OrderIdField] = orders[^1].OrderId }));
-                }
-            }
-
-            start = page.LastEvaluatedKey is { Count: > 0 } last ? last : null;
-        }
-        while (start is not null);
-
-        return new OrderPage(orders, null);
-    }
-
-    public static bool TryReadCursor(string? cursor, out string? after)
-    {
-        after = null;
-        if (!OrdersRoutes.TryReadCursor(cursor, out var position))
-        {
-            return false;
-        }
-
-        if (position is null)
-        {
-            return true;
-        }
-
-        after = position.GetValueOrDefault(OrderIdField);
-        return Ids.IsValid(after);
+            }, Pages.Read(query.Limit, query.Cursor, query.Shape), query.Shape, cancellationToken);
+        return new Page<OrderView>(items.Select(i => OrderView.From(OrderItems.ReadOrder(i))).ToList(), next);
     }
 }
 
 public static class ListClientOrdersEndpoint
 {
-    public static void MapListClientOrders(this IEndpointRouteBuilder app) =>
-        app.MapGet("/clients/{clientId}/orders", async Task<Results<Ok<OrderPage>, ValidationProblem>> (
-                string clientId, int? limit, string? cursor, IMediator mediator, CancellationToken cancellationToken) =>
-            {
-                OrdersRoutes.RequireId(clientId, "Client");
-                var validation = new Validation()
-                    .PageSize(limit)
-                    .Require(ListClientOrdersHandler.TryReadCursor(cursor, out var after), "cursor", "cursor is not one this API returned.");
-                if (!validation.IsValid)
-                {
-                    return TypedResults.ValidationProblem(validation.Errors);
-                }
-
-                return TypedResults.Ok(await mediator.Send(
-                    new ListClientOrders(clientId, limit ?? OrdersRoutes.DefaultPageSize, after), cancellationToken));
-            })
-            .WithName("ListClientOrders")
-            .WithTags("Orders");
+    public static void MapListClientOrders(this RouteGroupBuilder orders) =>
+        orders.MapGet("", async (string clientId, string? limit, string? cursor, IMediator mediator, CancellationToken cancellationToken) =>
+                TypedResults.Ok(await mediator.Send(new ListClientOrders(Ids.Require(clientId, "Client"), limit, cursor), cancellationToken)))
+            .WithName("ListClientOrders");
 }

@@ -10,82 +10,49 @@ using Orders.Domain;
 
 namespace Orders.Api.Features;
 
-public sealed record ListOrdersByStatus(string Status, int Limit, Dictionary<string, AttributeValue>? After) : IQuery<OrderPage>;
+public sealed record ListOrdersByStatus(string? Status, string? Limit, string? Cursor) : IQuery<Page<OrderView>>, IValidatable
+{
+    /// <summary>A cursor of this list is an order's table and index key in this status: one of another status is refused.</summary>
+    public CursorShape Shape => new(
+        [Attributes.PK, Attributes.SK, Attributes.GSI1PK, Attributes.GSI1SK],
+        [(Attributes.GSI1PK, Keys.OrderStatusIndexKey(Status!))],
+        [(Attributes.PK, TableSchema.Order.PartitionKey.Prefix), (Attributes.SK, Keys.OrdersPrefix)]);
+
+    public void Validate(Validation validation)
+    {
+        ArgumentNullException.ThrowIfNull(validation);
+        if (validation.Require(OrderStatuses.TryParse(Status, out _), "status", "status must be one of placed, paid, shipped, cancelled.").IsValid)
+        {
+            validation.Page(Limit, Cursor, Shape);
+        }
+    }
+}
 
 /// <summary>
 /// Orders in one status, oldest first (the order to work them in): one Query on GSI1, whose key the order item moves
-/// in the transaction of every status change. Only order items carry GSI1 keys of this kind, so no filter is needed
-/// and a page is exactly Limit orders. The index is eventually consistent.
+/// in the transaction of every status change. Only order items carry GSI1 keys of this kind, so no filter is needed.
+/// The index is eventually consistent.
 /// </summary>
 public sealed class ListOrdersByStatusHandler(IAmazonDynamoDB dynamo, IOptions<DynamoDbOptions> options)
-    : IQueryHandler<ListOrdersByStatus, OrderPage>
+    : IQueryHandler<ListOrdersByStatus, Page<OrderView>>
 {
-    private static readonly string[] PositionKeys = [Attributes.PK, Attributes.SK, Attributes.GSI1PK, Attributes.GSI1SK];
-
-    public async ValueTask<OrderPage> Handle(ListOrdersByStatus query, CancellationToken cancellationToken)
+    public async ValueTask<Page<OrderView>> Handle(ListOrdersByStatus query, CancellationToken cancellationToken)
     {
-        var page = await dynamo.QueryAsync(new QueryRequest
-        {
-            TableName = options.Value.TableName,
-            IndexName = TableSchema.Gsi1,
-            KeyConditionExpression = "GSI1PK = :status",
-            ExpressionAttributeValues = new() { [":status"] = new(Keys.OrderStatusIndexKey(query.Status)) },
-            ExclusiveStartKey = query.After,
-            Limit = query.Limit,
-        }, cancellationToken);
-        var orders = (page.Items ?? []).Select(i => OrderView.From(OrderItems.ReadOrder(i))).ToList();
-        var cursor = page.LastEvaluatedKey is { Count: > 0 } last
-            ? OrdersRoutes.Cursor(PositionKeys.ToDictionary(k => k, k => last[k].S))
-            : null;
-        return new OrderPage(orders, cursor);
-    }
-
-    public static bool TryReadCursor(string? cursor, string status, out Dictionary<string, AttributeValue>? after)
-    {
-        after = null;
-        if (!OrdersRoutes.TryReadCursor(cursor, out var position))
-        {
-            return false;
-        }
-
-        if (position is null)
-        {
-            return true;
-        }
-
-        if (PositionKeys.Any(k => !position.ContainsKey(k)) || position[Attributes.GSI1PK] != Keys.OrderStatusIndexKey(status))
-        {
-            return false;
-        }
-
-        after = PositionKeys.ToDictionary(k => k, k => new AttributeValue(position[k]));
-        return true;
+        var (items, next) = await dynamo.QueryPageAsync(new QueryRequest
+            {
+                TableName = options.Value.TableName,
+                IndexName = TableSchema.Gsi1,
+                KeyConditionExpression = "GSI1PK = :status",
+                ExpressionAttributeValues = new() { [":status"] = new(Keys.OrderStatusIndexKey(query.Status!)) },
+            }, Pages.Read(query.Limit, query.Cursor, query.Shape), query.Shape, cancellationToken);
+        return new Page<OrderView>(items.Select(i => OrderView.From(OrderItems.ReadOrder(i))).ToList(), next);
     }
 }
 
 public static class ListOrdersByStatusEndpoint
 {
-    public static void MapListOrdersByStatus(this IEndpointRouteBuilder app) =>
-        app.MapGet("/orders", async Task<Results<Ok<OrderPage>, ValidationProblem>> (
-                string? status, int? limit, string? cursor, IMediator mediator, CancellationToken cancellationToken) =>
-            {
-                var validation = new Validation()
-                    .Require(OrderStatuses.TryParse(status, out _), "status", "status must be one of placed, paid, shipped, cancelled.")
-                    .PageSize(limit);
-                Dictionary<string, AttributeValue>? after = null;
-                if (validation.IsValid)
-                {
-                    validation.Require(ListOrdersByStatusHandler.TryReadCursor(cursor, status!, out after), "cursor", "cursor is not one this API returned for this status.");
-                }
-
-                if (!validation.IsValid)
-                {
-                    return TypedResults.ValidationProblem(validation.Errors);
-                }
-
-                return TypedResults.Ok(await mediator.Send(
-                    new ListOrdersByStatus(status!, limit ?? OrdersRoutes.DefaultPageSize, after), cancellationToken));
-            })
-            .WithName("ListOrdersByStatus")
-            .WithTags("Orders");
+    public static void MapListOrdersByStatus(this RouteGroupBuilder orders) =>
+        orders.MapGet("", async (string? status, string? limit, string? cursor, IMediator mediator, CancellationToken cancellationToken) =>
+                TypedResults.Ok(await mediator.Send(new ListOrdersByStatus(status, limit, cursor), cancellationToken)))
+            .WithName("ListOrdersByStatus");
 }

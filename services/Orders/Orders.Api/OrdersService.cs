@@ -1,0 +1,44 @@
+using Microservices.EventSourcing;
+using Microservices.ServiceDefaults;
+using Orders.Api.Features;
+using Orders.Domain;
+
+namespace Orders.Api;
+
+/// <summary>The Orders service: a client's orders, and orders by status.</summary>
+public sealed class OrdersService : IServiceModule
+{
+    public static string Name => OrderItems.Service;
+
+    public static int DefaultPort => 5103;
+
+    public static void Add(WebApplicationBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        builder.Services.AddSingleton(OrderEvents.Types);
+        builder.Services.AddCommandRunner(OrdersAggregates.Orders);
+        builder.Services.AddMediator(options =>
+        {
+            // Each service generates its own mediator, so the one-process host can load several side by side.
+            options.Namespace = "Orders.Api.Mediator";
+            options.Assemblies = [typeof(OrdersService)];
+            options.PipelineBehaviors =
+                [typeof(CommandTelemetryBehavior<,>), typeof(ValidationBehavior<,>), typeof(IdempotencyBehavior<,>)];
+        });
+    }
+
+    /// <summary>
+    /// An order lives in its client's partition, so it is addressed under its client, and changed there too:
+    /// /clients/{clientId}/orders/{orderId}/pay reaches the order's item without an index lookup.
+    /// </summary>
+    public static void Map(IEndpointRouteBuilder app)
+    {
+        var orders = app.MapResource("/clients/{clientId}/orders", "Orders");
+        orders.MapPlaceOrder();
+        orders.MapGetOrder();
+        orders.MapListClientOrders();
+        orders.MapChangeOrderStatus();
+
+        app.MapResource("/orders", "Orders").MapListOrdersByStatus();
+    }
+}
