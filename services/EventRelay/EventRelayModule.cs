@@ -1,7 +1,7 @@
 using Catalog.Domain;
 using Clients.Domain;
 using Microservices.Shared.Messaging;
-using Microservices.Shared.Streams;
+using Microservices.Streams;
 using Orders.Domain;
 
 namespace EventRelay;

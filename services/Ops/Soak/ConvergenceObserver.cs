@@ -1,8 +1,8 @@
 using System.Globalization;
 using Amazon.DynamoDBv2.Model;
-using Microservices.Shared.Lambda;
+using Microservices.Streams.Lambda;
 using Microservices.Shared.Schema;
-using Microservices.Shared.Streams;
+using Microservices.Streams;
 
 namespace Ops.Soak;
 

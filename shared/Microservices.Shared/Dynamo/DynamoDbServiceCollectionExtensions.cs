@@ -56,11 +56,11 @@ public static class DynamoDbServiceCollectionExtensions
             config.RegionEndpoint = RegionEndpoint.GetBySystemName(options.Region);
         }
 
+        // On the configuration rather than the constructor, so a Streams client beside this one can use them too.
+        config.DefaultAWSCredentials = Credentials(options);
         configure(config);
 
-        var client = Credentials(options) is { } credentials
-            ? new AmazonDynamoDBClient(credentials, config)
-            : new AmazonDynamoDBClient(config);
+        var client = new AmazonDynamoDBClient(config);
         // Every write is checked against DynamoDB's limits before it is sent, whoever sends it.
         client.BeforeRequestEvent += (_, e) =>
         {

@@ -52,13 +52,8 @@ public sealed class TableBootstrap(IAmazonDynamoDB dynamo, IOptions<DynamoDbOpti
         },
     };
 
-    private CreateTableRequest LeaseTable() => new()
-    {
-        TableName = _options.LeaseTableName,
-        BillingMode = BillingMode.PAY_PER_REQUEST,
-        AttributeDefinitions = [new(Attributes.PK, ScalarAttributeType.S), new(Attributes.SK, ScalarAttributeType.S)],
-        KeySchema = [new(Attributes.PK, KeyType.HASH), new(Attributes.SK, KeyType.RANGE)],
-    };
+    // The lease table's layout is the stream consumer's own; it has no stream, so checkpoints never feed themselves.
+    private CreateTableRequest LeaseTable() => Microservices.Streams.LeaseTable.CreateTableRequest(_options.LeaseTableName);
 
     private async Task<bool> CreateIfMissingAsync(CreateTableRequest request, CancellationToken cancellationToken)
     {

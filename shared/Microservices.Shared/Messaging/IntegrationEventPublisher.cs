@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using MassTransit;
-using Microservices.Shared.Lambda;
-using Microservices.Shared.Streams;
+using Microservices.Streams.Lambda;
+using Microservices.Streams;
 using Microservices.Shared.Telemetry;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;

@@ -1,7 +1,8 @@
 using MassTransit;
+using Microservices.Shared.EventSourcing;
 using Microservices.Shared.Faults;
 using Microservices.Shared.Schema;
-using Microservices.Shared.Streams;
+using Microservices.Streams;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
@@ -80,10 +81,10 @@ public static class MessagingServiceCollectionExtensions
         where TMap : class, IIntegrationEventMap
     {
         services.AddSingleton<TMap>();
-        return services.AddStreamConsumer<IntegrationEventPublisher<TMap>>(consumerName, options =>
+        return services.AddTableStreamConsumer<IntegrationEventPublisher<TMap>>(consumerName, options =>
         {
             // Canonical items and copies come back on the stream too; only event items are published.
-            options.ItemTypes.Add(ItemTypes.Event);
+            options.Filter = RecordFilter.StringAttribute(Attributes.ItemType, ItemTypes.Event);
             configure?.Invoke(options);
         });
     }

@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using Amazon.DynamoDBv2.Model;
-using Microservices.Shared.Lambda;
+using Microservices.Streams.Lambda;
 using Microservices.Shared.Schema;
 
 namespace Microservices.Shared.Telemetry;

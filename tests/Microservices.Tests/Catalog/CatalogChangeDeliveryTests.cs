@@ -3,7 +3,7 @@ using Catalog.Domain;
 using Catalog.Worker;
 using MassTransit;
 using Microservices.Contracts.Catalog;
-using Microservices.Shared.Lambda;
+using Microservices.Streams.Lambda;
 using Microservices.Shared.Messaging;
 using Microservices.Shared.Schema;
 using Microservices.Tests.Infrastructure;

@@ -1,6 +1,6 @@
-using Microservices.Shared.Lambda;
+using Microservices.Streams.Lambda;
 using Microservices.Shared.Schema;
-using Microservices.Shared.Streams;
+using Microservices.Streams;
 
 namespace Microservices.Tests.Infrastructure;
 

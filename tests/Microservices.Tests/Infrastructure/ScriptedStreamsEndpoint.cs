@@ -1,9 +1,9 @@
 using System.Globalization;
 using System.Net;
 using Amazon.DynamoDBv2.Model;
-using Microservices.Shared.Lambda;
+using Microservices.Streams.Lambda;
 using Microservices.Shared.Schema;
-using Microservices.Shared.Streams;
+using Microservices.Streams;
 
 namespace Microservices.Tests.Infrastructure;
 

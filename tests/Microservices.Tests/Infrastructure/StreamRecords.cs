@@ -1,6 +1,6 @@
 using Microservices.Shared.Dynamo;
-using Microservices.Shared.Lambda;
-using Microservices.Shared.Streams;
+using Microservices.Streams.Lambda;
+using Microservices.Streams;
 
 namespace Microservices.Tests.Infrastructure;
 

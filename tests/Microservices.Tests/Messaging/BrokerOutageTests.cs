@@ -1,7 +1,7 @@
-using Microservices.Shared.Streams;
+using Microservices.Streams;
 using System.Diagnostics;
 using Microservices.Shared.Dynamo;
-using Microservices.Shared.Lambda;
+using Microservices.Streams.Lambda;
 using Microservices.Shared.Schema;
 using Microservices.Tests.Catalog;
 using Microservices.Tests.Infrastructure;

@@ -1,6 +1,6 @@
 using MassTransit;
 using Microservices.Contracts.Catalog;
-using Microservices.Shared.Lambda;
+using Microservices.Streams.Lambda;
 using Microservices.Shared.Messaging;
 using Microservices.Shared.Schema;
 using Microservices.Tests.Catalog;

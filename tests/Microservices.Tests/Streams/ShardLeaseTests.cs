@@ -1,5 +1,5 @@
 using Microservices.Shared.Dynamo;
-using Microservices.Shared.Streams;
+using Microservices.Streams;
 using Microservices.Tests.Infrastructure;
 
 namespace Microservices.Tests.Streams;
@@ -208,7 +208,7 @@ public sealed class ShardLeaseTests(DynamoDbLocalFixture dynamo)
     private static async Task<IReadOnlyList<ShardLease>> LeasesAsync(DynamoDbOptions tables)
     {
         using var client = DynamoDbLocalFixture.CreateClient(tables);
-        var leases = new LeaseStore(client, Microsoft.Extensions.Options.Options.Create(tables));
+        var leases = new LeaseStore(client, tables.LeaseTableName);
         return (await leases.ReadAsync(Consumer, Cancelled)).Leases;
     }
 }

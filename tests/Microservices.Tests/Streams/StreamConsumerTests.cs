@@ -1,9 +1,9 @@
 using System.Collections.Concurrent;
 using Amazon.DynamoDBv2.Model;
 using Microservices.Shared.Dynamo;
-using Microservices.Shared.Lambda;
+using Microservices.Streams.Lambda;
 using Microservices.Shared.Schema;
-using Microservices.Shared.Streams;
+using Microservices.Streams;
 using Microservices.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -66,7 +66,7 @@ public sealed class StreamConsumerTests(DynamoDbLocalFixture dynamo)
         await PutItemsAsync(tables, "copy", 3, itemType: "GenreBook");
         await PutItemsAsync(tables, "wanted-late", 1, itemType: "Event");
         var handler = new RecordingHandler();
-        await using var host = await ConsumerHost.StartAsync(tables, handler, Consumer, o => o.ItemTypes.Add("Event"));
+        await using var host = await ConsumerHost.StartAsync(tables, handler, Consumer, o => o.Filter = RecordFilter.StringAttribute("ItemType", "Event"));
 
         await Eventually.Until(() => Task.FromResult(handler.Handled.Count), n => n == 3, what: "the three wanted records");
         Assert.Equal(["wanted-0", "wanted-1", "wanted-late-0"], handler.Handled);
@@ -87,7 +87,7 @@ public sealed class StreamConsumerTests(DynamoDbLocalFixture dynamo)
         Assert.Equal(["item-0", "item-1", "item-3", "item-4", "item-5", "item-6", "item-7"], handler.Handled);
         Assert.Equal(3, handler.DeliveriesOf("item-2")); // the first try and two retries
 
-        var deadLetters = host.Services.GetRequiredService<DeadLetterStore>();
+        var deadLetters = host.Consumer.DeadLetters;
         var deadLetter = Assert.Single(await deadLetters.ListAsync(Consumer, Cancelled).ToListAsync(Cancelled));
         var original = (await StreamRecords.ReadAllAsync(tables)).Single(r => RecordingHandler.Pk(r) == "item-2");
         Assert.Equal(DeadLetterReasons.RetriesExhausted, deadLetter.Reason);
@@ -112,7 +112,7 @@ public sealed class StreamConsumerTests(DynamoDbLocalFixture dynamo)
         });
 
         await Eventually.Until(() => Task.FromResult(handler.Handled.Distinct().Count()), n => n == 9, what: "the nine good records");
-        var deadLetters = host.Services.GetRequiredService<DeadLetterStore>();
+        var deadLetters = host.Consumer.DeadLetters;
         var deadLetter = await Eventually.Until(
             async () => await deadLetters.ListAsync(Consumer, Cancelled).ToListAsync(Cancelled), l => l.Count > 0, what: "a dead letter");
         Assert.Equal("item-6", Assert.Single(deadLetter).Record.Dynamodb.Keys![Attributes.PK].S);
@@ -133,7 +133,7 @@ public sealed class StreamConsumerTests(DynamoDbLocalFixture dynamo)
         });
 
         await Eventually.Until(() => Task.FromResult(handler.Handled.Count), n => n == 3, what: "the records around the hanging one");
-        var deadLetters = host.Services.GetRequiredService<DeadLetterStore>();
+        var deadLetters = host.Consumer.DeadLetters;
         var deadLetter = Assert.Single(await deadLetters.ListAsync(Consumer, Cancelled).ToListAsync(Cancelled));
         Assert.Equal("item-1", deadLetter.Record.Dynamodb.Keys![Attributes.PK].S);
         Assert.Contains("did not finish within", deadLetter.Error, StringComparison.Ordinal);
@@ -151,7 +151,7 @@ public sealed class StreamConsumerTests(DynamoDbLocalFixture dynamo)
         await Eventually.Until(() => Task.FromResult(handler.Handled.Count), n => n == 3, what: "the records after the outage");
         Assert.Equal(["item-0", "item-1", "item-2"], handler.Handled);
         Assert.Equal(0, handler.OutagesLeft);
-        var deadLetters = host.Services.GetRequiredService<DeadLetterStore>();
+        var deadLetters = host.Consumer.DeadLetters;
         Assert.Empty(await deadLetters.ListAsync(Consumer, Cancelled).ToListAsync(Cancelled));
     }
 
@@ -162,7 +162,7 @@ public sealed class StreamConsumerTests(DynamoDbLocalFixture dynamo)
         await PutItemsAsync(tables, "item", 3);
         var handler = new RecordingHandler { Poison = { "item-1" } };
         await using var host = await ConsumerHost.StartAsync(tables, handler, Consumer, o => o.MaxRetryAttempts = 0);
-        var deadLetters = host.Services.GetRequiredService<DeadLetterStore>();
+        var deadLetters = host.Consumer.DeadLetters;
         await Eventually.Until(
             async () => await deadLetters.ListAsync(Consumer, Cancelled).CountAsync(Cancelled), n => n == 1, what: "the dead letter");
 
@@ -188,7 +188,7 @@ public sealed class StreamConsumerTests(DynamoDbLocalFixture dynamo)
         var handler = new RecordingHandler();
         await using var host = await ConsumerHost.StartAsync(tables, handler, Consumer, o => o.MaxRecordAge = TimeSpan.FromSeconds(1));
 
-        var deadLetters = host.Services.GetRequiredService<DeadLetterStore>();
+        var deadLetters = host.Consumer.DeadLetters;
         var dead = await Eventually.Until(
             async () => await deadLetters.ListAsync(Consumer, Cancelled).ToListAsync(Cancelled), l => l.Count == 2, what: "two dead letters");
         Assert.All(dead, d => Assert.Equal(DeadLetterReasons.RecordTooOld, d.Reason));
@@ -219,7 +219,7 @@ public sealed class StreamConsumerTests(DynamoDbLocalFixture dynamo)
     private static async Task<ShardLease> OnlyLeaseAsync(DynamoDbOptions tables)
     {
         using var client = DynamoDbLocalFixture.CreateClient(tables);
-        var leases = new LeaseStore(client, Microsoft.Extensions.Options.Options.Create(tables));
+        var leases = new LeaseStore(client, tables.LeaseTableName);
         return Assert.Single((await leases.ReadAsync(Consumer, Cancelled)).Leases);
     }
 

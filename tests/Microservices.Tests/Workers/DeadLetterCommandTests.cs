@@ -1,6 +1,6 @@
 using EventRelay;
 using Microservices.Shared.Schema;
-using Microservices.Shared.Streams;
+using Microservices.Streams;
 using Microservices.Tests.Catalog;
 using Microservices.Tests.Infrastructure;
 
@@ -25,7 +25,7 @@ public sealed class DeadLetterCommandTests(DynamoDbLocalFixture dynamo, RabbitMq
             .Single(r => r.Dynamodb.NewImage?[Attributes.ItemType].S == ItemTypes.Event && r.Dynamodb.NewImage[Attributes.EventType].S == "book.added.v1");
         using (var client = DynamoDbLocalFixture.CreateClient(tables))
         {
-            await new DeadLetterStore(client, Microsoft.Extensions.Options.Options.Create(tables)).PutAsync(
+            await new DeadLetterStore(client, tables.LeaseTableName).PutAsync(
                 new DeadLetter(EventRelayModule.ConsumerName, "shard-1", bookAdded, DeadLetterReasons.RetriesExhausted, "broken (injected)", 6, DateTimeOffset.UtcNow),
                 TestContext.Current.CancellationToken);
         }
