@@ -4,7 +4,6 @@ using Amazon.DynamoDBv2.Model;
 using Microservices.Streams.Lambda;
 using Microservices.Shared.Schema;
 using Microservices.Streams;
-using Microservices.Shared.Telemetry;
 using Microservices.Tests.Infrastructure;
 
 namespace Microservices.Tests.Streams;
@@ -17,7 +16,7 @@ public sealed class StreamConsumerTelemetryTests(DynamoDbLocalFixture dynamo)
     {
         using var listener = new ActivityListener
         {
-            ShouldListenTo = source => source.Name == TelemetryNames.StreamsActivitySource,
+            ShouldListenTo = source => source.Name == StreamConsumerTelemetry.Name,
             Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
         };
         ActivitySource.AddActivityListener(listener);
@@ -51,7 +50,7 @@ public sealed class StreamConsumerTelemetryTests(DynamoDbLocalFixture dynamo)
         {
             InstrumentPublished = (instrument, l) =>
             {
-                if (instrument.Meter.Name == TelemetryNames.StreamsMeter)
+                if (instrument.Meter.Name == StreamConsumerTelemetry.Name)
                 {
                     l.EnableMeasurementEvents(instrument);
                 }
@@ -99,6 +98,147 @@ public sealed class StreamConsumerTelemetryTests(DynamoDbLocalFixture dynamo)
             Assert.True(measured["streams.batches"] >= 2);
             Assert.True(measured.ContainsKey("streams.iterator_age"));
         }
+    }
+
+    [Fact]
+    public async Task A_dependency_that_is_down_is_counted_as_a_dependency_wait_and_never_as_a_retry()
+    {
+        var tables = await dynamo.CreateTablesAsync("dependency-wait");
+        await PutAsync(tables, 3);
+        using var metrics = new ConsumerMetrics("waits-" + Guid.NewGuid().ToString("N")[..6]);
+        var handler = new DownThenUpHandler(failures: 2);
+        await using var host = await ConsumerHost.StartAsync(tables, handler, metrics.Consumer);
+
+        await Eventually.Until(() => Task.FromResult(metrics.Get("streams.records")), n => n == 3, what: "three records after the outage");
+        Assert.Equal(2, metrics.Get("streams.dependency_waits"));
+        Assert.Equal(0, metrics.Get("streams.retries"));
+        Assert.Equal(0, metrics.Get("streams.records.dead_lettered"));
+    }
+
+    [Fact]
+    public async Task Dead_lettered_and_filtered_records_are_counted_and_each_dead_letter_carries_its_reason()
+    {
+        var tables = await dynamo.CreateTablesAsync("dead-letter-metric");
+        await PutAsync(tables, 3);
+        using var metrics = new ConsumerMetrics("dead-" + Guid.NewGuid().ToString("N")[..6]);
+        var handler = new RecordingHandler { Poison = { "item-1" } };
+        await using var host = await ConsumerHost.StartAsync(tables, handler, metrics.Consumer, o =>
+        {
+            o.MaxRetryAttempts = 1;
+            o.Filter = r => RecordingHandler.Pk(r) != "item-2";
+        });
+
+        await Eventually.Until(() => Task.FromResult(metrics.Get("streams.records.dead_lettered")), n => n == 1, what: "the poison record's dead letter");
+        await Eventually.Until(() => Task.FromResult(metrics.Get("streams.records.filtered")), n => n == 1, what: "the filtered record");
+        Assert.Equal([DeadLetterReasons.RetriesExhausted], metrics.Reasons);
+        Assert.Equal(2, metrics.Get("streams.retries"));
+    }
+
+    [Fact]
+    public async Task Records_trimmed_before_they_were_read_are_counted()
+    {
+        var tables = await dynamo.CreateTablesAsync("trimmed-metric");
+        var stream = new ScriptedStreamsEndpoint(tables.TableName);
+        stream.AddShard("only");
+        for (var i = 0; i < 4; i++)
+        {
+            stream.Append("only", $"item/{i}");
+        }
+
+        stream.Trim("only", 2);
+        using var metrics = new ConsumerMetrics("trimmed-" + Guid.NewGuid().ToString("N")[..6]);
+        var handler = new RecordingHandler();
+        await using var host = await ConsumerHost.StartAsync(tables, handler, metrics.Consumer, streams: stream);
+
+        await Eventually.Until(() => Task.FromResult(handler.Handled.Count), n => n == 2, what: "the two records left");
+        Assert.True(metrics.Get("streams.trimmed") >= 1, "the trimmed records were not counted");
+        Assert.Equal(["item/2", "item/3"], handler.Handled);
+    }
+
+    private static async Task PutAsync(Microservices.Shared.Dynamo.DynamoDbOptions tables, int count)
+    {
+        using var client = DynamoDbLocalFixture.CreateClient(tables);
+        for (var i = 0; i < count; i++)
+        {
+            await client.PutItemAsync(tables.TableName, new Dictionary<string, AttributeValue>
+            {
+                [Attributes.PK] = new($"item-{i}"),
+                [Attributes.SK] = new("ITEM"),
+            }, TestContext.Current.CancellationToken);
+        }
+    }
+
+    /// <summary>The consumer's counters, summed per instrument, for one consumer name only.</summary>
+    private sealed class ConsumerMetrics : IDisposable
+    {
+        private readonly MeterListener _listener = new();
+        private readonly Dictionary<string, double> _sums = new(StringComparer.Ordinal);
+        private readonly List<string> _reasons = [];
+
+        public ConsumerMetrics(string consumer)
+        {
+            Consumer = consumer;
+            _listener.InstrumentPublished = (instrument, l) =>
+            {
+                if (instrument.Meter.Name == StreamConsumerTelemetry.Name)
+                {
+                    l.EnableMeasurementEvents(instrument);
+                }
+            };
+            _listener.SetMeasurementEventCallback<long>((i, v, t, _) => Add(i, v, t));
+            _listener.SetMeasurementEventCallback<double>((i, v, t, _) => Add(i, v, t));
+            _listener.Start();
+        }
+
+        public string Consumer { get; }
+
+        public IReadOnlyList<string> Reasons { get { lock (_sums) { return [.. _reasons]; } } }
+
+        public double Get(string instrument)
+        {
+            lock (_sums)
+            {
+                return _sums.GetValueOrDefault(instrument);
+            }
+        }
+
+        public void Dispose() => _listener.Dispose();
+
+        private void Add(Instrument instrument, double value, ReadOnlySpan<KeyValuePair<string, object?>> tags)
+        {
+            string? consumer = null;
+            string? reason = null;
+            foreach (var tag in tags)
+            {
+                consumer = tag.Key == "consumer" ? (string?)tag.Value : consumer;
+                reason = tag.Key == "reason" ? (string?)tag.Value : reason;
+            }
+
+            if (consumer != Consumer)
+            {
+                return;
+            }
+
+            lock (_sums)
+            {
+                _sums[instrument.Name] = _sums.GetValueOrDefault(instrument.Name) + value;
+                if (reason is not null)
+                {
+                    _reasons.Add(reason);
+                }
+            }
+        }
+    }
+
+    /// <summary>Finds its dependency down for the first calls, then takes everything.</summary>
+    private sealed class DownThenUpHandler(int failures) : IDynamoDbStreamHandler
+    {
+        private int _calls;
+
+        public Task<StreamsEventResponse> HandleAsync(DynamoDbEvent streamEvent, CancellationToken cancellationToken) =>
+            Interlocked.Increment(ref _calls) <= failures
+                ? throw new DependencyUnavailableException("The broker is down (injected by the test).")
+                : Task.FromResult(StreamsEventResponse.Success);
     }
 
     private sealed class TraceCapturingHandler : IDynamoDbStreamHandler

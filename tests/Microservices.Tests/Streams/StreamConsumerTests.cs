@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Diagnostics;
 using Amazon.DynamoDBv2.Model;
 using Microservices.Shared.Dynamo;
 using Microservices.Streams.Lambda;
@@ -141,6 +142,44 @@ public sealed class StreamConsumerTests(DynamoDbLocalFixture dynamo)
     }
 
     [Fact]
+    public async Task A_poison_record_that_hangs_every_call_holds_its_shard_no_longer_than_PoisonRecordBound()
+    {
+        var tables = await dynamo.CreateTablesAsync("poison-bound");
+        await PutItemsAsync(tables, "item", 4);
+        var handler = new HangingHandler("item-2");
+        StreamConsumerOptions? options = null;
+        await using var host = await ConsumerHost.StartAsync(tables, handler, Consumer, o =>
+        {
+            o.BatchSize = 4;
+            o.MaxRetryAttempts = 2;
+            o.HandlerTimeout = TimeSpan.FromMilliseconds(500);
+            o.MaxRetryBackoff = TimeSpan.FromSeconds(1);
+            options = o;
+        });
+
+        // Held from the first call that hung on it until the record behind it was handed over and taken.
+        await Eventually.Until(() => Task.FromResult(handler.Handled), h => h.Contains("item-3"), TimeSpan.FromSeconds(60), "the record behind the poison");
+        var held = Stopwatch.GetElapsedTime(handler.FirstHangAt!.Value, handler.TakenAt("item-3"));
+        Assert.True(held <= options!.PoisonRecordBound, $"the poison record held its shard {held}, longer than its bound {options.PoisonRecordBound}");
+        Assert.Equal("item-2", Assert.Single(await host.Consumer.DeadLetters.ListAsync(Consumer, Cancelled).ToListAsync(Cancelled)).Record.Dynamodb.Keys![Attributes.PK].S);
+    }
+
+    [Fact]
+    public async Task The_lease_table_has_no_stream_so_checkpoints_never_come_back_as_records()
+    {
+        var tables = await dynamo.CreateTablesAsync("lease-table");
+        using var client = DynamoDbLocalFixture.CreateClient(tables);
+
+        var leaseTable = (await client.DescribeTableAsync(tables.LeaseTableName, Cancelled)).Table;
+        var streamed = (await client.DescribeTableAsync(tables.TableName, Cancelled)).Table;
+
+        Assert.True(leaseTable.StreamSpecification?.StreamEnabled != true, "the lease table has a stream");
+        Assert.Null(leaseTable.LatestStreamArn);
+        Assert.True(streamed.StreamSpecification?.StreamEnabled == true, "the streamed table has no stream, so this test proves nothing");
+        Assert.Null(LeaseTable.CreateTableRequest("any").StreamSpecification);
+    }
+
+    [Fact]
     public async Task An_outage_of_a_dependency_is_waited_out_without_dead_lettering_however_long_it_lasts()
     {
         var tables = await dynamo.CreateTablesAsync("outage");
@@ -242,18 +281,28 @@ public sealed class StreamConsumerTests(DynamoDbLocalFixture dynamo)
     {
         private readonly ConcurrentQueue<string> _handled = new();
 
+        private readonly ConcurrentDictionary<string, long> _takenAt = new(StringComparer.Ordinal);
+        private long _firstHangAt;
+
         public IReadOnlyList<string> Handled => [.. _handled];
+
+        /// <summary>The monotonic timestamp of the first call that hung.</summary>
+        public long? FirstHangAt => Interlocked.Read(ref _firstHangAt) is var at and not 0 ? at : null;
+
+        public long TakenAt(string pk) => _takenAt[pk];
 
         public async Task<StreamsEventResponse> HandleAsync(
             DynamoDbEvent streamEvent, CancellationToken cancellationToken)
         {
             if (streamEvent.Records.Any(r => RecordingHandler.Pk(r) == hangOn))
             {
+                Interlocked.CompareExchange(ref _firstHangAt, Stopwatch.GetTimestamp(), 0);
                 await Task.Delay(Timeout.Infinite, cancellationToken);
             }
 
             foreach (var record in streamEvent.Records)
             {
+                _takenAt.TryAdd(RecordingHandler.Pk(record), Stopwatch.GetTimestamp());
                 _handled.Enqueue(RecordingHandler.Pk(record));
             }
 
