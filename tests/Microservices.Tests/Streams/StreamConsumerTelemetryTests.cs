@@ -140,19 +140,29 @@ public sealed class StreamConsumerTelemetryTests(DynamoDbLocalFixture dynamo)
         var tables = await dynamo.CreateTablesAsync("trimmed-metric");
         var stream = new ScriptedStreamsEndpoint(tables.TableName);
         stream.AddShard("only");
-        for (var i = 0; i < 4; i++)
+        stream.Append("only", "item/0");
+        using var metrics = new ConsumerMetrics("trimmed-" + Guid.NewGuid().ToString("N")[..6]);
+        var first = new RecordingHandler();
+        await using (var host = await ConsumerHost.StartAsync(tables, first, metrics.Consumer, streams: stream))
+        {
+            await Eventually.Until(() => Task.FromResult(first.Handled.Count), n => n == 1, what: "the first record");
+            await host.StopAsync();
+        }
+
+        Assert.Equal(0, metrics.Get("streams.trimmed"));
+        for (var i = 1; i < 4; i++)
         {
             stream.Append("only", $"item/{i}");
         }
 
+        // Away longer than the stream keeps records: item 1 is gone before it was read.
         stream.Trim("only", 2);
-        using var metrics = new ConsumerMetrics("trimmed-" + Guid.NewGuid().ToString("N")[..6]);
-        var handler = new RecordingHandler();
-        await using var host = await ConsumerHost.StartAsync(tables, handler, metrics.Consumer, streams: stream);
+        var later = new RecordingHandler();
+        await using var again = await ConsumerHost.StartAsync(tables, later, metrics.Consumer, streams: stream);
 
-        await Eventually.Until(() => Task.FromResult(handler.Handled.Count), n => n == 2, what: "the two records left");
+        await Eventually.Until(() => Task.FromResult(later.Handled.Count), n => n == 2, what: "the two records left");
         Assert.True(metrics.Get("streams.trimmed") >= 1, "the trimmed records were not counted");
-        Assert.Equal(["item/2", "item/3"], handler.Handled);
+        Assert.Equal(["item/2", "item/3"], later.Handled);
     }
 
     private static async Task PutAsync(Microservices.Shared.Dynamo.DynamoDbOptions tables, int count)
