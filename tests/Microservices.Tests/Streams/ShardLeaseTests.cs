@@ -149,6 +149,7 @@ public sealed class ShardLeaseTests(DynamoDbLocalFixture dynamo)
     public async Task After_its_unread_records_were_trimmed_a_shard_goes_on_from_the_oldest_record_left()
     {
         var tables = await dynamo.CreateTablesAsync("trimmed");
+        using var metrics = new ConsumerMetrics(Consumer);
         var stream = new ScriptedStreamsEndpoint(tables.TableName);
         stream.AddShard("only");
         stream.Append("only", "item/0");
@@ -159,6 +160,7 @@ public sealed class ShardLeaseTests(DynamoDbLocalFixture dynamo)
             await host.StopAsync();
         }
 
+        Assert.Equal(0, metrics.Get("streams.trimmed"));
         for (var i = 1; i < 6; i++)
         {
             stream.Append("only", $"item/{i}");
@@ -171,6 +173,7 @@ public sealed class ShardLeaseTests(DynamoDbLocalFixture dynamo)
 
         await Eventually.Until(() => Task.FromResult(later.Handled.Count), n => n == 3, what: "the records still in the stream");
         Assert.Equal(["item/3", "item/4", "item/5"], later.Handled);
+        Assert.True(metrics.Get("streams.trimmed") >= 1, "the lost records were not counted in streams.trimmed");
     }
 
     [Fact]

@@ -134,37 +134,6 @@ public sealed class StreamConsumerTelemetryTests(DynamoDbLocalFixture dynamo)
         Assert.Equal(2, metrics.Get("streams.retries"));
     }
 
-    [Fact]
-    public async Task Records_trimmed_before_they_were_read_are_counted()
-    {
-        var tables = await dynamo.CreateTablesAsync("trimmed-metric");
-        var stream = new ScriptedStreamsEndpoint(tables.TableName);
-        stream.AddShard("only");
-        stream.Append("only", "item/0");
-        using var metrics = new ConsumerMetrics("trimmed-" + Guid.NewGuid().ToString("N")[..6]);
-        var first = new RecordingHandler();
-        await using (var host = await ConsumerHost.StartAsync(tables, first, metrics.Consumer, streams: stream))
-        {
-            await Eventually.Until(() => Task.FromResult(first.Handled.Count), n => n == 1, what: "the first record");
-            await host.StopAsync();
-        }
-
-        Assert.Equal(0, metrics.Get("streams.trimmed"));
-        for (var i = 1; i < 4; i++)
-        {
-            stream.Append("only", $"item/{i}");
-        }
-
-        // Away longer than the stream keeps records: item 1 is gone before it was read.
-        stream.Trim("only", 2);
-        var later = new RecordingHandler();
-        await using var again = await ConsumerHost.StartAsync(tables, later, metrics.Consumer, streams: stream);
-
-        await Eventually.Until(() => Task.FromResult(later.Handled.Count), n => n == 2, what: "the two records left");
-        Assert.True(metrics.Get("streams.trimmed") >= 1, "the trimmed records were not counted");
-        Assert.Equal(["item/2", "item/3"], later.Handled);
-    }
-
     private static async Task PutAsync(Microservices.Shared.Dynamo.DynamoDbOptions tables, int count)
     {
         using var client = DynamoDbLocalFixture.CreateClient(tables);
@@ -175,68 +144,6 @@ public sealed class StreamConsumerTelemetryTests(DynamoDbLocalFixture dynamo)
                 [Attributes.PK] = new($"item-{i}"),
                 [Attributes.SK] = new("ITEM"),
             }, TestContext.Current.CancellationToken);
-        }
-    }
-
-    /// <summary>The consumer's counters, summed per instrument, for one consumer name only.</summary>
-    private sealed class ConsumerMetrics : IDisposable
-    {
-        private readonly MeterListener _listener = new();
-        private readonly Dictionary<string, double> _sums = new(StringComparer.Ordinal);
-        private readonly List<string> _reasons = [];
-
-        public ConsumerMetrics(string consumer)
-        {
-            Consumer = consumer;
-            _listener.InstrumentPublished = (instrument, l) =>
-            {
-                if (instrument.Meter.Name == StreamConsumerTelemetry.Name)
-                {
-                    l.EnableMeasurementEvents(instrument);
-                }
-            };
-            _listener.SetMeasurementEventCallback<long>((i, v, t, _) => Add(i, v, t));
-            _listener.SetMeasurementEventCallback<double>((i, v, t, _) => Add(i, v, t));
-            _listener.Start();
-        }
-
-        public string Consumer { get; }
-
-        public IReadOnlyList<string> Reasons { get { lock (_sums) { return [.. _reasons]; } } }
-
-        public double Get(string instrument)
-        {
-            lock (_sums)
-            {
-                return _sums.GetValueOrDefault(instrument);
-            }
-        }
-
-        public void Dispose() => _listener.Dispose();
-
-        private void Add(Instrument instrument, double value, ReadOnlySpan<KeyValuePair<string, object?>> tags)
-        {
-            string? consumer = null;
-            string? reason = null;
-            foreach (var tag in tags)
-            {
-                consumer = tag.Key == "consumer" ? (string?)tag.Value : consumer;
-                reason = tag.Key == "reason" ? (string?)tag.Value : reason;
-            }
-
-            if (consumer != Consumer)
-            {
-                return;
-            }
-
-            lock (_sums)
-            {
-                _sums[instrument.Name] = _sums.GetValueOrDefault(instrument.Name) + value;
-                if (reason is not null)
-                {
-                    _reasons.Add(reason);
-                }
-            }
         }
     }
 
