@@ -6,6 +6,7 @@ using Clients.Api;
 using EventRelay;
 using Microservices.EventSourcing;
 using Microservices.Messaging;
+using Microservices.Schema;
 using Microservices.ServiceDefaults;
 using Microservices.SingleTable;
 using Microsoft.Extensions.Configuration;
@@ -56,7 +57,7 @@ string[] settings =
 
 var catalog = ServiceApp.Build<CatalogService>([.. settings, $"--Urls=http://127.0.0.1:{catalogPort}"]);
 var clients = ServiceApp.Build<ClientsService>([.. settings, $"--Urls=http://127.0.0.1:{clientsPort}"]);
-var tablesCreated = await catalog.Services.GetRequiredService<TableBootstrap>().EnsureTablesAsync(stopping.Token);
+var tablesCreated = await new TableBootstrap(catalog.Services.GetRequiredService<IAmazonDynamoDB>(), catalog.Services.GetRequiredService<IOptions<DynamoDbOptions>>()).EnsureTablesAsync(stopping.Token);
 
 string[] ordersSettings = [.. settings.Where(s => !s.StartsWith("--Urls=", StringComparison.Ordinal)), $"--Urls=http://127.0.0.1:{ordersPort}"];
 var orders = ServiceApp.Build<OrdersService>(ordersSettings);

@@ -1,7 +1,8 @@
 using Catalog.Domain;
 using Clients.Domain;
+using Microservices.EventSourcing;
 using Microservices.Messaging;
-using Microservices.Shared.Streams;
+using Microservices.Streams;
 using Orders.Domain;
 
 namespace EventRelay;

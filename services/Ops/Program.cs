@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Microservices.Schema;
 using Microservices.SingleTable;
 using Microsoft.Extensions.Options;
 

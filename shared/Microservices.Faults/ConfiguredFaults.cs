@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Microservices.Streams;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -89,8 +90,18 @@ public static class ConfiguredFaultsExtensions
             .Validate(o => o.DynamoDbRate is >= 0 and <= 1 && o.DuplicateRate is >= 0 and <= 1 && o.DelayRate is >= 0 and <= 1,
                 "Faults rates are fractions from 0 to 1.");
         services.TryAddSingleton<ConfiguredFaults>();
+        // The stream consumer's Streams client sends through this named HttpClient; its faults go in from here.
+        if (!services.Any(s => s.ServiceType == typeof(StreamsFaultsMarker)))
+        {
+            services.AddSingleton<StreamsFaultsMarker>();
+            services.AddHttpClient(StreamConsumerServiceCollectionExtensions.StreamsHttpClient)
+                .AddHttpMessageHandler(provider => provider.GetRequiredService<ConfiguredFaults>().StreamsHandler());
+        }
+
         return services;
     }
+
+    private sealed class StreamsFaultsMarker;
 
     /// <summary>Whether <paramref name="configuration"/> asks for duplicated or delayed delivery.</summary>
     public static bool InjectsDelivery(IConfiguration configuration) =>

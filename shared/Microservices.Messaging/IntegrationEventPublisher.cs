@@ -1,10 +1,8 @@
 using System.Diagnostics;
 using MassTransit;
 using Microservices.EventSourcing;
-using Microservices.ServiceDefaults;
-using Microservices.Shared.Telemetry;
-using Microservices.Shared.Lambda;
-using Microservices.Shared.Streams;
+using Microservices.Streams;
+using Microservices.Streams.Lambda;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 

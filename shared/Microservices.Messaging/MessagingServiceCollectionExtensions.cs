@@ -1,6 +1,7 @@
 using MassTransit;
 using Microservices.EventSourcing;
-using Microservices.Shared.Streams;
+using Microservices.SingleTable;
+using Microservices.Streams;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
@@ -81,10 +82,10 @@ public static class MessagingServiceCollectionExtensions
         where TMap : class, IIntegrationEventMap
     {
         services.AddSingleton<TMap>();
-        return services.AddStreamConsumer<IntegrationEventPublisher<TMap>>(consumerName, options =>
+        return services.AddTableStreamConsumer<IntegrationEventPublisher<TMap>>(consumerName, options =>
         {
             // Canonical items and copies come back on the stream too; only event items are published.
-            options.ItemTypes.Add(EventItem.ItemType);
+            options.Filter = RecordFilter.StringAttribute(TableLayout.ItemType, EventItem.ItemType);
             configure?.Invoke(options);
         });
     }

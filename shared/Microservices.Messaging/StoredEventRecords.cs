@@ -1,6 +1,6 @@
 using System.Diagnostics.CodeAnalysis;
 using Microservices.EventSourcing;
-using Microservices.Shared.Lambda;
+using Microservices.Streams.Lambda;
 
 namespace Microservices.Messaging;
 

@@ -99,29 +99,4 @@ public static class Keys
 
     private static ItemKey Of(ItemTypeSpec type, string[] partition, string[] sort) =>
         new(type.PartitionKey.Build(partition), type.SortKey.Build(sort));
-
-    // The lease table (never the streamed table: its writes must not come back as stream records).
-
-    /// <summary>Everything one stream consumer keeps: PK = CONSUMER#{name}, one item per shard and per live instance.</summary>
-    public static string ConsumerPartition(string consumerName) => LeaseTableSchema.Consumer.Build(consumerName);
-
-    /// <summary>A shard's lease, with its owner and checkpoint: SK = SHARD#{shardId}.</summary>
-    public static string ShardLease(string shardId) => LeaseTableSchema.ShardLease.Build(shardId);
-
-    public static string ShardLeasePrefix => LeaseTableSchema.ShardLease.Prefix;
-
-    /// <summary>A consumer instance's heartbeat: SK = INSTANCE#{instanceId}.</summary>
-    public static string ConsumerInstance(string instanceId) => LeaseTableSchema.Instance.Build(instanceId);
-
-    public static string ConsumerInstancePrefix => LeaseTableSchema.Instance.Prefix;
-
-    /// <summary>A consumer's dead letters: PK = DEADLETTERS#{name}.</summary>
-    public static string DeadLetterPartition(string consumerName) => LeaseTableSchema.DeadLetters.Build(consumerName);
-
-    /// <summary>
-    /// One dead-lettered record, its sequence number zero-padded to 40 digits so a shard's dead letters sort in
-    /// stream order and the same record dead-lettered twice is one item.
-    /// </summary>
-    public static string DeadLetter(string shardId, string sequenceNumber) =>
-        LeaseTableSchema.DeadLetter.Build(shardId, sequenceNumber.PadLeft(40, '0'));
 }

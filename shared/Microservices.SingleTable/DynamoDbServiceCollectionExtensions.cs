@@ -21,7 +21,6 @@ public static class DynamoDbServiceCollectionExtensions
             .ValidateOnStart();
         // One registration, so a host that needs another client replaces just this one.
         services.AddSingleton<IAmazonDynamoDB>(provider => CreateClient(provider.GetRequiredService<IOptions<DynamoDbOptions>>().Value));
-        services.AddSingleton<TableBootstrap>();
         return services;
     }
 
@@ -50,11 +49,11 @@ public static class DynamoDbServiceCollectionExtensions
             config.RegionEndpoint = RegionEndpoint.GetBySystemName(options.Region);
         }
 
+        // On the configuration rather than the constructor, so a Streams client beside this one can use them too.
+        config.DefaultAWSCredentials = Credentials(options);
         configure(config);
 
-        var client = Credentials(options) is { } credentials
-            ? new AmazonDynamoDBClient(credentials, config)
-            : new AmazonDynamoDBClient(config);
+        var client = new AmazonDynamoDBClient(config);
         // Every write is checked against DynamoDB's limits before it is sent, whoever sends it.
         client.BeforeRequestEvent += (_, e) =>
         {

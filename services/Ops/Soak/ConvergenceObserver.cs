@@ -1,8 +1,9 @@
 using System.Globalization;
 using Amazon.DynamoDBv2.Model;
 using Microservices.Schema;
-using Microservices.Shared.Lambda;
-using Microservices.Shared.Streams;
+using Microservices.SingleTable;
+using Microservices.Streams;
+using Microservices.Streams.Lambda;
 
 namespace Ops.Soak;
 

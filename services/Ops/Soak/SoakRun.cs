@@ -1,8 +1,11 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
-using Microservices.Shared.Streams;
+using Microservices.EventSourcing;
+using Microservices.Messaging;
+using Microservices.Schema;
 using Microservices.SingleTable;
+using Microservices.Streams;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -137,7 +140,7 @@ public static class SoakRun
         builder.Configuration.AddInMemoryCollection(tables.ToSettings());
         builder.Services.AddDynamoDb();
         builder.Services.AddSingleton(observer);
-        builder.Services.AddStreamConsumer<ConvergenceObserver>(ObserverName, options =>
+        builder.Services.AddTableStreamConsumer<ConvergenceObserver>(ObserverName, options =>
         {
             options.PollInterval = TimeSpan.FromMilliseconds(50);
             options.ShardDiscoveryInterval = TimeSpan.FromMilliseconds(500);

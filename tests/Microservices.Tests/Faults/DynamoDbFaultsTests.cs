@@ -3,8 +3,8 @@ using Amazon.DynamoDBv2;
 using Amazon.DynamoDBv2.Model;
 using Microservices.Faults;
 using Microservices.Schema;
-using Microservices.Shared.Streams;
 using Microservices.SingleTable;
+using Microservices.Streams;
 using Microservices.Tests.Catalog;
 using Microservices.Tests.Infrastructure;
 using Microsoft.AspNetCore.TestHost;
@@ -122,7 +122,7 @@ public sealed class DynamoDbFaultsTests(DynamoDbLocalFixture dynamo, RabbitMqFix
             {
                 // The consumers' reads and version-guarded writes, the relay's leases and checkpoints, and its stream reads.
                 services.AddSingleton<IAmazonDynamoDB>(_ => workerFaults.CreateClient(_tables));
-                services.AddHttpClient(nameof(DynamoDbStreamsClient)).AddHttpMessageHandler(streamFaults.CreateHandler);
+                services.AddHttpClient(StreamConsumerServiceCollectionExtensions.StreamsHttpClient).AddHttpMessageHandler(streamFaults.CreateHandler);
             });
 
         var load = await CatalogLoad.RegisterAsync(catalog, authors: 4);

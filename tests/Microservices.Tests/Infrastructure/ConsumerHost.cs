@@ -1,6 +1,8 @@
 using Amazon.DynamoDBv2;
-using Microservices.Shared.Streams;
+using Microservices.EventSourcing;
+using Microservices.Messaging;
 using Microservices.SingleTable;
+using Microservices.Streams;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -47,7 +49,7 @@ public sealed class ConsumerHost : IAsyncDisposable
         }
 
         builder.Services.AddSingleton(handler);
-        builder.Services.AddStreamConsumer<THandler>(consumer, options =>
+        builder.Services.AddTableStreamConsumer<THandler>(consumer, options =>
         {
             options.ShardDiscoveryInterval = TimeSpan.FromMilliseconds(300);
             options.PollInterval = TimeSpan.FromMilliseconds(50);

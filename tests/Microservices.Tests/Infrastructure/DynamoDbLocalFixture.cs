@@ -1,4 +1,5 @@
 using Amazon.DynamoDBv2;
+using Microservices.Schema;
 using Microservices.SingleTable;
 using Microservices.Tests.Infrastructure;
 

@@ -1,7 +1,7 @@
 using Amazon.DynamoDBv2;
 using Amazon.Runtime;
-using Microservices.Shared.Streams;
 using Microservices.SingleTable;
+using Microservices.Streams;
 
 namespace Microservices.Tests.Infrastructure;
 
@@ -23,8 +23,9 @@ public sealed class NetworkPartition
             AuthenticationRegion = tables.Region,
             MaxErrorRetry = 0,
             HttpClientFactory = new Factory(this),
+            DefaultAWSCredentials = new BasicAWSCredentials("local", "local"),
         };
-        return new AmazonDynamoDBClient(new BasicAWSCredentials("local", "local"), config);
+        return new AmazonDynamoDBClient(config);
     }
 
     public IDynamoDbStreams Streams(IDynamoDbStreams inner) => new PartitionedStreams(inner, this);

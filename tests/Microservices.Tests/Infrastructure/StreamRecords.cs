@@ -1,6 +1,6 @@
-using Microservices.Shared.Lambda;
-using Microservices.Shared.Streams;
 using Microservices.SingleTable;
+using Microservices.Streams;
+using Microservices.Streams.Lambda;
 
 namespace Microservices.Tests.Infrastructure;
 

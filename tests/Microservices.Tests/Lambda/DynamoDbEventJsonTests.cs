@@ -1,7 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Amazon.DynamoDBv2.Model;
-using Microservices.Shared.Lambda;
+using Microservices.Streams.Lambda;
 
 namespace Microservices.Tests.Lambda;
 
@@ -153,5 +153,94 @@ public sealed class DynamoDbEventJsonTests
     public void A_successful_batch_reports_no_failures()
     {
         Assert.Equal("""{"batchItemFailures":[]}""", LambdaJson.Serialize(StreamsEventResponse.Success));
+    }
+
+    // The shapes of Amazon.Lambda.DynamoDBEvents' own test fixtures (aws/aws-lambda-dotnet,
+    // Libraries/test/EventsTests.Shared/dynamodb-*.json), written again here with values of our own.
+
+    [Fact]
+    public void An_event_whose_creation_time_is_in_milliseconds_reads_as_that_instant()
+    {
+        var records = LambdaJson.Deserialize<DynamoDbEvent>(Sample("lambda-event-creation-time-in-milliseconds.json")).Records;
+
+        Assert.Equal(2, records.Count);
+        Assert.Equal(DateTimeOffset.FromUnixTimeMilliseconds(1795518060123), records[0].Dynamodb.ApproximateCreationDateTime);
+        Assert.Equal(DateTimeOffset.FromUnixTimeSeconds(1795518060), records[1].Dynamodb.ApproximateCreationDateTime);
+        var nested = records[0].Dynamodb.NewImage!["Nested"].M;
+        Assert.Equal(["semla", "kanelbulle", null], nested["Mixed"].L.Select(v => v.S));
+        Assert.Equal("2.71828", nested["Mixed"].L[2].N);
+        Assert.Equal(["1", "10", "100"], nested["Counts"].NS);
+        Assert.Equal(["Elk", "Lynx"], nested["Names"].SS);
+        Assert.True(nested["Missing"].NULL);
+        Assert.False(nested["Flag"].BOOL);
+        Assert.Empty(nested["Empty"].L);
+        Assert.Empty(records[0].Dynamodb.NewImage!["Nothing"].L);
+        Assert.Equal([.. "fika"u8], records[0].Dynamodb.NewImage!["Blob"].B.ToArray());
+        Assert.Equal(3, records[1].Dynamodb.OldImage!["Blobs"].BS.Count);
+        Assert.True(records[1].IsTtlDeletion);
+        Assert.Equal("OLD_IMAGE", records[1].Dynamodb.StreamViewType);
+    }
+
+    [Fact]
+    public void A_tumbling_window_event_reads_its_records_and_leaves_the_window_fields_aside()
+    {
+        var records = LambdaJson.Deserialize<DynamoDbEvent>(Sample("lambda-time-window-event.json")).Records;
+
+        Assert.Equal([StreamEventName.Insert, StreamEventName.Modify, StreamEventName.Remove], records.Select(r => r.EventName));
+        Assert.Equal(["700", "800", "900"], records.Select(r => r.Dynamodb.SequenceNumber));
+        Assert.All(records, r => Assert.Null(r.Dynamodb.ApproximateCreationDateTime));
+        Assert.Equal("first draft", records[1].Dynamodb.OldImage!["Note"].S);
+        Assert.Null(records[2].Dynamodb.NewImage);
+        Assert.Equal("window-stream-ARN", records[0].EventSourceArn);
+    }
+
+    [Fact]
+    public void The_batch_item_failures_response_reads_and_writes_in_lambdas_shape()
+    {
+        var json = Sample("lambda-batch-item-failures-response.json");
+        var response = LambdaJson.Deserialize<StreamsEventResponse>(json);
+
+        Assert.Equal(["9900000000000000000000102"], response.BatchItemFailures.Select(f => f.ItemIdentifier));
+        Assert.True(JsonNode.DeepEquals(JsonNode.Parse(json), JsonNode.Parse(LambdaJson.Serialize(response))));
+    }
+
+    [Theory]
+    [InlineData("1795518060123", 1795518060_1230000L)]
+    [InlineData("1795518060123.5", 1795518060_1235000L)]
+    [InlineData("95617584000", 95617584000_0000000L)]
+    [InlineData("95617584001", 95617584_0010000L)]
+    [InlineData("\"2026-11-24T08:01:00.5Z\"", 1795507260_5000000L)]
+    public void Creation_time_reads_milliseconds_as_lambdas_library_does_and_iso_dates(string json, long ticksSinceEpoch)
+    {
+        var record = LambdaJson.Deserialize<StreamRecord>($$"""{"ApproximateCreationDateTime":{{json}},"SequenceNumber":"1"}""");
+
+        Assert.Equal(DateTimeOffset.UnixEpoch.AddTicks(ticksSinceEpoch), record.ApproximateCreationDateTime);
+    }
+
+    [Theory]
+    [InlineData("1e300")]
+    [InlineData("-1e300")]
+    [InlineData("99999999999999999999")]
+    [InlineData("\"last tuesday\"")]
+    [InlineData("true")]
+    public void A_creation_time_outside_the_calendar_is_a_json_error_not_a_crash(string json)
+    {
+        Assert.Throws<JsonException>(() => LambdaJson.Deserialize<StreamRecord>($$"""{"ApproximateCreationDateTime":{{json}},"SequenceNumber":"1"}"""));
+    }
+
+    [Theory]
+    [InlineData("""{"Records":null}""", "\"Records\" is null")]
+    [InlineData("""{"Records":[null]}""", "Records[0] is null")]
+    [InlineData("""{"Records":[{"eventID":"1","eventName":"INSERT","dynamodb":null}]}""", "Records[0] has no \"dynamodb\" part")]
+    [InlineData("""{"Records":[{"eventID":"1","eventName":"INSERT","dynamodb":{"SequenceNumber":""}}]}""", "Records[0] has no SequenceNumber")]
+    public void An_event_a_handler_cannot_take_names_its_problem(string json, string problem)
+    {
+        Assert.StartsWith(problem, LambdaJson.Deserialize<DynamoDbEvent>(json).Problem(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_sound_event_has_no_problem()
+    {
+        Assert.Null(LambdaJson.Deserialize<DynamoDbEvent>(Sample("lambda-time-window-event.json")).Problem());
     }
 }

@@ -1,8 +1,8 @@
 using System.Diagnostics;
 using Microservices.Schema;
-using Microservices.Shared.Lambda;
-using Microservices.Shared.Streams;
 using Microservices.SingleTable;
+using Microservices.Streams;
+using Microservices.Streams.Lambda;
 using Microservices.Tests.Catalog;
 using Microservices.Tests.Infrastructure;
 using Microsoft.Extensions.Hosting;

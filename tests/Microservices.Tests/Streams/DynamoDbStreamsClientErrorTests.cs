@@ -1,7 +1,7 @@
 using System.Net;
 using System.Text;
 using Amazon.Runtime;
-using Microservices.Shared.Streams;
+using Microservices.Streams;
 
 namespace Microservices.Tests.Streams;
 

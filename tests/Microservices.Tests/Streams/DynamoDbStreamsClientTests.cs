@@ -3,8 +3,8 @@ using System.Net;
 using Amazon.DynamoDBv2;
 using Amazon.DynamoDBv2.Model;
 using Amazon.Runtime;
-using Microservices.Shared.Lambda;
-using Microservices.Shared.Streams;
+using Microservices.Streams.Lambda;
+using Microservices.Streams;
 
 using Microservices.Tests.Infrastructure;
 

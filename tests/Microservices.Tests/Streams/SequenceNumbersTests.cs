@@ -1,4 +1,4 @@
-using Microservices.Shared.Streams;
+using Microservices.Streams;
 
 namespace Microservices.Tests.Streams;
 

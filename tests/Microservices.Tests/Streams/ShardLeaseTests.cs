@@ -1,6 +1,6 @@
 using System.Diagnostics;
-using Microservices.Shared.Streams;
 using Microservices.SingleTable;
+using Microservices.Streams;
 using Microservices.Tests.Infrastructure;
 
 namespace Microservices.Tests.Streams;
@@ -152,6 +152,7 @@ public sealed class ShardLeaseTests(DynamoDbLocalFixture dynamo)
     public async Task After_its_unread_records_were_trimmed_a_shard_goes_on_from_the_oldest_record_left()
     {
         var tables = await dynamo.CreateTablesAsync("trimmed");
+        using var metrics = new ConsumerMetrics(Consumer);
         var stream = new ScriptedStreamsEndpoint(tables.TableName);
         stream.AddShard("only");
         stream.Append("only", "item/0");
@@ -162,6 +163,7 @@ public sealed class ShardLeaseTests(DynamoDbLocalFixture dynamo)
             await host.StopAsync();
         }
 
+        Assert.Equal(0, metrics.Get("streams.trimmed"));
         for (var i = 1; i < 6; i++)
         {
             stream.Append("only", $"item/{i}");
@@ -174,6 +176,7 @@ public sealed class ShardLeaseTests(DynamoDbLocalFixture dynamo)
 
         await Eventually.Until(() => Task.FromResult(later.Handled.Count), n => n == 3, what: "the records still in the stream");
         Assert.Equal(["item/3", "item/4", "item/5"], later.Handled);
+        Assert.True(metrics.Get("streams.trimmed") >= 1, "the lost records were not counted in streams.trimmed");
     }
 
     [Fact]
@@ -211,7 +214,7 @@ public sealed class ShardLeaseTests(DynamoDbLocalFixture dynamo)
     private static async Task<IReadOnlyList<ShardLease>> LeasesAsync(DynamoDbOptions tables)
     {
         using var client = DynamoDbLocalFixture.CreateClient(tables);
-        var leases = new LeaseStore(client, Microsoft.Extensions.Options.Options.Create(tables));
+        var leases = new LeaseStore(client, tables.LeaseTableName);
         return (await leases.ReadAsync(Consumer, Cancelled)).Leases;
     }
 }

@@ -1,6 +1,6 @@
 using System.Text;
 using Amazon.Runtime;
-using Microservices.Shared.Streams;
+using Microservices.Streams;
 
 namespace Microservices.Tests.Streams;
 

@@ -3,8 +3,9 @@ using System.Diagnostics.Metrics;
 using Amazon.DynamoDBv2.Model;
 using Microservices.Schema;
 using Microservices.ServiceDefaults;
-using Microservices.Shared.Lambda;
-using Microservices.Shared.Streams;
+using Microservices.SingleTable;
+using Microservices.Streams;
+using Microservices.Streams.Lambda;
 using Microservices.Tests.Infrastructure;
 
 namespace Microservices.Tests.Streams;
@@ -17,7 +18,7 @@ public sealed class StreamConsumerTelemetryTests(DynamoDbLocalFixture dynamo)
     {
         using var listener = new ActivityListener
         {
-            ShouldListenTo = source => source.Name == TelemetryNames.StreamsActivitySource,
+            ShouldListenTo = source => source.Name == StreamConsumerTelemetry.Name,
             Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
         };
         ActivitySource.AddActivityListener(listener);
@@ -51,7 +52,7 @@ public sealed class StreamConsumerTelemetryTests(DynamoDbLocalFixture dynamo)
         {
             InstrumentPublished = (instrument, l) =>
             {
-                if (instrument.Meter.Name == TelemetryNames.StreamsMeter)
+                if (instrument.Meter.Name == StreamConsumerTelemetry.Name)
                 {
                     l.EnableMeasurementEvents(instrument);
                 }
@@ -99,6 +100,64 @@ public sealed class StreamConsumerTelemetryTests(DynamoDbLocalFixture dynamo)
             Assert.True(measured["streams.batches"] >= 2);
             Assert.True(measured.ContainsKey("streams.iterator_age"));
         }
+    }
+
+    [Fact]
+    public async Task A_dependency_that_is_down_is_counted_as_a_dependency_wait_and_never_as_a_retry()
+    {
+        var tables = await dynamo.CreateTablesAsync("dependency-wait");
+        await PutAsync(tables, 3);
+        using var metrics = new ConsumerMetrics("waits-" + Guid.NewGuid().ToString("N")[..6]);
+        var handler = new DownThenUpHandler(failures: 2);
+        await using var host = await ConsumerHost.StartAsync(tables, handler, metrics.Consumer);
+
+        await Eventually.Until(() => Task.FromResult(metrics.Get("streams.records")), n => n == 3, what: "three records after the outage");
+        Assert.Equal(2, metrics.Get("streams.dependency_waits"));
+        Assert.Equal(0, metrics.Get("streams.retries"));
+        Assert.Equal(0, metrics.Get("streams.records.dead_lettered"));
+    }
+
+    [Fact]
+    public async Task Dead_lettered_and_filtered_records_are_counted_and_each_dead_letter_carries_its_reason()
+    {
+        var tables = await dynamo.CreateTablesAsync("dead-letter-metric");
+        await PutAsync(tables, 3);
+        using var metrics = new ConsumerMetrics("dead-" + Guid.NewGuid().ToString("N")[..6]);
+        var handler = new RecordingHandler { Poison = { "item-1" } };
+        await using var host = await ConsumerHost.StartAsync(tables, handler, metrics.Consumer, o =>
+        {
+            o.MaxRetryAttempts = 1;
+            o.Filter = r => RecordingHandler.Pk(r) != "item-2";
+        });
+
+        await Eventually.Until(() => Task.FromResult(metrics.Get("streams.records.dead_lettered")), n => n == 1, what: "the poison record's dead letter");
+        await Eventually.Until(() => Task.FromResult(metrics.Get("streams.records.filtered")), n => n == 1, what: "the filtered record");
+        Assert.Equal([DeadLetterReasons.RetriesExhausted], metrics.Reasons);
+        Assert.Equal(2, metrics.Get("streams.retries"));
+    }
+
+    private static async Task PutAsync(Microservices.SingleTable.DynamoDbOptions tables, int count)
+    {
+        using var client = DynamoDbLocalFixture.CreateClient(tables);
+        for (var i = 0; i < count; i++)
+        {
+            await client.PutItemAsync(tables.TableName, new Dictionary<string, AttributeValue>
+            {
+                [Attributes.PK] = new($"item-{i}"),
+                [Attributes.SK] = new("ITEM"),
+            }, TestContext.Current.CancellationToken);
+        }
+    }
+
+    /// <summary>Finds its dependency down for the first calls, then takes everything.</summary>
+    private sealed class DownThenUpHandler(int failures) : IDynamoDbStreamHandler
+    {
+        private int _calls;
+
+        public Task<StreamsEventResponse> HandleAsync(DynamoDbEvent streamEvent, CancellationToken cancellationToken) =>
+            Interlocked.Increment(ref _calls) <= failures
+                ? throw new DependencyUnavailableException("The broker is down (injected by the test).")
+                : Task.FromResult(StreamsEventResponse.Success);
     }
 
     private sealed class TraceCapturingHandler : IDynamoDbStreamHandler

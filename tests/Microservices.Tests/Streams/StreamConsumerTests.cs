@@ -1,9 +1,10 @@
 using System.Collections.Concurrent;
+using System.Diagnostics;
 using Amazon.DynamoDBv2.Model;
 using Microservices.Schema;
-using Microservices.Shared.Lambda;
-using Microservices.Shared.Streams;
 using Microservices.SingleTable;
+using Microservices.Streams;
+using Microservices.Streams.Lambda;
 using Microservices.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -66,7 +67,7 @@ public sealed class StreamConsumerTests(DynamoDbLocalFixture dynamo)
         await PutItemsAsync(tables, "copy", 3, itemType: "GenreBook");
         await PutItemsAsync(tables, "wanted-late", 1, itemType: "Event");
         var handler = new RecordingHandler();
-        await using var host = await ConsumerHost.StartAsync(tables, handler, Consumer, o => o.ItemTypes.Add("Event"));
+        await using var host = await ConsumerHost.StartAsync(tables, handler, Consumer, o => o.Filter = RecordFilter.StringAttribute("ItemType", "Event"));
 
         await Eventually.Until(() => Task.FromResult(handler.Handled.Count), n => n == 3, what: "the three wanted records");
         Assert.Equal(["wanted-0", "wanted-1", "wanted-late-0"], handler.Handled);
@@ -87,7 +88,7 @@ public sealed class StreamConsumerTests(DynamoDbLocalFixture dynamo)
         Assert.Equal(["item-0", "item-1", "item-3", "item-4", "item-5", "item-6", "item-7"], handler.Handled);
         Assert.Equal(3, handler.DeliveriesOf("item-2")); // the first try and two retries
 
-        var deadLetters = host.Services.GetRequiredService<DeadLetterStore>();
+        var deadLetters = host.Consumer.DeadLetters;
         var deadLetter = Assert.Single(await deadLetters.ListAsync(Consumer, Cancelled).ToListAsync(Cancelled));
         var original = (await StreamRecords.ReadAllAsync(tables)).Single(r => RecordingHandler.Pk(r) == "item-2");
         Assert.Equal(DeadLetterReasons.RetriesExhausted, deadLetter.Reason);
@@ -112,7 +113,7 @@ public sealed class StreamConsumerTests(DynamoDbLocalFixture dynamo)
         });
 
         await Eventually.Until(() => Task.FromResult(handler.Handled.Distinct().Count()), n => n == 9, what: "the nine good records");
-        var deadLetters = host.Services.GetRequiredService<DeadLetterStore>();
+        var deadLetters = host.Consumer.DeadLetters;
         var deadLetter = await Eventually.Until(
             async () => await deadLetters.ListAsync(Consumer, Cancelled).ToListAsync(Cancelled), l => l.Count > 0, what: "a dead letter");
         Assert.Equal("item-6", Assert.Single(deadLetter).Record.Dynamodb.Keys![Attributes.PK].S);
@@ -133,11 +134,49 @@ public sealed class StreamConsumerTests(DynamoDbLocalFixture dynamo)
         });
 
         await Eventually.Until(() => Task.FromResult(handler.Handled.Count), n => n == 3, what: "the records around the hanging one");
-        var deadLetters = host.Services.GetRequiredService<DeadLetterStore>();
+        var deadLetters = host.Consumer.DeadLetters;
         var deadLetter = Assert.Single(await deadLetters.ListAsync(Consumer, Cancelled).ToListAsync(Cancelled));
         Assert.Equal("item-1", deadLetter.Record.Dynamodb.Keys![Attributes.PK].S);
         Assert.Contains("did not finish within", deadLetter.Error, StringComparison.Ordinal);
         Assert.Equal(["item-0", "item-2", "item-3"], handler.Handled.Distinct());
+    }
+
+    [Fact]
+    public async Task A_poison_record_that_hangs_every_call_holds_its_shard_no_longer_than_PoisonRecordBound()
+    {
+        var tables = await dynamo.CreateTablesAsync("poison-bound");
+        await PutItemsAsync(tables, "item", 4);
+        var handler = new HangingHandler("item-2");
+        StreamConsumerOptions? options = null;
+        await using var host = await ConsumerHost.StartAsync(tables, handler, Consumer, o =>
+        {
+            o.BatchSize = 4;
+            o.MaxRetryAttempts = 2;
+            o.HandlerTimeout = TimeSpan.FromMilliseconds(500);
+            o.MaxRetryBackoff = TimeSpan.FromSeconds(1);
+            options = o;
+        });
+
+        // Held from the first call that hung on it until the record behind it was handed over and taken.
+        await Eventually.Until(() => Task.FromResult(handler.Handled), h => h.Contains("item-3"), TimeSpan.FromSeconds(60), "the record behind the poison");
+        var held = Stopwatch.GetElapsedTime(handler.FirstHangAt!.Value, handler.TakenAt("item-3"));
+        Assert.True(held <= options!.PoisonRecordBound, $"the poison record held its shard {held}, longer than its bound {options.PoisonRecordBound}");
+        Assert.Equal("item-2", Assert.Single(await host.Consumer.DeadLetters.ListAsync(Consumer, Cancelled).ToListAsync(Cancelled)).Record.Dynamodb.Keys![Attributes.PK].S);
+    }
+
+    [Fact]
+    public async Task The_lease_table_has_no_stream_so_checkpoints_never_come_back_as_records()
+    {
+        var tables = await dynamo.CreateTablesAsync("lease-table");
+        using var client = DynamoDbLocalFixture.CreateClient(tables);
+
+        var leaseTable = (await client.DescribeTableAsync(tables.LeaseTableName, Cancelled)).Table;
+        var streamed = (await client.DescribeTableAsync(tables.TableName, Cancelled)).Table;
+
+        Assert.True(leaseTable.StreamSpecification?.StreamEnabled != true, "the lease table has a stream");
+        Assert.Null(leaseTable.LatestStreamArn);
+        Assert.True(streamed.StreamSpecification?.StreamEnabled == true, "the streamed table has no stream, so this test proves nothing");
+        Assert.Null(LeaseTable.CreateTableRequest("any").StreamSpecification);
     }
 
     [Fact]
@@ -151,7 +190,7 @@ public sealed class StreamConsumerTests(DynamoDbLocalFixture dynamo)
         await Eventually.Until(() => Task.FromResult(handler.Handled.Count), n => n == 3, what: "the records after the outage");
         Assert.Equal(["item-0", "item-1", "item-2"], handler.Handled);
         Assert.Equal(0, handler.OutagesLeft);
-        var deadLetters = host.Services.GetRequiredService<DeadLetterStore>();
+        var deadLetters = host.Consumer.DeadLetters;
         Assert.Empty(await deadLetters.ListAsync(Consumer, Cancelled).ToListAsync(Cancelled));
     }
 
@@ -162,7 +201,7 @@ public sealed class StreamConsumerTests(DynamoDbLocalFixture dynamo)
         await PutItemsAsync(tables, "item", 3);
         var handler = new RecordingHandler { Poison = { "item-1" } };
         await using var host = await ConsumerHost.StartAsync(tables, handler, Consumer, o => o.MaxRetryAttempts = 0);
-        var deadLetters = host.Services.GetRequiredService<DeadLetterStore>();
+        var deadLetters = host.Consumer.DeadLetters;
         await Eventually.Until(
             async () => await deadLetters.ListAsync(Consumer, Cancelled).CountAsync(Cancelled), n => n == 1, what: "the dead letter");
 
@@ -188,7 +227,7 @@ public sealed class StreamConsumerTests(DynamoDbLocalFixture dynamo)
         var handler = new RecordingHandler();
         await using var host = await ConsumerHost.StartAsync(tables, handler, Consumer, o => o.MaxRecordAge = TimeSpan.FromSeconds(1));
 
-        var deadLetters = host.Services.GetRequiredService<DeadLetterStore>();
+        var deadLetters = host.Consumer.DeadLetters;
         var dead = await Eventually.Until(
             async () => await deadLetters.ListAsync(Consumer, Cancelled).ToListAsync(Cancelled), l => l.Count == 2, what: "two dead letters");
         Assert.All(dead, d => Assert.Equal(DeadLetterReasons.RecordTooOld, d.Reason));
@@ -219,7 +258,7 @@ public sealed class StreamConsumerTests(DynamoDbLocalFixture dynamo)
     private static async Task<ShardLease> OnlyLeaseAsync(DynamoDbOptions tables)
     {
         using var client = DynamoDbLocalFixture.CreateClient(tables);
-        var leases = new LeaseStore(client, Microsoft.Extensions.Options.Options.Create(tables));
+        var leases = new LeaseStore(client, tables.LeaseTableName);
         return Assert.Single((await leases.ReadAsync(Consumer, Cancelled)).Leases);
     }
 
@@ -242,18 +281,28 @@ public sealed class StreamConsumerTests(DynamoDbLocalFixture dynamo)
     {
         private readonly ConcurrentQueue<string> _handled = new();
 
+        private readonly ConcurrentDictionary<string, long> _takenAt = new(StringComparer.Ordinal);
+        private long _firstHangAt;
+
         public IReadOnlyList<string> Handled => [.. _handled];
+
+        /// <summary>The monotonic timestamp of the first call that hung.</summary>
+        public long? FirstHangAt => Interlocked.Read(ref _firstHangAt) is var at and not 0 ? at : null;
+
+        public long TakenAt(string pk) => _takenAt[pk];
 
         public async Task<StreamsEventResponse> HandleAsync(
             DynamoDbEvent streamEvent, CancellationToken cancellationToken)
         {
             if (streamEvent.Records.Any(r => RecordingHandler.Pk(r) == hangOn))
             {
+                Interlocked.CompareExchange(ref _firstHangAt, Stopwatch.GetTimestamp(), 0);
                 await Task.Delay(Timeout.Infinite, cancellationToken);
             }
 
             foreach (var record in streamEvent.Records)
             {
+                _takenAt.TryAdd(RecordingHandler.Pk(record), Stopwatch.GetTimestamp());
                 _handled.Enqueue(RecordingHandler.Pk(record));
             }
 

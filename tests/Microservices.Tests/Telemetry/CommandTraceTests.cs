@@ -1,9 +1,9 @@
 using System.Diagnostics;
 using Catalog.Domain;
 using Microservices.EventSourcing;
+using Microservices.Messaging;
 using Microservices.Schema;
 using Microservices.ServiceDefaults;
-using Microservices.Shared.Telemetry;
 using Microservices.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
 

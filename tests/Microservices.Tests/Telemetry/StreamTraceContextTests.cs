@@ -1,10 +1,11 @@
 using System.Diagnostics;
 using Amazon.DynamoDBv2.Model;
 using Microservices.EventSourcing;
+using Microservices.Messaging;
 using Microservices.Schema;
 using Microservices.ServiceDefaults;
-using Microservices.Shared.Telemetry;
-using Microservices.Shared.Lambda;
+using Microservices.SingleTable;
+using Microservices.Streams.Lambda;
 
 namespace Microservices.Tests.Telemetry;
 

@@ -1,6 +1,7 @@
 using EventRelay;
 using Microservices.Schema;
-using Microservices.Shared.Streams;
+using Microservices.SingleTable;
+using Microservices.Streams;
 using Microservices.Tests.Catalog;
 using Microservices.Tests.Infrastructure;
 
@@ -25,7 +26,7 @@ public sealed class DeadLetterCommandTests(DynamoDbLocalFixture dynamo, RabbitMq
             .Single(r => r.Dynamodb.NewImage?[Attributes.ItemType].S == ItemTypes.Event && r.Dynamodb.NewImage[Attributes.EventType].S == "book.added.v1");
         using (var client = DynamoDbLocalFixture.CreateClient(tables))
         {
-            await new DeadLetterStore(client, Microsoft.Extensions.Options.Options.Create(tables)).PutAsync(
+            await new DeadLetterStore(client, tables.LeaseTableName).PutAsync(
                 new DeadLetter(EventRelayModule.ConsumerName, "shard-1", bookAdded, DeadLetterReasons.RetriesExhausted, "broken (injected)", 6, DateTimeOffset.UtcNow),
                 TestContext.Current.CancellationToken);
         }
@@ -55,5 +56,43 @@ public sealed class DeadLetterCommandTests(DynamoDbLocalFixture dynamo, RabbitMq
             () => catalog.GetAsync("/genres/novel/books"), list => CatalogClient.Items(list).Count == 1, TimeSpan.FromSeconds(30), "the replayed book's copy");
         Assert.Equal(["Utvandrarna"], CatalogClient.Titles(novels));
         await worker.StopAsync(TestContext.Current.CancellationToken);
+    }
+
+    [Fact]
+    public async Task Replaying_a_dead_letter_the_handler_still_refuses_keeps_it_and_exits_with_code_1()
+    {
+        var tables = await dynamo.CreateTablesAsync("dead-letter-replay-fails");
+        var unmappable = Microservices.Streams.Lambda.LambdaJson.Deserialize<Microservices.Streams.Lambda.DynamoDbEvent>(
+            await File.ReadAllTextAsync(Path.Combine(AppContext.BaseDirectory, "Samples", "event-item-that-cannot-be-mapped.json"), TestContext.Current.CancellationToken)).Records[1];
+        using (var client = DynamoDbLocalFixture.CreateClient(tables))
+        {
+            await new DeadLetterStore(client, tables.LeaseTableName).PutAsync(
+                new DeadLetter(EventRelayModule.ConsumerName, "shard-1", unmappable, DeadLetterReasons.RetriesExhausted, "cannot be mapped", 6, DateTimeOffset.UtcNow),
+                TestContext.Current.CancellationToken);
+        }
+
+        var settings = new Dictionary<string, string?>(Settings.Of(tables)) { ["Messaging:Transport"] = "InMemory" };
+
+        var replayed = await WorkerProcess.RunCommandAsync(["dead-letters", "replay"], settings);
+        Assert.True(replayed.ExitCode == 1, $"exit code {replayed.ExitCode}: {replayed.Error}");
+        Assert.Contains("Replayed 0; still failing 1.", replayed.Output, StringComparison.Ordinal);
+        var listed = await WorkerProcess.RunCommandAsync(["dead-letters", "list"], settings);
+        Assert.Equal(0, listed.ExitCode);
+        Assert.Contains(unmappable.Dynamodb.SequenceNumber, listed.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_consumer_name_the_relay_does_not_have_is_refused_with_exit_code_2()
+    {
+        var tables = await dynamo.CreateTablesAsync("dead-letter-bad-name");
+        var settings = new Dictionary<string, string?>(Settings.Of(tables)) { ["Messaging:Transport"] = "InMemory" };
+
+        foreach (var verb in new[] { "list", "replay" })
+        {
+            var (exitCode, output, error) = await WorkerProcess.RunCommandAsync(["dead-letters", verb, "--consumer", "no-such-consumer"], settings);
+            Assert.Equal(2, exitCode);
+            Assert.Empty(output);
+            Assert.Contains($"No consumer is named no-such-consumer; name one of {EventRelayModule.ConsumerName}.", error, StringComparison.Ordinal);
+        }
     }
 }

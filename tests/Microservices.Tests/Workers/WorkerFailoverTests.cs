@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using EventRelay;
-using Microservices.Shared.Streams;
 using Microservices.SingleTable;
+using Microservices.Streams;
 using Microservices.Tests.Catalog;
 using Microservices.Tests.Infrastructure;
 
@@ -62,7 +62,7 @@ public sealed class WorkerFailoverTests(DynamoDbLocalFixture dynamo, RabbitMqFix
     private async Task<string?> OwnerAsync()
     {
         using var client = DynamoDbLocalFixture.CreateClient(_tables);
-        var leases = new LeaseStore(client, Microsoft.Extensions.Options.Options.Create(_tables));
+        var leases = new LeaseStore(client, _tables.LeaseTableName);
         var table = await leases.ReadAsync(EventRelayModule.ConsumerName, TestContext.Current.CancellationToken);
         return table.Leases.SingleOrDefault(l => !l.Finished)?.Owner;
     }
