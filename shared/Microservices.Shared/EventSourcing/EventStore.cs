@@ -98,7 +98,7 @@ public sealed class EventStore(IAmazonDynamoDB dynamo, IOptions<DynamoDbOptions>
                 $"A transaction holds at most {MaxTransactionItems} items; this one has {events.Count + alongside.Count}.");
         }
 
-        var recordedAt = DateTimeOffset.UtcNow.ToString("O", CultureInfo.InvariantCulture);
+        var recordedAt = DateTimeOffset.UtcNow;
         var items = new List<TransactWriteItem>(events.Count + alongside.Count);
         for (var i = 0; i < events.Count; i++)
         {
@@ -159,9 +159,10 @@ public sealed class EventStore(IAmazonDynamoDB dynamo, IOptions<DynamoDbOptions>
         return last.Items is [var item, ..] ? long.Parse(item[Attributes.Version].N, CultureInfo.InvariantCulture) : 0;
     }
 
-    private Dictionary<string, AttributeValue> EventItem(StreamName stream, long version, object @event, string recordedAt)
+    private Dictionary<string, AttributeValue> EventItem(StreamName stream, long version, object @event, DateTimeOffset recordedAt)
     {
         var key = Keys.Event(stream.Type, stream.Id, version);
+        var contract = types.ContractOf(@event, new EventEnvelope(stream, version, recordedAt));
         var item = new Dictionary<string, AttributeValue>
         {
             [Attributes.PK] = new(key.PK),
@@ -172,8 +173,15 @@ public sealed class EventStore(IAmazonDynamoDB dynamo, IOptions<DynamoDbOptions>
             [Attributes.Version] = new() { N = version.ToString(CultureInfo.InvariantCulture) },
             [Attributes.EventType] = new(types.NameOf(@event)),
             [Attributes.Data] = new(EventTypeMap.Serialize(@event)),
-            [Attributes.RecordedAt] = new(recordedAt),
+            [Attributes.RecordedAt] = new(recordedAt.ToString("O", CultureInfo.InvariantCulture)),
+            // The integration contract, recorded by the service that owns the event, so the relay needs no service's code.
+            [Attributes.ContractType] = new(contract?.GetType().FullName ?? EventTypeMap.NoContract),
         };
+        if (contract is not null)
+        {
+            item[Attributes.Contract] = new(EventTypeMap.Serialize(contract));
+        }
+
         EventTraceContext.Stamp(item, Activity.Current);
         return item;
     }

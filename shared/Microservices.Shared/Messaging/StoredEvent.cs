@@ -1,12 +1,18 @@
 using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
+using Microservices.Shared.EventSourcing;
 using Microservices.Shared.Lambda;
 using Microservices.Shared.Schema;
 
 namespace Microservices.Shared.Messaging;
 
-/// <summary>An event item as it arrived on the table's stream: what a service maps to an integration contract.</summary>
-public sealed record StoredEvent(string StreamType, string StreamId, long Version, string EventType, string Data, DateTimeOffset RecordedAt)
+/// <summary>
+/// An event item as it arrived on the table's stream, with the integration contract its service recorded for it:
+/// <see cref="ContractType"/> is the contract's type name, <see cref="EventTypeMap.NoContract"/> for an event the
+/// service keeps to itself, and null for an event stored before contracts were recorded.
+/// </summary>
+public sealed record StoredEvent(
+    string StreamType, string StreamId, long Version, string EventType, DateTimeOffset RecordedAt, string? ContractType, string? Contract)
 {
     /// <summary>The stream's name as contracts carry it, e.g. <c>author-0193…</c>.</summary>
     public string Stream => $"{StreamType}-{StreamId}";
@@ -34,8 +40,9 @@ public sealed record StoredEvent(string StreamType, string StreamId, long Versio
             image[Attributes.StreamId].S,
             long.Parse(image[Attributes.Version].N, CultureInfo.InvariantCulture),
             image[Attributes.EventType].S,
-            image[Attributes.Data].S,
-            DateTimeOffset.Parse(image[Attributes.RecordedAt].S, CultureInfo.InvariantCulture));
+            DateTimeOffset.Parse(image[Attributes.RecordedAt].S, CultureInfo.InvariantCulture),
+            image.GetValueOrDefault(Attributes.ContractType)?.S,
+            image.GetValueOrDefault(Attributes.Contract)?.S);
         return true;
     }
 }

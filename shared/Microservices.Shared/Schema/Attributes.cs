@@ -17,6 +17,10 @@ public static class Attributes
     public const string Data = "Data";
     public const string RecordedAt = "RecordedAt";
 
+    // Event items: the integration contract the owning service publishes the event as (its type name and its JSON).
+    public const string ContractType = "ContractType";
+    public const string Contract = "Contract";
+
     // Event items: the W3C trace context of the append, so a stream consumer continues the command's trace.
     public const string TraceParent = "TraceParent";
     public const string TraceState = "TraceState";

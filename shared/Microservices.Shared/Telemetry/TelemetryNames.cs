@@ -14,6 +14,9 @@ public static class TelemetryNames
     /// <summary>Counters and histograms of the stream consumer.</summary>
     public const string StreamsMeter = "Microservices.Streams";
 
+    /// <summary>Counters of the integration event publisher.</summary>
+    public const string MessagingMeter = "Microservices.Messaging";
+
     /// <summary>The span around one append, whose context every appended event item carries.</summary>
     public const string EventStoreActivitySource = "Microservices.EventStore";
 

@@ -1,5 +1,6 @@
 using MassTransit;
 using Microservices.Contracts.Clients;
+using Microservices.Shared.EventSourcing;
 using Microservices.Shared.Messaging;
 using Microservices.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;

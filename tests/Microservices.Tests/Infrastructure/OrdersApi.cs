@@ -1,4 +1,5 @@
 using Amazon.DynamoDBv2;
+using Microservices.Contracts;
 using Microservices.Shared.Dynamo;
 using Microservices.Shared.Messaging;
 using Microsoft.AspNetCore.Hosting;
@@ -49,7 +50,7 @@ public sealed class OrdersApi(DynamoDbOptions tables) : WebApplicationFactory<Pl
 
 /// <summary>
 /// The real Orders worker's consumers in this process, on RabbitMQ; with <paramref name="publisherName"/>, also a
-/// test-only stream publisher of Orders' events (production has one relay for every service's map).
+/// test-only stream publisher under a name of its own that publishes as the relay does.
 /// </summary>
 public static class OrdersWorker
 {
@@ -61,7 +62,7 @@ public static class OrdersWorker
         builder.Services.AddOrdersWorker(builder.Configuration);
         if (publisherName is not null)
         {
-            builder.Services.AddIntegrationEventPublisher<OrdersIntegrationEvents>(publisherName, options =>
+            builder.Services.AddIntegrationEventPublisher(publisherName, IntegrationEventTypes.All, Subscriptions.Queues, options =>
             {
                 options.ShardDiscoveryInterval = TimeSpan.FromMilliseconds(500);
                 options.PollInterval = TimeSpan.FromMilliseconds(50);

@@ -1,5 +1,7 @@
+using Microservices.Contracts;
 using Microservices.Shared.Dynamo;
 using Microservices.Shared.Lambda;
+using Microservices.Shared.Messaging;
 using Microservices.Shared.Streams;
 
 namespace Microservices.Tests.Infrastructure;
@@ -13,6 +15,21 @@ public static class StreamRecords
         Region = tables.Region,
         Credentials = new Amazon.Runtime.BasicAWSCredentials("local", "local"),
     });
+
+    /// <summary>Every contract of the system, as the relay resolves them.</summary>
+    public static IntegrationContracts Contracts { get; } = new(IntegrationEventTypes.All);
+
+    /// <summary>
+    /// The contracts the relay would publish for the table's stream, in stream order, with the id of each event: what
+    /// the owning services recorded on their event items.
+    /// </summary>
+    public static async Task<List<(Guid EventId, object Contract)>> PublishedContractsAsync(DynamoDbOptions tables) =>
+        [
+            .. (await ReadAllAsync(tables))
+                .Select(r => StoredEvent.TryRead(r, out var stored) ? (stored.EventId, Contract: Contracts.ContractOf(stored)) : default)
+                .Where(c => c.Contract is not null)
+                .Select(c => (c.EventId, c.Contract!)),
+        ];
 
     /// <summary>Every record of every shard, oldest first, skipping the first <paramref name="skip"/>.</summary>
     public static async Task<List<DynamoDbStreamRecord>> ReadAllAsync(DynamoDbOptions tables, int skip = 0)

@@ -1,3 +1,4 @@
+using Microservices.Shared.EventSourcing;
 using Microservices.Shared.Messaging;
 
 namespace Microservices.Tests.Messaging;

@@ -1,7 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 
-namespace Microservices.Shared.Messaging;
+namespace Microservices.Shared.EventSourcing;
 
 /// <summary>
 /// A stored event's id, computed from its stream and version, so every publish of the same event (a retried batch,
