@@ -1,9 +1,6 @@
-using Catalog.Domain;
-using Clients.Domain;
-using Microservices.EventSourcing;
+using Microservices.Contracts;
 using Microservices.Messaging;
 using Microservices.Streams;
-using Orders.Domain;
 
 namespace EventRelay;
 
@@ -13,15 +10,11 @@ public static class EventRelayModule
     public const string ConsumerName = "integration-events";
 
     /// <summary>
-    /// The one reader of the table's stream that every service shares: it publishes each service's events as that
-    /// service's integration contracts. DynamoDB Streams serves at most two readers per shard, so the services
-    /// subscribe on the broker instead of reading the stream themselves. Needs AddMessaging before it.
+    /// The one reader of the table's stream that every service shares: it publishes each event item as the integration
+    /// contract its service recorded with it, and knows no service. DynamoDB Streams serves at most two readers per
+    /// shard, so the services subscribe on the broker instead of reading the stream themselves. Before it reads, it
+    /// declares every subscriber's queue and bindings, so no start order loses an event. Needs AddMessaging before it.
     /// </summary>
-    public static IServiceCollection AddEventRelay(this IServiceCollection services, Action<StreamConsumerOptions>? configure = null)
-    {
-        services.AddIntegrationEventMap<CatalogIntegrationEvents>();
-        services.AddIntegrationEventMap<ClientsIntegrationEvents>();
-        services.AddIntegrationEventMap<OrdersIntegrationEvents>();
-        return services.AddIntegrationEventPublisher<IntegrationEventMaps>(ConsumerName, configure);
-    }
+    public static IServiceCollection AddEventRelay(this IServiceCollection services, Action<StreamConsumerOptions>? configure = null) =>
+        services.AddIntegrationEventPublisher(ConsumerName, IntegrationEventTypes.All, Subscriptions.Queues, configure);
 }

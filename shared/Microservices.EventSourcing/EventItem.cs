@@ -19,6 +19,12 @@ public static class EventItem
     public const string Data = "Data";
     public const string RecordedAt = "RecordedAt";
 
+    /// <summary>The integration contract's type name, recorded by the service that owns the event (or "none").</summary>
+    public const string ContractType = "ContractType";
+
+    /// <summary>The integration contract as JSON, when the event has one.</summary>
+    public const string Contract = "Contract";
+
     /// <summary>The W3C trace context of the append, so a stream consumer continues the command's trace.</summary>
     public const string TraceParent = "TraceParent";
 

@@ -98,7 +98,7 @@ public sealed class EventStore(IAmazonDynamoDB dynamo, IOptions<DynamoDbOptions>
                 $"A transaction holds at most {MaxTransactionItems} items; this one has {events.Count + alongside.Count}.");
         }
 
-        var recordedAt = DateTimeOffset.UtcNow.ToString("O", CultureInfo.InvariantCulture);
+        var recordedAt = DateTimeOffset.UtcNow;
         var items = new List<TransactWriteItem>(events.Count + alongside.Count);
         for (var i = 0; i < events.Count; i++)
         {
@@ -159,9 +159,10 @@ public sealed class EventStore(IAmazonDynamoDB dynamo, IOptions<DynamoDbOptions>
         return last.Items is [var item, ..] ? long.Parse(item[EventItem.Version].N, CultureInfo.InvariantCulture) : 0;
     }
 
-    private Dictionary<string, AttributeValue> NewEventItem(StreamName stream, long version, object @event, string recordedAt)
+    private Dictionary<string, AttributeValue> NewEventItem(StreamName stream, long version, object @event, DateTimeOffset recordedAt)
     {
         var key = EventItem.Key(stream.Type, stream.Id, version);
+        var contract = types.ContractOf(@event, new EventEnvelope(stream, version, recordedAt));
         var item = new Dictionary<string, AttributeValue>
         {
             [TableLayout.PK] = new(key.PK),
@@ -172,8 +173,15 @@ public sealed class EventStore(IAmazonDynamoDB dynamo, IOptions<DynamoDbOptions>
             [EventItem.Version] = new() { N = version.ToString(CultureInfo.InvariantCulture) },
             [EventItem.EventType] = new(types.NameOf(@event)),
             [EventItem.Data] = new(EventTypeMap.Serialize(@event)),
-            [EventItem.RecordedAt] = new(recordedAt),
+            [EventItem.RecordedAt] = new(recordedAt.ToString("O", CultureInfo.InvariantCulture)),
+            // The integration contract, recorded by the service that owns the event, so the relay needs no service's code.
+            [EventItem.ContractType] = new(contract?.GetType().FullName ?? EventTypeMap.NoContract),
         };
+        if (contract is not null)
+        {
+            item[EventItem.Contract] = new(EventTypeMap.Serialize(contract));
+        }
+
         EventTraceContext.Stamp(item, Activity.Current);
         return item;
     }

@@ -5,8 +5,13 @@ using Microservices.SingleTable;
 
 namespace Microservices.EventSourcing;
 
-/// <summary>An event item as it arrived on the table's stream: what a service maps to an integration contract.</summary>
-public sealed record StoredEvent(string StreamType, string StreamId, long Version, string EventType, string Data, DateTimeOffset RecordedAt)
+/// <summary>
+/// An event item as it arrived on the table's stream, with the integration contract its service recorded for it:
+/// <see cref="ContractType"/> is the contract's type name, <see cref="EventTypeMap.NoContract"/> for an event the
+/// service keeps to itself, and null for an event stored before contracts were recorded.
+/// </summary>
+public sealed record StoredEvent(
+    string StreamType, string StreamId, long Version, string EventType, DateTimeOffset RecordedAt, string? ContractType, string? Contract)
 {
     /// <summary>The stream's name as contracts carry it, e.g. <c>author-0193…</c>.</summary>
     public string Stream => $"{StreamType}-{StreamId}";
@@ -30,8 +35,9 @@ public sealed record StoredEvent(string StreamType, string StreamId, long Versio
             item[EventItem.StreamId].S,
             long.Parse(item[EventItem.Version].N, CultureInfo.InvariantCulture),
             item[EventItem.EventType].S,
-            item[EventItem.Data].S,
-            DateTimeOffset.Parse(item[EventItem.RecordedAt].S, CultureInfo.InvariantCulture));
+            DateTimeOffset.Parse(item[EventItem.RecordedAt].S, CultureInfo.InvariantCulture),
+            item.GetValueOrDefault(EventItem.ContractType)?.S,
+            item.GetValueOrDefault(EventItem.Contract)?.S);
         return true;
     }
 }

@@ -4,6 +4,7 @@ using Microservices.SingleTable;
 using Microservices.Streams;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 
 namespace Microservices.Messaging;
@@ -52,14 +53,7 @@ public static class MessagingServiceCollectionExtensions
             {
                 bus.UsingRabbitMq((context, cfg) =>
                 {
-                    var options = context.GetRequiredService<IOptions<MessagingOptions>>().Value;
-                    cfg.Host(options.Host, (ushort)options.Port, options.VirtualHost, host =>
-                    {
-                        host.Username(options.Username);
-                        host.Password(options.Password);
-                        // A publish completes only when the broker has the message (on disk, for durable queues).
-                        host.PublisherConfirmation = true;
-                    });
+                    ConfigureHost(cfg, context.GetRequiredService<IOptions<MessagingOptions>>().Value);
                     ConfigureBus(context, cfg);
                 });
             }
@@ -74,19 +68,40 @@ public static class MessagingServiceCollectionExtensions
     }
 
     /// <summary>
-    /// Reads the table's stream as <paramref name="consumerName"/> and publishes its event items as the contracts
-    /// <typeparamref name="TMap"/> maps them to. Needs <see cref="AddMessaging"/> before it.
+    /// Reads the table's stream as <paramref name="consumerName"/> and publishes each event item as the contract its
+    /// service recorded with it, resolved among <paramref name="contracts"/>. Before the stream is read, every queue
+    /// of <paramref name="subscriptions"/> is declared with its bindings (<see cref="BrokerTopology"/>), so no event
+    /// is published before the queues that take it exist, whichever process starts first. Needs
+    /// <see cref="AddMessaging"/> before it.
     /// </summary>
-    public static IServiceCollection AddIntegrationEventPublisher<TMap>(
-        this IServiceCollection services, string consumerName, Action<StreamConsumerOptions>? configure = null)
-        where TMap : class, IIntegrationEventMap
+    public static IServiceCollection AddIntegrationEventPublisher(
+        this IServiceCollection services,
+        string consumerName,
+        IEnumerable<Type> contracts,
+        IReadOnlyDictionary<string, IReadOnlyList<Type>> subscriptions,
+        Action<StreamConsumerOptions>? configure = null)
     {
-        services.AddSingleton<TMap>();
-        return services.AddTableStreamConsumer<IntegrationEventPublisher<TMap>>(consumerName, options =>
+        services.AddSingleton(new IntegrationContracts(contracts));
+        services.AddSingleton<IntegrationEventPublisher>();
+        // Hosted services start one after another in the order they were added: the topology before the stream.
+        services.AddHostedService(provider => ActivatorUtilities.CreateInstance<BrokerTopology>(provider, subscriptions));
+        return services.AddTableStreamConsumer<IntegrationEventPublisher>(consumerName, options =>
         {
             // Canonical items and copies come back on the stream too; only event items are published.
             options.Filter = RecordFilter.StringAttribute(TableLayout.ItemType, EventItem.ItemType);
             configure?.Invoke(options);
+        });
+    }
+
+    /// <summary>The broker connection every bus of ours uses, including the one that only declares the topology.</summary>
+    internal static void ConfigureHost(IRabbitMqBusFactoryConfigurator cfg, MessagingOptions options)
+    {
+        cfg.Host(options.Host, (ushort)options.Port, options.VirtualHost, host =>
+        {
+            host.Username(options.Username);
+            host.Password(options.Password);
+            // A publish completes only when the broker has the message (on disk, for durable queues).
+            host.PublisherConfirmation = true;
         });
     }
 

@@ -26,6 +26,10 @@ public static class Attributes
     public const string Data = EventItem.Data;
     public const string RecordedAt = EventItem.RecordedAt;
 
+    // Event items: the integration contract the owning service publishes the event as (its type name and its JSON).
+    public const string ContractType = EventItem.ContractType;
+    public const string Contract = EventItem.Contract;
+
     // Event items: the W3C trace context of the append, so a stream consumer continues the command's trace.
     public const string TraceParent = EventItem.TraceParent;
     public const string TraceState = EventItem.TraceState;

@@ -30,6 +30,8 @@ public static class TableSchema
             new(Attributes.EventType, AttributeKind.S, "versioned name, e.g. author.renamed.v1"),
             new(Attributes.Data, AttributeKind.S, "the event as JSON"),
             new(Attributes.RecordedAt, AttributeKind.S, "ISO 8601"),
+            new(Attributes.ContractType, AttributeKind.S, "the integration contract it is published as, e.g. Microservices.Contracts.Catalog.AuthorRenamedV1, or none; absent on events stored before contracts were recorded", Required: false),
+            new(Attributes.Contract, AttributeKind.S, "that contract as JSON, written by the owning service at append time (absent when none)", Required: false),
             new(Attributes.TraceParent, AttributeKind.S, "W3C trace context of the command", Required: false),
         ],
         [],

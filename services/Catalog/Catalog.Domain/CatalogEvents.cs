@@ -1,4 +1,6 @@
+using Microservices.Contracts.Catalog;
 using Microservices.EventSourcing;
+using Microservices.SingleTable;
 
 namespace Catalog.Domain;
 
@@ -24,15 +26,24 @@ public static class CatalogEvents
     public const string AuthorStream = "author";
     public const string BookStream = "book";
 
+    /// <summary>
+    /// Catalog's events, each with the integration contract other services (and Catalog's own workers) read. The
+    /// event store records the contract on the event item, and the one relay publishes it as recorded.
+    /// </summary>
     public static EventTypeMap Types { get; } = new EventTypeMap()
-        .Add<AuthorRegistered>("author.registered.v1")
-        .Add<AuthorRenamed>("author.renamed.v1")
-        .Add<BookAdded>("book.added.v1")
-        .Add<BookPriceChanged>("book.price-changed.v1")
-        .Add<BookGenreChanged>("book.genre-changed.v1")
-        .Add<BookRetitled>("book.retitled.v1")
-        .Add<BookDeleted>("book.deleted.v1")
-        .Add<AuthorDeleted>("author.deleted.v1");
+        .Add<AuthorRegistered>("author.registered.v1", (e, at) => new AuthorRegisteredV1(at.EventId, at.StreamId, at.Version, at.RecordedAt, e.AuthorId, e.Name))
+        .Add<AuthorRenamed>("author.renamed.v1", (e, at) => new AuthorRenamedV1(at.EventId, at.StreamId, at.Version, at.RecordedAt, e.AuthorId, e.Name))
+        .Add<BookAdded>("book.added.v1", (e, at) => new BookAddedV1(
+            at.EventId, at.StreamId, at.Version, at.RecordedAt, e.BookId, e.AuthorId, e.Title, e.Genre, e.Price))
+        .Add<BookPriceChanged>("book.price-changed.v1", (e, at) => new BookPriceChangedV1(
+            at.EventId, at.StreamId, at.Version, at.RecordedAt, e.BookId, e.AuthorId, e.Price))
+        .Add<BookGenreChanged>("book.genre-changed.v1", (e, at) => new BookGenreChangedV1(
+            at.EventId, at.StreamId, at.Version, at.RecordedAt, e.BookId, e.AuthorId, e.OldGenre, e.Genre))
+        .Add<BookRetitled>("book.retitled.v1", (e, at) => new BookRetitledV1(
+            at.EventId, at.StreamId, at.Version, at.RecordedAt, e.BookId, e.AuthorId, e.OldTitle, e.Title))
+        .Add<BookDeleted>("book.deleted.v1", (e, at) => new BookDeletedV1(
+            at.EventId, at.StreamId, at.Version, at.RecordedAt, e.BookId, e.AuthorId, e.Title, e.Genre))
+        .Add<AuthorDeleted>("author.deleted.v1", (e, at) => new AuthorDeletedV1(at.EventId, at.StreamId, at.Version, at.RecordedAt, e.AuthorId));
 
     public static StreamName Author(string authorId) => new(AuthorStream, authorId);
 

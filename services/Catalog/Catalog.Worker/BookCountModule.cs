@@ -1,4 +1,5 @@
 using MassTransit;
+using Microservices.Contracts;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace Catalog.Worker;
@@ -6,7 +7,7 @@ namespace Catalog.Worker;
 public static class BookCountModule
 {
     /// <summary>The book count's own queue: it gets its own copy of each message, and its own error queue.</summary>
-    public const string EndpointName = "catalog-book-counts";
+    public const string EndpointName = Subscriptions.BookCounts;
 
     public static IBusRegistrationConfigurator AddBookCount(this IBusRegistrationConfigurator bus)
     {

@@ -1,4 +1,5 @@
 using MassTransit;
+using Microservices.Contracts;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace Catalog.Worker;
@@ -6,7 +7,7 @@ namespace Catalog.Worker;
 public static class GenreCopiesModule
 {
     /// <summary>One queue for every genre consumer: the genre copies are one projection, with one error queue.</summary>
-    public const string EndpointName = "catalog-genre-copies";
+    public const string EndpointName = Subscriptions.GenreCopies;
 
     public static IBusRegistrationConfigurator AddGenreCopies(this IBusRegistrationConfigurator bus)
     {

@@ -1,4 +1,6 @@
+using Microservices.Contracts.Clients;
 using Microservices.EventSourcing;
+using Microservices.SingleTable;
 
 namespace Clients.Domain;
 
@@ -21,9 +23,15 @@ public static class ClientsEvents
 {
     public const string ClientStream = "client";
 
+    /// <summary>
+    /// Clients' events. Registrations and changes of name or email are published, each contract carrying the client's
+    /// full current name and email; phones and addresses stay inside the service (no contract).
+    /// </summary>
     public static EventTypeMap Types { get; } = new EventTypeMap()
-        .Add<ClientRegistered>("client.registered.v1")
-        .Add<ClientDetailsChanged>("client.details-changed.v1")
+        .Add<ClientRegistered>("client.registered.v1", (e, at) => new ClientRegisteredV1(
+            at.EventId, at.StreamId, at.Version, at.RecordedAt, e.ClientId, e.Name, e.Email))
+        .Add<ClientDetailsChanged>("client.details-changed.v1", (e, at) => new ClientDetailsChangedV1(
+            at.EventId, at.StreamId, at.Version, at.RecordedAt, e.ClientId, e.Name, e.Email))
         .Add<ClientPhoneSet>("client.phone-set.v1")
         .Add<ClientPhoneRemoved>("client.phone-removed.v1")
         .Add<ClientAddressAdded>("client.address-added.v1")

@@ -90,10 +90,10 @@ public sealed class SoakSystem : IAsyncDisposable
         (system.Catalog, system.Clients, system.Orders) = (catalog.Url, clients.Url, orders.Url);
         try
         {
-            // The workers declare their queues before the relay publishes anything: a message published to an
-            // exchange with no queue bound yet would be dropped by the broker.
-            await Task.WhenAll(catalogWorker.StartAsync(StartTimeout, cancellationToken), ordersWorker.StartAsync(StartTimeout, cancellationToken));
+            // All at once, in no order: the relay declares every subscriber's queue before it publishes anything.
             await Task.WhenAll(
+                catalogWorker.StartAsync(StartTimeout, cancellationToken),
+                ordersWorker.StartAsync(StartTimeout, cancellationToken),
                 relay.StartAsync(StartTimeout, cancellationToken),
                 catalog.Process.StartAsync(StartTimeout, cancellationToken),
                 clients.Process.StartAsync(StartTimeout, cancellationToken),

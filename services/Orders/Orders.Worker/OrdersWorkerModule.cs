@@ -1,4 +1,6 @@
 using MassTransit;
+using Microservices.Contracts;
+using Microservices.EventSourcing;
 using Microservices.Messaging;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
@@ -7,11 +9,11 @@ namespace Orders.Worker;
 public static class OrdersWorkerModule
 {
     /// <summary>One queue for the Orders projections (client copies and aggregates), with one error queue.</summary>
-    public const string EndpointName = "orders-projections";
+    public const string EndpointName = Subscriptions.OrderProjections;
 
     /// <summary>
-    /// The Orders worker: consumers only. Orders' events reach the broker through the one stream relay, which composes
-    /// every service's map (<c>OrdersIntegrationEvents</c> among them); this process reads no stream.
+    /// The Orders worker: consumers only. Orders' events reach the broker through the one stream relay, which publishes
+    /// the contracts Orders recorded with them (<c>OrderEvents.Types</c>); this process reads no stream.
     /// </summary>
     public static IServiceCollection AddOrdersWorker(this IServiceCollection services, IConfiguration configuration) =>
         services.AddMessaging(configuration, bus => bus.AddOrderProjections());

@@ -113,15 +113,7 @@ public sealed class CatalogChangeDeliveryTests(DynamoDbLocalFixture dynamo, Rabb
     private Task<StreamsEventResponse> PublishAsync(DynamoDbEvent batch) =>
         _bus.Publisher().HandleAsync(batch, TestContext.Current.CancellationToken);
 
-    private async Task<List<(Guid EventId, object Contract)>> ContractsAsync()
-    {
-        var map = new CatalogIntegrationEvents();
-        return (await StreamRecords.ReadAllAsync(_api.Tables))
-            .Select(r => r.TryReadEvent(out var stored) ? (stored.EventId, Contract: map.ToContract(stored)) : default)
-            .Where(c => c.Contract is not null)
-            .Select(c => (c.EventId, c.Contract!))
-            .ToList();
-    }
+    private Task<List<(Guid EventId, object Contract)>> ContractsAsync() => StreamRecords.PublishedContractsAsync(_api.Tables);
 
     /// <summary>Every message published so far has been consumed by each consumer that takes its type.</summary>
     private Task UntilEveryMessageIsConsumedAsync() =>

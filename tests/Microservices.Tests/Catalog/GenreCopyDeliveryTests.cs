@@ -82,9 +82,7 @@ public sealed class GenreCopyDeliveryTests(DynamoDbLocalFixture dynamo, RabbitMq
     public async Task The_same_message_delivered_twice_newest_first_leaves_zero_drift()
     {
         var authorId = await WriteHistoryAsync();
-        var map = new CatalogIntegrationEvents();
-        var contracts = (await StreamRecords.ReadAllAsync(_api.Tables))
-            .Select(r => r.TryReadEvent(out var stored) ? (stored.EventId, Contract: map.ToContract(stored)) : default)
+        var contracts = (await StreamRecords.PublishedContractsAsync(_api.Tables))
             .Where(c => c.Contract is BookAddedV1 or AuthorRenamedV1)
             .Reverse()
             .ToList();

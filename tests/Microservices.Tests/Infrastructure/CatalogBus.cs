@@ -1,4 +1,3 @@
-using Catalog.Domain;
 using Catalog.Worker;
 using MassTransit;
 using Microservices.Messaging;
@@ -26,13 +25,13 @@ public static class CatalogBus
             bus.AddGenreCopies();
             more?.Invoke(bus);
         });
-        builder.Services.AddSingleton<CatalogIntegrationEvents>();
-        builder.Services.AddSingleton<IntegrationEventPublisher<CatalogIntegrationEvents>>();
+        builder.Services.AddSingleton(StreamRecords.Contracts);
+        builder.Services.AddSingleton<IntegrationEventPublisher>();
         var host = builder.Build();
         await host.StartAsync(TestContext.Current.CancellationToken);
         return host;
     }
 
-    public static IntegrationEventPublisher<CatalogIntegrationEvents> Publisher(this IHost host) =>
-        host.Services.GetRequiredService<IntegrationEventPublisher<CatalogIntegrationEvents>>();
+    public static IntegrationEventPublisher Publisher(this IHost host) =>
+        host.Services.GetRequiredService<IntegrationEventPublisher>();
 }

@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using Clients.Domain;
 using MassTransit;
 using Microservices.Contracts;
 using Microservices.Contracts.Clients;
@@ -12,8 +11,8 @@ using Microsoft.Extensions.Hosting;
 namespace Microservices.Tests.Infrastructure;
 
 /// <summary>
-/// A test host that publishes the Clients service's events from the table's stream with its own map, under a consumer
-/// name of its own (production composes every map into one relay), and a RabbitMQ consumer that receives the contracts.
+/// A test host that publishes the contracts recorded on the table's event items, as the relay does, under a consumer
+/// name of its own, and a RabbitMQ consumer that receives the Clients contracts.
 /// </summary>
 public static class ClientsPublisher
 {
@@ -24,7 +23,7 @@ public static class ClientsPublisher
         builder.Services.AddDynamoDb();
         builder.Services.AddSingleton<ReceivedClientContracts>();
         builder.Services.AddMessaging(builder.Configuration, bus => bus.AddConsumer<ClientContractsConsumer>());
-        builder.Services.AddIntegrationEventPublisher<ClientsIntegrationEvents>($"clients-test-{Guid.NewGuid():N}", options =>
+        builder.Services.AddIntegrationEventPublisher($"clients-test-{Guid.NewGuid():N}", IntegrationEventTypes.All, Subscriptions.Queues, options =>
         {
             options.ShardDiscoveryInterval = TimeSpan.FromMilliseconds(300);
             options.PollInterval = TimeSpan.FromMilliseconds(50);

@@ -1,4 +1,6 @@
 using Amazon.DynamoDBv2;
+using Microservices.Contracts;
+using Microservices.EventSourcing;
 using Microservices.Messaging;
 using Microservices.SingleTable;
 using Microsoft.AspNetCore.Hosting;
@@ -48,7 +50,7 @@ public sealed class OrdersApi(DynamoDbOptions tables) : WebApplicationFactory<Or
 
 /// <summary>
 /// The real Orders worker's consumers in this process, on RabbitMQ; with <paramref name="publisherName"/>, also a
-/// test-only stream publisher of Orders' events (production has one relay for every service's map).
+/// test-only stream publisher under a name of its own that publishes as the relay does.
 /// </summary>
 public static class OrdersWorker
 {
@@ -60,7 +62,7 @@ public static class OrdersWorker
         builder.Services.AddOrdersWorker(builder.Configuration);
         if (publisherName is not null)
         {
-            builder.Services.AddIntegrationEventPublisher<OrdersIntegrationEvents>(publisherName, options =>
+            builder.Services.AddIntegrationEventPublisher(publisherName, IntegrationEventTypes.All, Subscriptions.Queues, options =>
             {
                 options.ShardDiscoveryInterval = TimeSpan.FromMilliseconds(500);
                 options.PollInterval = TimeSpan.FromMilliseconds(50);

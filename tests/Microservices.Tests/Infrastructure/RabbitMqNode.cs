@@ -203,6 +203,29 @@ public sealed class RabbitMqNode : IAsyncDisposable
         return vhost;
     }
 
+    /// <summary>
+    /// The bindings of <paramref name="vhost"/> as "source -> destination (kind)", sorted, without the default
+    /// exchange's implicit binding of every queue.
+    /// </summary>
+    public async Task<IReadOnlyList<string>> ListBindingsAsync(string vhost)
+    {
+        var (exitCode, listed) = await CtlAsync(
+            "list_bindings", "-p", vhost, "--quiet", "--no-table-headers", "source_name", "destination_name", "destination_kind");
+        if (exitCode != 0)
+        {
+            throw new InvalidOperationException($"rabbitmqctl list_bindings failed: {listed}");
+        }
+
+        return
+        [
+            .. listed.Split('\n', StringSplitOptions.RemoveEmptyEntries)
+                .Select(line => line.Split('\t'))
+                .Where(fields => fields.Length == 3 && fields[0].Length > 0)
+                .Select(fields => $"{fields[0]} -> {fields[1]} ({fields[2].Trim()})")
+                .Order(StringComparer.Ordinal),
+        ];
+    }
+
     /// <summary>The "Messaging" configuration section a worker reads to reach this node's <paramref name="vhost"/>.</summary>
     public Dictionary<string, string?> Settings(string vhost) => new()
     {

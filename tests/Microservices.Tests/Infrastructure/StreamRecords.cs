@@ -1,3 +1,6 @@
+using Microservices.Contracts;
+using Microservices.EventSourcing;
+using Microservices.Messaging;
 using Microservices.SingleTable;
 using Microservices.Streams;
 using Microservices.Streams.Lambda;
@@ -13,6 +16,21 @@ public static class StreamRecords
         Region = tables.Region,
         Credentials = new Amazon.Runtime.BasicAWSCredentials("local", "local"),
     });
+
+    /// <summary>Every contract of the system, as the relay resolves them.</summary>
+    public static IntegrationContracts Contracts { get; } = new(IntegrationEventTypes.All);
+
+    /// <summary>
+    /// The contracts the relay would publish for the table's stream, in stream order, with the id of each event: what
+    /// the owning services recorded on their event items.
+    /// </summary>
+    public static async Task<List<(Guid EventId, object Contract)>> PublishedContractsAsync(DynamoDbOptions tables) =>
+        [
+            .. (await ReadAllAsync(tables))
+                .Select(r => r.TryReadEvent(out var stored) ? (stored.EventId, Contract: Contracts.ContractOf(stored)) : default)
+                .Where(c => c.Contract is not null)
+                .Select(c => (c.EventId, c.Contract!)),
+        ];
 
     /// <summary>Every record of every shard, oldest first, skipping the first <paramref name="skip"/>.</summary>
     public static async Task<List<DynamoDbStreamRecord>> ReadAllAsync(DynamoDbOptions tables, int skip = 0)

@@ -1,4 +1,6 @@
 using Microservices.EventSourcing;
+using Microservices.Messaging;
+using Microservices.SingleTable;
 
 namespace Microservices.Tests.Messaging;
 

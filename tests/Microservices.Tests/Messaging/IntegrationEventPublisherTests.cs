@@ -1,11 +1,15 @@
+using System.Diagnostics.Metrics;
+using Amazon.DynamoDBv2.Model;
 using MassTransit;
 using Microservices.Contracts.Catalog;
 using Microservices.EventSourcing;
 using Microservices.Messaging;
 using Microservices.Schema;
+using Microservices.ServiceDefaults;
 using Microservices.SingleTable;
 using Microservices.Streams.Lambda;
 using Microservices.Tests.Catalog;
+using Microservices.Tests.Clients;
 using Microservices.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -40,25 +44,85 @@ public sealed class IntegrationEventPublisherTests(DynamoDbLocalFixture dynamo, 
     }
 
     [Fact]
-    public async Task An_event_that_cannot_be_mapped_to_its_contract_is_reported_as_that_records_failure_after_the_events_before_it()
+    public async Task An_event_whose_contract_cannot_be_read_is_reported_as_that_records_failure_after_the_events_before_it()
     {
         var (authorId, version) = await _catalog.RegisterAuthorAsync("Hjalmar Söderberg");
         await _catalog.RenameAuthorAsync(authorId, "Hjalmar Emil Söderberg", version);
-        var events = (await StreamRecords.ReadAllAsync(_api.Tables))
-            .Where(r => r.Dynamodb.NewImage![Attributes.ItemType].S == ItemTypes.Event)
-            .ToList();
-        var broken = events[1] with
-        {
-            Dynamodb = events[1].Dynamodb with
-            {
-                NewImage = new(events[1].Dynamodb.NewImage!) { [Attributes.Data] = new("{ not json") },
-            },
-        };
+        await _catalog.RenameAuthorAsync(authorId, "Hjalmar Söderberg", version + 1);
+        var events = await EventRecordsAsync();
+        var badJson = With(events[1], Attributes.Contract, "{ not json");
+        var unknownType = With(events[2], Attributes.ContractType, "Microservices.Contracts.Catalog.AuthorRenamedV9");
 
-        var response = await _bus.Publisher().HandleAsync(new DynamoDbEvent { Records = [events[0], broken] }, TestContext.Current.CancellationToken);
+        var afterBadJson = await _bus.Publisher().HandleAsync(new DynamoDbEvent { Records = [events[0], badJson] }, TestContext.Current.CancellationToken);
+        var afterUnknownType = await _bus.Publisher().HandleAsync(new DynamoDbEvent { Records = [unknownType, events[0]] }, TestContext.Current.CancellationToken);
 
-        Assert.Equal(broken.Dynamodb.SequenceNumber, Assert.Single(response.BatchItemFailures).ItemIdentifier);
+        Assert.Equal(badJson.Dynamodb.SequenceNumber, Assert.Single(afterBadJson.BatchItemFailures).ItemIdentifier);
+        Assert.Equal(unknownType.Dynamodb.SequenceNumber, Assert.Single(afterUnknownType.BatchItemFailures).ItemIdentifier);
         Assert.Equal(typeof(AuthorRegisteredV1), Assert.Single(_traffic.Published).Type);
+    }
+
+    [Fact]
+    public async Task An_event_stored_before_contracts_were_recorded_is_skipped_logged_and_counted_and_the_events_after_it_are_published()
+    {
+        var (authorId, version) = await _catalog.RegisterAuthorAsync("Selma Lagerlöf");
+        await _catalog.RenameAuthorAsync(authorId, "Selma Ottilia Lovisa Lagerlöf", version);
+        var events = await EventRecordsAsync();
+        var legacy = Without(Without(events[0], Attributes.ContractType), Attributes.Contract);
+        var skipped = new List<(long Count, string? EventType)>();
+        using var listener = new MeterListener();
+        listener.InstrumentPublished = (instrument, l) =>
+        {
+            if (instrument.Meter.Name == IntegrationEventPublisher.MeterName && instrument.Name == "messaging.events.without_contract")
+            {
+                l.EnableMeasurementEvents(instrument);
+            }
+        };
+        listener.SetMeasurementEventCallback<long>((_, count, tags, _) =>
+        {
+            lock (skipped)
+            {
+                skipped.Add((count, tags.ToArray().Single(t => t.Key == "event_type").Value as string));
+            }
+        });
+        listener.Start();
+
+        var response = await _bus.Publisher().HandleAsync(new DynamoDbEvent { Records = [legacy, events[1]] }, TestContext.Current.CancellationToken);
+
+        Assert.Empty(response.BatchItemFailures);
+        var renamed = Assert.IsType<AuthorRenamedV1>(Assert.Single(_traffic.Published).Message);
+        Assert.Equal((authorId, 2L), (renamed.AuthorId, renamed.StreamVersion));
+        lock (skipped)
+        {
+            Assert.Contains((1L, "author.registered.v1"), skipped);
+        }
+    }
+
+    [Fact]
+    public async Task An_event_its_service_keeps_to_itself_is_recorded_as_having_no_contract_and_publishes_nothing()
+    {
+        await using var clientsApi = new ClientsApi(_api.Tables);
+        var clients = new ClientsHttp(clientsApi.CreateClient());
+        var (clientId, version) = await clients.RegisterAsync("Malin Persson", "malin@example.se", new Dictionary<string, string>());
+        await clients.SetPhoneAsync(clientId, "mobile", "070 1", version);
+        var phoneSet = (await EventRecordsAsync()).Single(r => r.Dynamodb.NewImage![Attributes.EventType].S == "client.phone-set.v1");
+
+        Assert.Equal(EventTypeMap.NoContract, phoneSet.Dynamodb.NewImage![Attributes.ContractType].S);
+        Assert.False(phoneSet.Dynamodb.NewImage.ContainsKey(Attributes.Contract));
+        Assert.Empty((await _bus.Publisher().HandleAsync(new DynamoDbEvent { Records = [phoneSet] }, TestContext.Current.CancellationToken)).BatchItemFailures);
+        Assert.Empty(_traffic.Published);
+    }
+
+    private async Task<List<DynamoDbStreamRecord>> EventRecordsAsync() =>
+        [.. (await StreamRecords.ReadAllAsync(_api.Tables)).Where(r => r.Dynamodb.NewImage![Attributes.ItemType].S == ItemTypes.Event)];
+
+    private static DynamoDbStreamRecord With(DynamoDbStreamRecord record, string attribute, string value) =>
+        record with { Dynamodb = record.Dynamodb with { NewImage = new(record.Dynamodb.NewImage!) { [attribute] = new(value) } } };
+
+    private static DynamoDbStreamRecord Without(DynamoDbStreamRecord record, string attribute)
+    {
+        var image = new Dictionary<string, AttributeValue>(record.Dynamodb.NewImage!);
+        image.Remove(attribute);
+        return record with { Dynamodb = record.Dynamodb with { NewImage = image } };
     }
 
     [Fact]

@@ -2,6 +2,7 @@ using MassTransit;
 using Microservices.Contracts.Clients;
 using Microservices.EventSourcing;
 using Microservices.Messaging;
+using Microservices.SingleTable;
 
 namespace Microservices.Tests.Orders;
 

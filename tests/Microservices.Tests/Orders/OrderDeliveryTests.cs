@@ -127,19 +127,10 @@ public sealed class OrderDeliveryTests(DynamoDbLocalFixture dynamo, RabbitMqFixt
         return _history.Value;
     }
 
-    /// <summary>This test's events as the relay would publish them: read from the table's stream, mapped by Orders' map.</summary>
+    /// <summary>This test's Orders events as the relay would publish them: the contracts recorded on the event items.</summary>
     private async Task<List<IIntegrationEvent>> ContractsAsync()
     {
-        var map = new OrdersIntegrationEvents();
-        var contracts = new List<IIntegrationEvent>();
-        foreach (var record in await StreamRecords.ReadAllAsync(_api.Tables))
-        {
-            if (record.TryReadEvent(out var stored) && map.ToContract(stored) is IIntegrationEvent contract)
-            {
-                contracts.Add(contract);
-            }
-        }
-
+        var contracts = (await StreamRecords.PublishedContractsAsync(_api.Tables)).Select(c => c.Contract).OfType<IIntegrationEvent>();
         var clientId = _history!.Value.ClientId;
         return [.. contracts.Where(c => c.GetType().GetProperty("ClientId")!.GetValue(c) as string == clientId)];
     }

@@ -38,8 +38,8 @@ public sealed class DeadLetterCommandTests(DynamoDbLocalFixture dynamo, RabbitMq
         Assert.Contains(bookAdded.Dynamodb.SequenceNumber, listed.Output, StringComparison.Ordinal);
         Assert.Contains(DeadLetterReasons.RetriesExhausted, listed.Output, StringComparison.Ordinal);
 
-        // The workers run first, as they are deployed: their queues must exist before the relay publishes to them.
-        // Their relay does not read the stream, so the copy can only come from the replayed message.
+        // The Catalog consumers keep the copy; their host's relay does not read the stream, so the copy can only come
+        // from the replayed message.
         var workerSettings = new Dictionary<string, string?>(settings)
         {
             [$"{StreamConsumerOptions.Section}:{EventRelayModule.ConsumerName}:Enabled"] = "false",
