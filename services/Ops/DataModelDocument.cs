@@ -16,7 +16,7 @@ public static class DataModelDocument
         var doc = new StringBuilder();
         doc.AppendLine("# Data model");
         doc.AppendLine();
-        doc.AppendLine("Generated from `shared/Microservices.Shared/Schema/TableSchema.cs` by");
+        doc.AppendLine("Generated from `shared/Microservices.Schema/TableSchema.cs` by");
         doc.AppendLine("`dotnet run --project services/Ops -- data-model > docs/data-model.md`. Do not edit by hand.");
         doc.AppendLine();
         doc.AppendLine("One table (`PK`, `SK`, stream `NEW_AND_OLD_IMAGES`) with one overloaded index, `GSI1` (`GSI1PK`, `GSI1SK`).");
