@@ -24,6 +24,7 @@ internal static class OpsProgram
         var check = ConsistencyCommands.Check();
         var repair = ConsistencyCommands.RepairCommand();
         var soak = Soak.SoakCommand.Create();
+        var host = HostCommand.Create();
 
         var dataModel = new Command("data-model", "Print docs/data-model.md, generated from the table's declaration (TableSchema).");
         dataModel.SetAction(_ =>
@@ -32,7 +33,7 @@ internal static class OpsProgram
             return 0;
         });
 
-        var root = new RootCommand("Operations on the single table: bootstrap, check, repair, soak, data-model.") { bootstrap, check, repair, soak, dataModel };
+        var root = new RootCommand("Operations on the single table: bootstrap, check, repair, soak, host, data-model.") { bootstrap, check, repair, soak, host, dataModel };
         try
         {
             return await root.Parse(args).InvokeAsync(new InvocationConfiguration { EnableDefaultExceptionHandler = false });

@@ -1,16 +1,14 @@
+using System.Globalization;
 using System.Text.Json;
-using Microservices.Streams;
-using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
 namespace Microservices.Faults;
 
 /// <summary>
-/// The injectors a process runs with, built from <see cref="FaultInjectionOptions"/>: none unless configured. The DynamoDB
-/// client and the Streams client take <see cref="DynamoDb"/>, the bus takes <see cref="Delivery"/>, and the counts go to
-/// <see cref="FaultInjectionOptions.CountsFile"/> so that a process killed with SIGKILL still leaves them behind.
+/// The injectors a process runs with, built from <see cref="FaultInjectionOptions"/>: none unless configured.
+/// <see cref="FaultsServiceCollectionExtensions.AddFaults"/> gives <see cref="DynamoDb"/> to the DynamoDB client and the
+/// Streams client and <see cref="Delivery"/> to the bus; the counts go to <see cref="FaultInjectionOptions.CountsFile"/>
+/// so that a process killed with SIGKILL still leaves them behind.
 /// </summary>
 public sealed class ConfiguredFaults : IDisposable
 {
@@ -35,6 +33,9 @@ public sealed class ConfiguredFaults : IDisposable
 
     public DeliveryFaults? Delivery { get; }
 
+    /// <summary>What this process injects, in one line, e.g. "Faults injected: DynamoDB 5%, duplicates 2% (seed 7)".</summary>
+    public string Description => Describe(_options);
+
     /// <summary>Every fault injected so far, by kind name (the names of <see cref="DynamoDbFaultKind"/> and <see cref="DeliveryFaultKind"/>).</summary>
     public IReadOnlyDictionary<string, long> Counts()
     {
@@ -51,9 +52,6 @@ public sealed class ConfiguredFaults : IDisposable
 
         return counts;
     }
-
-    /// <summary>The handler for the Streams client's HTTP pipeline: the injector's, or one that passes every request on.</summary>
-    public DelegatingHandler StreamsHandler() => DynamoDb?.CreateHandler() ?? new PassThroughHandler();
 
     public void Dispose()
     {
@@ -77,33 +75,27 @@ public sealed class ConfiguredFaults : IDisposable
         }
     }
 
-    private sealed class PassThroughHandler : DelegatingHandler;
-}
-
-public static class ConfiguredFaultsExtensions
-{
-    /// <summary>Registers <see cref="ConfiguredFaults"/> once; the DynamoDB, Streams and messaging registrations call it.</summary>
-    public static IServiceCollection AddConfiguredFaults(this IServiceCollection services)
+    private static string Describe(FaultInjectionOptions options)
     {
-        services.AddOptions<FaultInjectionOptions>()
-            .BindConfiguration(FaultInjectionOptions.Section)
-            .Validate(o => o.DynamoDbRate is >= 0 and <= 1 && o.DuplicateRate is >= 0 and <= 1 && o.DelayRate is >= 0 and <= 1,
-                "Faults rates are fractions from 0 to 1.");
-        services.TryAddSingleton<ConfiguredFaults>();
-        // The stream consumer's Streams client sends through this named HttpClient; its faults go in from here.
-        if (!services.Any(s => s.ServiceType == typeof(StreamsFaultsMarker)))
+        static string Percent(double rate) => (rate * 100).ToString("0.##", CultureInfo.InvariantCulture) + "%";
+        var kinds = new List<string>();
+        if (options.DynamoDbRate > 0)
         {
-            services.AddSingleton<StreamsFaultsMarker>();
-            services.AddHttpClient(StreamConsumerServiceCollectionExtensions.StreamsHttpClient)
-                .AddHttpMessageHandler(provider => provider.GetRequiredService<ConfiguredFaults>().StreamsHandler());
+            kinds.Add($"DynamoDB {Percent(options.DynamoDbRate)}");
         }
 
-        return services;
+        if (options.DuplicateRate > 0)
+        {
+            kinds.Add($"duplicates {Percent(options.DuplicateRate)}");
+        }
+
+        if (options.DelayRate > 0)
+        {
+            kinds.Add(string.Create(CultureInfo.InvariantCulture, $"delays {Percent(options.DelayRate)} up to {options.MaxDelay.TotalSeconds:0.###}s"));
+        }
+
+        return kinds.Count == 0
+            ? "Faults injected: none (the Faults section asks for none)"
+            : string.Create(CultureInfo.InvariantCulture, $"Faults injected: {string.Join(", ", kinds)} (seed {options.Seed})");
     }
-
-    private sealed class StreamsFaultsMarker;
-
-    /// <summary>Whether <paramref name="configuration"/> asks for duplicated or delayed delivery.</summary>
-    public static bool InjectsDelivery(IConfiguration configuration) =>
-        configuration.GetSection(FaultInjectionOptions.Section).Get<FaultInjectionOptions>()?.InjectsDelivery == true;
 }

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using MassTransit;
+using Microservices.Messaging;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
@@ -125,30 +126,30 @@ public static class DeliveryFaultsExtensions
 {
     /// <summary>
     /// Applies <paramref name="faults"/> to every message consumed on the receive endpoints named
-    /// <paramref name="endpoints"/> (every endpoint when none are named).
+    /// <paramref name="endpoints"/> (every endpoint when none are named) of the bus AddMessaging registers.
     /// </summary>
-    public static IBusRegistrationConfigurator AddDeliveryFaults(
-        this IBusRegistrationConfigurator bus, DeliveryFaults faults, params string[] endpoints)
+    public static IServiceCollection AddDeliveryFaults(
+        this IServiceCollection services, DeliveryFaults faults, params string[] endpoints)
     {
         ArgumentNullException.ThrowIfNull(faults);
-        return bus.AddDeliveryFaults(_ => faults, endpoints);
+        return services.AddDeliveryFaults(_ => faults, endpoints);
     }
 
     /// <summary>The same, with the injector taken from the container (the one configuration built).</summary>
-    public static IBusRegistrationConfigurator AddDeliveryFaults(
-        this IBusRegistrationConfigurator bus, Func<IServiceProvider, DeliveryFaults> faults, params string[] endpoints)
+    public static IServiceCollection AddDeliveryFaults(
+        this IServiceCollection services, Func<IServiceProvider, DeliveryFaults> faults, params string[] endpoints)
     {
-        ArgumentNullException.ThrowIfNull(bus);
+        ArgumentNullException.ThrowIfNull(services);
         ArgumentNullException.ThrowIfNull(endpoints);
-        bus.TryAddSingleton(faults);
-        bus.TryAddScoped(typeof(DeliveryFaultFilter<>));
-        bus.AddConfigureEndpointsCallback((context, name, endpoint) =>
+        services.TryAddSingleton(faults);
+        services.TryAddScoped(typeof(DeliveryFaultFilter<>));
+        services.AddSingleton(new ReceiveEndpointConfiguration((context, name, endpoint) =>
         {
             if (endpoints.Length == 0 || endpoints.Contains(name, StringComparer.Ordinal))
             {
                 endpoint.UseConsumeFilter(typeof(DeliveryFaultFilter<>), context);
             }
-        });
-        return bus;
+        }));
+        return services;
     }
 }

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using MassTransit;
+using Microservices.Messaging;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
@@ -49,20 +50,20 @@ public sealed class SkipEveryNthMessageFilter<T>(SkipEveryNthMessage sabotage) :
 public static class SkipEveryNthMessageExtensions
 {
     /// <summary>Breaks the receive endpoints named <paramref name="endpoints"/> on purpose (see <see cref="SkipEveryNthMessage"/>).</summary>
-    public static IBusRegistrationConfigurator AddSkipEveryNthMessage(
-        this IBusRegistrationConfigurator bus, SkipEveryNthMessage sabotage, params string[] endpoints)
+    public static IServiceCollection AddSkipEveryNthMessage(
+        this IServiceCollection services, SkipEveryNthMessage sabotage, params string[] endpoints)
     {
-        ArgumentNullException.ThrowIfNull(bus);
+        ArgumentNullException.ThrowIfNull(services);
         ArgumentNullException.ThrowIfNull(endpoints);
-        bus.TryAddSingleton(sabotage);
-        bus.TryAddScoped(typeof(SkipEveryNthMessageFilter<>));
-        bus.AddConfigureEndpointsCallback((context, name, endpoint) =>
+        services.TryAddSingleton(sabotage);
+        services.TryAddScoped(typeof(SkipEveryNthMessageFilter<>));
+        services.AddSingleton(new ReceiveEndpointConfiguration((context, name, endpoint) =>
         {
             if (endpoints.Contains(name, StringComparer.Ordinal))
             {
                 endpoint.UseConsumeFilter(typeof(SkipEveryNthMessageFilter<>), context);
             }
-        });
-        return bus;
+        }));
+        return services;
     }
 }

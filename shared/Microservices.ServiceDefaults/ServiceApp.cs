@@ -26,7 +26,8 @@ public interface IServiceModule
 /// <summary>Every API is built the same way, from its own Program and from the one-process host alike.</summary>
 public static class ServiceApp
 {
-    public static WebApplication Build<TService>(string[] args)
+    /// <param name="configure">Last registrations of a host that runs the service (<c>ops host</c> adds its faults here).</param>
+    public static WebApplication Build<TService>(string[] args, Action<WebApplicationBuilder>? configure = null)
         where TService : IServiceModule
     {
         // Named explicitly: hosted by the one-process AppHost, the entry assembly would otherwise name the service.
@@ -36,9 +37,10 @@ public static class ServiceApp
             ApplicationName = typeof(TService).Assembly.GetName().Name,
         });
         builder.WebHost.UseUrls(builder.Configuration["Urls"] ?? $"http://127.0.0.1:{TService.DefaultPort}");
-        builder.AddServiceDefaults();                      // ProblemDetails, health, OpenAPI, telemetry, DynamoDB, event store
+        builder.AddApiDefaults();                          // ProblemDetails, health, OpenAPI, telemetry, DynamoDB, event store
         builder.Services.AddIdempotentCreates(TService.Name);
         TService.Add(builder);                             // this service: aggregates, mediator
+        configure?.Invoke(builder);
         var app = builder.Build();
         app.MapDefaultEndpoints();
         TService.Map(app);                                 // one route group per resource

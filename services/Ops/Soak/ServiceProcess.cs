@@ -3,23 +3,25 @@ using System.Diagnostics;
 namespace Ops.Soak;
 
 /// <summary>
-/// One of the system's built services, run as its own process from its build output and configured only through
+/// One of the system's built services, run as its own process (through <c>ops host</c>) and configured only through
 /// environment variables (as docker-compose does), so the soak can SIGKILL it and start it again. Each start is an
 /// incarnation with its own log file and its own fault counts file.
 /// </summary>
 public sealed class ServiceProcess : IAsyncDisposable
 {
-    private readonly string _dll;
+    private readonly IReadOnlyList<string> _command;
     private readonly Func<int, IReadOnlyDictionary<string, string?>> _settings;
     private readonly string _logs;
     private Process? _process;
     private TaskCompletionSource _started = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
+    /// <param name="command">The program to run with dotnet and its arguments, e.g. <c>ops.dll host catalog-api</c>.</param>
     /// <param name="settings">The configuration of an incarnation, given its number (0 for the first start).</param>
-    public ServiceProcess(string name, string dll, string logs, Func<int, IReadOnlyDictionary<string, string?>> settings)
+    public ServiceProcess(string name, IReadOnlyList<string> command, string logs, Func<int, IReadOnlyDictionary<string, string?>> settings)
     {
+        ArgumentNullException.ThrowIfNull(command);
         Name = name;
-        _dll = dll;
+        _command = command;
         _logs = logs;
         _settings = settings;
     }
@@ -36,19 +38,22 @@ public sealed class ServiceProcess : IAsyncDisposable
     /// <summary>Starts a new incarnation and waits until the host says it has started (its bus and consumers are up).</summary>
     public async Task StartAsync(TimeSpan timeout, CancellationToken cancellationToken)
     {
-        if (!File.Exists(_dll))
+        if (!File.Exists(_command[0]))
         {
-            throw new FileNotFoundException($"{Name}: {_dll} is not built. Build the solution first (dotnet build Microservices.sln -c Release).", _dll);
+            throw new FileNotFoundException($"{Name}: {_command[0]} is not built. Build the solution first (dotnet build Microservices.sln -c Release).", _command[0]);
         }
 
         var incarnation = Incarnations++;
         var start = new ProcessStartInfo("dotnet")
         {
-            WorkingDirectory = Path.GetDirectoryName(_dll)!,
+            WorkingDirectory = Path.GetDirectoryName(_command[0])!,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
         };
-        start.ArgumentList.Add(_dll);
+        foreach (var argument in _command)
+        {
+            start.ArgumentList.Add(argument);
+        }
         foreach (var (key, value) in _settings(incarnation))
         {
             start.Environment[key.Replace(":", "__", StringComparison.Ordinal)] = value;

@@ -6,12 +6,15 @@ namespace Ops.Soak;
 
 /// <summary>
 /// The whole system as separate processes on one table and one broker: the three APIs, the event relay and the
-/// Catalog and Orders workers. Every process injects DynamoDB faults into its own SDK client at the soak's rate;
-/// the workers also duplicate and delay deliveries. The workers and the relay are the ones the soak kills.
+/// Catalog and Orders workers, each hosted by <c>ops host</c>. Every process injects DynamoDB faults into its own SDK
+/// client at the soak's rate; the workers also duplicate and delay deliveries. The workers and the relay are the ones the soak kills.
 /// </summary>
 public sealed class SoakSystem : IAsyncDisposable
 {
     private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(90);
+
+    /// <summary>This tool, beside which the services it hosts were built (the test project's output holds it too).</summary>
+    private static readonly string OpsDll = Path.Combine(AppContext.BaseDirectory, "ops.dll");
     private readonly List<ServiceProcess> _all = [];
 
     private SoakSystem()
@@ -38,10 +41,11 @@ public sealed class SoakSystem : IAsyncDisposable
         system.FaultCountsDirectory = Directory.CreateDirectory(Path.Combine(soak.WorkDirectory, "faults")).FullName;
         var seed = soak.Seed * 1000;
 
-        ServiceProcess Service(string name, string project, bool consumes, IReadOnlyDictionary<string, string?>? extra = null)
+        ServiceProcess Service(string name, bool consumes, IReadOnlyDictionary<string, string?>? extra = null)
         {
             var processSeed = seed += 100;
-            var process = new ServiceProcess(name, ServiceBinaries.Dll(project), logs, incarnation =>
+            // Each service in an ops process of its own ('ops host'): the service's own builder plus the faults below.
+            var process = new ServiceProcess(name, [OpsDll, "host", name], logs, incarnation =>
             {
                 var settings = soak.Tables.ToSettings();
                 settings["Logging:LogLevel:Default"] = "Warning";
@@ -68,9 +72,9 @@ public sealed class SoakSystem : IAsyncDisposable
         }
 
         var broker = soak.Broker.Settings();
-        var catalogWorker = Service("catalog-worker", "Catalog/Catalog.Worker", consumes: true, broker);
-        var ordersWorker = Service("orders-worker", "Orders/Orders.Worker", consumes: true, broker);
-        var relay = Service("event-relay", "EventRelay", consumes: false, new Dictionary<string, string?>(broker)
+        var catalogWorker = Service("catalog-worker", consumes: true, broker);
+        var ordersWorker = Service("orders-worker", consumes: true, broker);
+        var relay = Service("event-relay", consumes: false, new Dictionary<string, string?>(broker)
         {
             // A restarted relay takes over its killed predecessor's shard within a few seconds rather than ten.
             ["StreamConsumers:integration-events:FailoverTime"] = "00:00:03",
@@ -78,15 +82,15 @@ public sealed class SoakSystem : IAsyncDisposable
         });
         system.Killable = [relay, catalogWorker, ordersWorker];
 
-        (ServiceProcess Process, Uri Url) Api(string name, string project)
+        (ServiceProcess Process, Uri Url) Api(string name)
         {
             var url = new Uri($"http://127.0.0.1:{FreePort()}");
-            return (Service(name, project, consumes: false, new Dictionary<string, string?> { ["ASPNETCORE_URLS"] = url.ToString() }), url);
+            return (Service(name, consumes: false, new Dictionary<string, string?> { ["ASPNETCORE_URLS"] = url.ToString() }), url);
         }
 
-        var catalog = Api("catalog-api", "Catalog/Catalog.Api");
-        var clients = Api("clients-api", "Clients/Clients.Api");
-        var orders = Api("orders-api", "Orders/Orders.Api");
+        var catalog = Api("catalog-api");
+        var clients = Api("clients-api");
+        var orders = Api("orders-api");
         (system.Catalog, system.Clients, system.Orders) = (catalog.Url, clients.Url, orders.Url);
         try
         {
@@ -119,29 +123,5 @@ public sealed class SoakSystem : IAsyncDisposable
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();
         return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
-}
-
-/// <summary>Where the services' build output is: beside this tool's, in the same configuration (the solution builds them all).</summary>
-public static class ServiceBinaries
-{
-    public static string Dll(string project)
-    {
-        var output = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar));
-        var framework = output.Name;
-        var configuration = output.Parent!.Name;
-        var root = output;
-        while (root is not null && !File.Exists(Path.Combine(root.FullName, "Microservices.sln")))
-        {
-            root = root.Parent;
-        }
-
-        if (root is null)
-        {
-            throw new InvalidOperationException("The soak runs the services from a checkout of this repository: Microservices.sln was not found above " + AppContext.BaseDirectory);
-        }
-
-        var name = Path.GetFileName(project);
-        return Path.Combine(root.FullName, "services", project, "bin", configuration, framework, name + ".dll");
     }
 }

@@ -56,7 +56,7 @@ public sealed class DockerfileTests
             FROM mcr.microsoft.com/dotnet/sdk:10.0 AS build
             WORKDIR /src
             COPY global.json Directory.Build.props Directory.Packages.props .editorconfig ./
-            COPY shared/Microservices.Shared/ shared/Microservices.Shared/
+            COPY shared/Microservices.Streams/ shared/Microservices.Streams/
             COPY services/ services/
             RUN dotnet publish services/Catalog/Catalog.Api/Catalog.Api.csproj -c Release -o /app
             """);
