@@ -11,12 +11,12 @@ namespace Microservices.Tests.Catalog;
 public sealed class BookChangeRouteTests(DynamoDbLocalFixture dynamo) : IAsyncLifetime
 {
     private CatalogApi _api = null!;
-    private CatalogClient _catalog = null!;
+    private ApiClient _catalog = null!;
 
     public async ValueTask InitializeAsync()
     {
         _api = new CatalogApi(await dynamo.CreateTablesAsync("bookchanges"));
-        _catalog = new CatalogClient(_api.CreateClient());
+        _catalog = new ApiClient(_api.CreateClient());
     }
 
     public async ValueTask DisposeAsync() => await _api.DisposeAsync();
@@ -64,9 +64,9 @@ public sealed class BookChangeRouteTests(DynamoDbLocalFixture dynamo) : IAsyncLi
 
         Assert.Equal(2, changed["version"]!.GetValue<long>());
         var author = await _catalog.GetAsync($"/authors/{authorId}");
-        Assert.Equal(["A Dune Prequel", "Children of Dune"], CatalogClient.Titles(author["books"]!));
+        Assert.Equal(["A Dune Prequel", "Children of Dune"], CatalogCalls.Titles(author["books"]!));
         Assert.Equal(bookId, author["books"]![0]!["bookId"]!.GetValue<string>());
-        Assert.Empty(CatalogClient.Items(await _catalog.GetAsync($"/authors/{authorId}/books?startsWith=Dune")));
+        Assert.Empty(ApiClient.Items(await _catalog.GetAsync($"/authors/{authorId}/books?startsWith=Dune")));
     }
 
     [Fact]
@@ -80,7 +80,7 @@ public sealed class BookChangeRouteTests(DynamoDbLocalFixture dynamo) : IAsyncLi
 
         Assert.Contains("Dune Messiah", problem["detail"]!.GetValue<string>(), StringComparison.Ordinal);
         var author = await _catalog.GetAsync($"/authors/{authorId}");
-        Assert.Equal(["Dune", "Dune Messiah"], CatalogClient.Titles(author["books"]!));
+        Assert.Equal(["Dune", "Dune Messiah"], CatalogCalls.Titles(author["books"]!));
         Assert.Equal(1, author["books"]![0]!["version"]!.GetValue<long>());
     }
 
@@ -197,7 +197,7 @@ public sealed class BookChangeRouteTests(DynamoDbLocalFixture dynamo) : IAsyncLi
 
         Assert.Equal(2, deleted["version"]!.GetValue<long>());
         await _catalog.GetAsync($"/authors/{authorId}", HttpStatusCode.NotFound);
-        var authors = CatalogClient.Items(await _catalog.GetAsync("/authors"));
+        var authors = ApiClient.Items(await _catalog.GetAsync("/authors"));
         Assert.DoesNotContain(authors, a => a!["authorId"]!.GetValue<string>() == authorId);
         await _catalog.SendAsync(HttpMethod.Put, $"/authors/{authorId}/name", new { name = "Back?", expectedVersion = 2 }, HttpStatusCode.NotFound);
     }
@@ -217,26 +217,20 @@ public sealed class BookChangeRouteTests(DynamoDbLocalFixture dynamo) : IAsyncLi
     public async Task A_book_added_after_the_delete_looked_for_books_makes_the_delete_409_and_keeps_the_author()
     {
         var (authorId, _) = await _catalog.RegisterAuthorAsync("Contested Author");
-        var requests = DynamoRequests.Watch(_api.Services);
-        HttpStatusCode? added = null;
+        var added = false;
         // Right after the delete's Query found no book, and before its transaction, a book arrives.
-        requests.AfterResponseTo = r => r is Amazon.DynamoDBv2.Model.QueryRequest { Limit: 1, ProjectionExpression: "PK" };
-        requests.Then = () =>
+        _api.Requests.After(r => r is Amazon.DynamoDBv2.Model.QueryRequest { Limit: 1, ProjectionExpression: "PK" }, async () =>
         {
-            using var add = new HttpRequestMessage(HttpMethod.Post, $"/authors/{authorId}/books")
-            {
-                Content = System.Net.Http.Json.JsonContent.Create(new { title = "Arrived Late", genre = "fantasy", price = 1m }),
-            };
-            using var response = Task.Run(() => _catalog.Http.SendAsync(add)).GetAwaiter().GetResult();
-            added = response.StatusCode;
-        };
+            await _catalog.AddBookAsync(authorId, "Arrived Late", "fantasy", 1m);
+            added = true;
+        });
 
         var problem = await _catalog.SendAsync(HttpMethod.Delete, $"/authors/{authorId}?expectedVersion=1", null, HttpStatusCode.Conflict);
 
-        Assert.Equal(HttpStatusCode.Created, added);
+        Assert.True(added, "the book was added between the delete's read and its transaction");
         Assert.Contains("gained a book", problem["detail"]!.GetValue<string>(), StringComparison.Ordinal);
         var author = await _catalog.GetAsync($"/authors/{authorId}");
-        Assert.Equal(["Arrived Late"], CatalogClient.Titles(author["books"]!));
+        Assert.Equal(["Arrived Late"], CatalogCalls.Titles(author["books"]!));
         Assert.Equal(1, await BooksInPartitionAsync(authorId));
     }
 
@@ -244,11 +238,12 @@ public sealed class BookChangeRouteTests(DynamoDbLocalFixture dynamo) : IAsyncLi
     public async Task A_change_is_one_read_of_its_stream_and_one_transaction_and_a_get_is_one_query()
     {
         var (authorId, bookId) = await AuthorWithBookAsync();
-        var requests = DynamoRequests.Watch(_api.Services);
+        var requests = _api.Requests;
+        requests.Clear();
 
         await _catalog.SendAsync(HttpMethod.Put, $"/authors/{authorId}/books/{bookId}/title", new { title = "Dune II", expectedVersion = 1 }, HttpStatusCode.OK);
 
-        Assert.Equal(["QueryRequest", "TransactWriteItemsRequest"], requests.Sent.Select(r => r.GetType().Name));
+        Assert.Equal(["Query", "TransactWriteItems"], requests.Operations);
         var transaction = Assert.IsType<Amazon.DynamoDBv2.Model.TransactWriteItemsRequest>(requests.Sent[1]);
         Assert.Equal(3, transaction.TransactItems.Count); // the event, the old title's delete, the new title's put
         requests.Clear();
@@ -256,7 +251,7 @@ public sealed class BookChangeRouteTests(DynamoDbLocalFixture dynamo) : IAsyncLi
         await _catalog.GetAsync($"/authors/{authorId}");
         await _catalog.GetAsync($"/authors/{authorId}/books?limit=1");
 
-        Assert.Equal(["QueryRequest", "QueryRequest"], requests.Sent.Select(r => r.GetType().Name));
+        Assert.Equal(["Query", "Query"], requests.Operations);
     }
 
     /// <summary>Book items in the author's partition, read straight from the table.</summary>

@@ -15,14 +15,14 @@ namespace Microservices.Tests.Catalog;
 public sealed class CatalogChangeConvergenceTests(DynamoDbLocalFixture dynamo, RabbitMqFixture rabbit) : IAsyncLifetime
 {
     private CatalogApi _api = null!;
-    private CatalogClient _catalog = null!;
+    private ApiClient _catalog = null!;
     private IHost _worker = null!;
 
     public async ValueTask InitializeAsync()
     {
         var tables = await dynamo.CreateTablesAsync("changes");
         _api = new CatalogApi(tables);
-        _catalog = new CatalogClient(_api.CreateClient());
+        _catalog = new ApiClient(_api.CreateClient());
         _worker = await GenreWorker.StartAsync(tables, await rabbit.NewVirtualHostAsync("changes"));
     }
 
@@ -71,7 +71,7 @@ public sealed class CatalogChangeConvergenceTests(DynamoDbLocalFixture dynamo, R
 
         await _catalog.SendAsync(HttpMethod.Put, $"/authors/{authorId}/books/{bookId}/title", new { title = "D After", expectedVersion = 1 }, HttpStatusCode.OK);
 
-        var list = await Eventually.Until(() => GenreListAsync("retitle-sf"), l => CatalogClient.Titles(l).SequenceEqual(["C Last", "D After"]), what: "the new title, sorted");
+        var list = await Eventually.Until(() => GenreListAsync("retitle-sf"), l => CatalogCalls.Titles(l).SequenceEqual(["C Last", "D After"]), what: "the new title, sorted");
         Assert.Equal(bookId, list[1]!["bookId"]!.GetValue<string>());
         await CatalogChecks.UntilNoDriftAsync(_api.Tables);
     }
@@ -87,7 +87,7 @@ public sealed class CatalogChangeConvergenceTests(DynamoDbLocalFixture dynamo, R
         await _catalog.SendAsync(HttpMethod.Delete, $"/authors/{authorId}/books/{bookId}?expectedVersion=1", null, HttpStatusCode.OK);
 
         var list = await Eventually.Until(() => GenreListAsync("delete-sf"), l => l.Count == 1, what: "one copy left");
-        Assert.Equal(["Kept"], CatalogClient.Titles(list));
+        Assert.Equal(["Kept"], CatalogCalls.Titles(list));
         await BookCountAsync(authorId, 1);
         await CatalogChecks.UntilNoDriftAsync(_api.Tables);
     }
@@ -146,7 +146,7 @@ public sealed class CatalogChangeConvergenceTests(DynamoDbLocalFixture dynamo, R
         {
             var page = await _catalog.GetAsync("/genres/paged-genre/books?limit=5" + (cursor is null ? "" : $"&cursor={Uri.EscapeDataString(cursor)}"));
             pages++;
-            walked.AddRange(CatalogClient.Titles(page));
+            walked.AddRange(CatalogCalls.Titles(page));
             cursor = page["nextCursor"]?.GetValue<string>();
         }
         while (cursor is not null && pages < 20);
@@ -185,7 +185,7 @@ public sealed class CatalogChangeConvergenceTests(DynamoDbLocalFixture dynamo, R
     }
 
     private async Task<JsonArray> GenreListAsync(string genre) =>
-        CatalogClient.Items(await _catalog.GetAsync($"/genres/{genre}/books"));
+        ApiClient.Items(await _catalog.GetAsync($"/genres/{genre}/books"));
 
     private Task<JsonArray> GenreListAsync(string genre, int count) =>
         Eventually.Until(() => GenreListAsync(genre), l => l.Count == count, what: $"{count} copies in {genre}");

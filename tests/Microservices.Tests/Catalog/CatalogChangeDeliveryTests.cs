@@ -31,7 +31,7 @@ public sealed class CatalogChangeDeliveryTests(DynamoDbLocalFixture dynamo, Rabb
         [typeof(AuthorRegisteredV1), typeof(AuthorDeletedV1), typeof(BookAddedV1), typeof(BookDeletedV1)];
 
     private CatalogApi _api = null!;
-    private CatalogClient _catalog = null!;
+    private ApiClient _catalog = null!;
     private IHost _bus = null!;
     private BusTraffic _traffic = null!;
 
@@ -39,7 +39,7 @@ public sealed class CatalogChangeDeliveryTests(DynamoDbLocalFixture dynamo, Rabb
     {
         var tables = await dynamo.CreateTablesAsync("changedelivery");
         _api = new CatalogApi(tables);
-        _catalog = new CatalogClient(_api.CreateClient());
+        _catalog = new ApiClient(_api.CreateClient());
         _bus = await CatalogBus.StartAsync(tables, await rabbit.NewVirtualHostAsync("changedelivery"), bus => bus.AddBookCount());
         _traffic = BusTraffic.Watch(_bus.Services.GetRequiredService<IBus>());
     }

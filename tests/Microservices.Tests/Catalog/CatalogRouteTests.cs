@@ -10,12 +10,12 @@ namespace Microservices.Tests.Catalog;
 public sealed class CatalogRouteTests(DynamoDbLocalFixture dynamo) : IAsyncLifetime
 {
     private CatalogApi _api = null!;
-    private CatalogClient _catalog = null!;
+    private ApiClient _catalog = null!;
 
     public async ValueTask InitializeAsync()
     {
         _api = new CatalogApi(await dynamo.CreateTablesAsync("routes"));
-        _catalog = new CatalogClient(_api.CreateClient());
+        _catalog = new ApiClient(_api.CreateClient());
     }
 
     public async ValueTask DisposeAsync() => await _api.DisposeAsync();
@@ -168,7 +168,7 @@ public sealed class CatalogRouteTests(DynamoDbLocalFixture dynamo) : IAsyncLifet
 
         var author = await _catalog.GetAsync($"/authors/{authorId}");
 
-        Assert.Equal(["Children of Dune", "Dune", "Dune Messiah", "God Emperor of Dune"], CatalogClient.Titles(author["books"]!));
+        Assert.Equal(["Children of Dune", "Dune", "Dune Messiah", "God Emperor of Dune"], CatalogCalls.Titles(author["books"]!));
     }
 
     [Fact]
@@ -187,12 +187,12 @@ public sealed class CatalogRouteTests(DynamoDbLocalFixture dynamo) : IAsyncLifet
             await _catalog.AddBookAsync(authorId, title);
         }
 
-        Assert.Equal(["Dune", "Dune Messiah", "Dunes#1"], CatalogClient.Titles(await _catalog.GetAsync($"/authors/{authorId}/books?startsWith=Dune")));
-        Assert.Equal(["Dunes#1"], CatalogClient.Titles(await _catalog.GetAsync($"/authors/{authorId}/books?startsWith={Uri.EscapeDataString("Dunes#")}")));
+        Assert.Equal(["Dune", "Dune Messiah", "Dunes#1"], CatalogCalls.Titles(await _catalog.GetAsync($"/authors/{authorId}/books?startsWith=Dune")));
+        Assert.Equal(["Dunes#1"], CatalogCalls.Titles(await _catalog.GetAsync($"/authors/{authorId}/books?startsWith={Uri.EscapeDataString("Dunes#")}")));
         // '#' is the key delimiter: a prefix holding it must not reach into other key segments.
-        Assert.Empty(CatalogClient.Items(await _catalog.GetAsync($"/authors/{authorId}/books?startsWith={Uri.EscapeDataString("#")}")));
-        Assert.Equal(["D%23 odd"], CatalogClient.Titles(await _catalog.GetAsync($"/authors/{authorId}/books?startsWith={Uri.EscapeDataString("D%")}")));
-        Assert.Equal(6, CatalogClient.Items(await _catalog.GetAsync($"/authors/{authorId}/books")).Count);
+        Assert.Empty(ApiClient.Items(await _catalog.GetAsync($"/authors/{authorId}/books?startsWith={Uri.EscapeDataString("#")}")));
+        Assert.Equal(["D%23 odd"], CatalogCalls.Titles(await _catalog.GetAsync($"/authors/{authorId}/books?startsWith={Uri.EscapeDataString("D%")}")));
+        Assert.Equal(6, ApiClient.Items(await _catalog.GetAsync($"/authors/{authorId}/books")).Count);
     }
 
     [Fact]
@@ -200,7 +200,7 @@ public sealed class CatalogRouteTests(DynamoDbLocalFixture dynamo) : IAsyncLifet
     {
         var (authorId, _) = await _catalog.RegisterAuthorAsync("No Books Yet");
 
-        Assert.Empty(CatalogClient.Items(await _catalog.GetAsync($"/authors/{authorId}/books?startsWith=A")));
+        Assert.Empty(ApiClient.Items(await _catalog.GetAsync($"/authors/{authorId}/books?startsWith=A")));
         await _catalog.GetAsync($"/authors/{new string('d', 32)}/books?startsWith=A", HttpStatusCode.NotFound);
     }
 

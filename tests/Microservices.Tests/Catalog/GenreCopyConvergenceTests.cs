@@ -10,14 +10,14 @@ namespace Microservices.Tests.Catalog;
 public sealed class GenreCopyConvergenceTests(DynamoDbLocalFixture dynamo, RabbitMqFixture rabbit) : IAsyncLifetime
 {
     private CatalogApi _api = null!;
-    private CatalogClient _catalog = null!;
+    private ApiClient _catalog = null!;
     private IHost _worker = null!;
 
     public async ValueTask InitializeAsync()
     {
         var tables = await dynamo.CreateTablesAsync("converge");
         _api = new CatalogApi(tables);
-        _catalog = new CatalogClient(_api.CreateClient());
+        _catalog = new ApiClient(_api.CreateClient());
         _worker = await GenreWorker.StartAsync(tables, await rabbit.NewVirtualHostAsync("converge"));
     }
 
@@ -39,13 +39,13 @@ public sealed class GenreCopyConvergenceTests(DynamoDbLocalFixture dynamo, Rabbi
         await _catalog.AddBookAsync(leGuin, "A Wizard of Earthsea", "fantasy", 8.99m);
 
         var books = await Eventually.Until(
-            () => _catalog.GetAsync("/genres/science-fiction/books"), list => CatalogClient.Items(list).Count == 3, what: "three science-fiction copies");
+            () => _catalog.GetAsync("/genres/science-fiction/books"), list => ApiClient.Items(list).Count == 3, what: "three science-fiction copies");
 
-        Assert.Equal(["Dune", "Dune Messiah", "The Dispossessed"], CatalogClient.Titles(books));
-        Assert.Equal(["Frank Herbert", "Frank Herbert", "Ursula K. Le Guin"], CatalogClient.Items(books).Select(b => b!["authorName"]!.GetValue<string>()));
-        Assert.Equal(10.99m, CatalogClient.Items(books)[0]!["price"]!.GetValue<decimal>());
-        var fantasy = await Eventually.Until(() => _catalog.GetAsync("/genres/fantasy/books"), list => CatalogClient.Items(list).Count == 1);
-        Assert.Equal(["A Wizard of Earthsea"], CatalogClient.Titles(fantasy));
+        Assert.Equal(["Dune", "Dune Messiah", "The Dispossessed"], CatalogCalls.Titles(books));
+        Assert.Equal(["Frank Herbert", "Frank Herbert", "Ursula K. Le Guin"], ApiClient.Items(books).Select(b => b!["authorName"]!.GetValue<string>()));
+        Assert.Equal(10.99m, ApiClient.Items(books)[0]!["price"]!.GetValue<decimal>());
+        var fantasy = await Eventually.Until(() => _catalog.GetAsync("/genres/fantasy/books"), list => ApiClient.Items(list).Count == 1);
+        Assert.Equal(["A Wizard of Earthsea"], CatalogCalls.Titles(fantasy));
     }
 
     [Fact]
@@ -62,11 +62,11 @@ public sealed class GenreCopyConvergenceTests(DynamoDbLocalFixture dynamo, Rabbi
 
         var books = await Eventually.Until(
             () => _catalog.GetAsync("/genres/prolific/books"),
-            list => CatalogClient.Items(list).Count == 50 && CatalogClient.Items(list).All(b => b!["authorName"]!.GetValue<string>() == "Prolific Writer (renamed twice)"),
+            list => ApiClient.Items(list).Count == 50 && ApiClient.Items(list).All(b => b!["authorName"]!.GetValue<string>() == "Prolific Writer (renamed twice)"),
             TimeSpan.FromSeconds(90),
             "50 copies carrying the second name");
 
-        Assert.Equal(Enumerable.Range(0, 50).Select(i => $"Volume {i:D2}"), CatalogClient.Titles(books));
+        Assert.Equal(Enumerable.Range(0, 50).Select(i => $"Volume {i:D2}"), CatalogCalls.Titles(books));
     }
 
     [Fact]
@@ -81,8 +81,8 @@ public sealed class GenreCopyConvergenceTests(DynamoDbLocalFixture dynamo, Rabbi
 
         var books = await Eventually.Until(
             () => _catalog.GetAsync("/genres/racing/books"),
-            list => CatalogClient.Items(list).Count == 5 && CatalogClient.Items(list).All(b => b!["authorName"]!.GetValue<string>() == "Racing Author, Renamed"),
+            list => ApiClient.Items(list).Count == 5 && ApiClient.Items(list).All(b => b!["authorName"]!.GetValue<string>() == "Racing Author, Renamed"),
             what: "five copies with the new name");
-        Assert.Equal(5, CatalogClient.Items(books).Count);
+        Assert.Equal(5, ApiClient.Items(books).Count);
     }
 }

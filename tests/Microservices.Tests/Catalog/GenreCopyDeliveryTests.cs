@@ -24,7 +24,7 @@ namespace Microservices.Tests.Catalog;
 public sealed class GenreCopyDeliveryTests(DynamoDbLocalFixture dynamo, RabbitMqFixture rabbit) : IAsyncLifetime
 {
     private CatalogApi _api = null!;
-    private CatalogClient _catalog = null!;
+    private ApiClient _catalog = null!;
     private IHost _bus = null!;
     private BusTraffic _traffic = null!;
 
@@ -36,7 +36,7 @@ public sealed class GenreCopyDeliveryTests(DynamoDbLocalFixture dynamo, RabbitMq
     {
         var tables = await dynamo.CreateTablesAsync("delivery");
         _api = new CatalogApi(tables);
-        _catalog = new CatalogClient(_api.CreateClient());
+        _catalog = new ApiClient(_api.CreateClient());
         _bus = await CatalogBus.StartAsync(tables, await rabbit.NewVirtualHostAsync("delivery"), bus =>
         {
             bus.TryAddSingleton<FaultLog>();

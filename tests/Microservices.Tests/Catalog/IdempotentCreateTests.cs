@@ -13,12 +13,12 @@ namespace Microservices.Tests.Catalog;
 public sealed class IdempotentCreateTests(DynamoDbLocalFixture dynamo) : IAsyncLifetime
 {
     private CatalogApi _api = null!;
-    private CatalogClient _catalog = null!;
+    private ApiClient _catalog = null!;
 
     public async ValueTask InitializeAsync()
     {
         _api = new CatalogApi(await dynamo.CreateTablesAsync("idempotent"));
-        _catalog = new CatalogClient(_api.CreateClient());
+        _catalog = new ApiClient(_api.CreateClient());
     }
 
     public async ValueTask DisposeAsync() => await _api.DisposeAsync();
@@ -29,8 +29,8 @@ public sealed class IdempotentCreateTests(DynamoDbLocalFixture dynamo) : IAsyncL
         var first = await PostAsync("/authors", new { name = "Retried Author" }, "register-1", HttpStatusCode.Created);
         var second = await PostAsync("/authors", new { name = "Retried Author" }, "register-1", HttpStatusCode.Created);
 
-        Assert.Equal(CatalogClient.Json(first), CatalogClient.Json(second));
-        var authors = CatalogClient.Items(await _catalog.GetAsync("/authors"));
+        Assert.Equal(ApiClient.Json(first), ApiClient.Json(second));
+        var authors = ApiClient.Items(await _catalog.GetAsync("/authors"));
         Assert.Single(authors, a => a!["name"]!.GetValue<string>() == "Retried Author");
     }
 
@@ -43,7 +43,7 @@ public sealed class IdempotentCreateTests(DynamoDbLocalFixture dynamo) : IAsyncL
         // The first takes the key; the others find it in progress (409) or completed (201, replayed, the same author).
         Assert.All(results, r => Assert.True(r["authorId"] is not null || r["status"]!.GetValue<int>() == 409, r.ToJsonString()));
         Assert.Single(results.Where(r => r["authorId"] is not null).Select(r => r["authorId"]!.GetValue<string>()).Distinct());
-        Assert.Single(CatalogClient.Items(await _catalog.GetAsync("/authors")), a => a!["name"]!.GetValue<string>() == "Concurrent Author");
+        Assert.Single(ApiClient.Items(await _catalog.GetAsync("/authors")), a => a!["name"]!.GetValue<string>() == "Concurrent Author");
     }
 
     [Fact]
@@ -67,7 +67,7 @@ public sealed class IdempotentCreateTests(DynamoDbLocalFixture dynamo) : IAsyncL
         var problem = await PostAsync("/authors", new { name = "Second Body" }, "reused-key", HttpStatusCode.UnprocessableEntity);
 
         Assert.Contains("reused-key", problem["detail"]!.GetValue<string>(), StringComparison.Ordinal);
-        Assert.DoesNotContain(CatalogClient.Items(await _catalog.GetAsync("/authors")), a => a!["name"]!.GetValue<string>() == "Second Body");
+        Assert.DoesNotContain(ApiClient.Items(await _catalog.GetAsync("/authors")), a => a!["name"]!.GetValue<string>() == "Second Body");
     }
 
     [Fact]

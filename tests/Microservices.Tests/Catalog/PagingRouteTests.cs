@@ -13,12 +13,12 @@ namespace Microservices.Tests.Catalog;
 public sealed class PagingRouteTests(DynamoDbLocalFixture dynamo) : IAsyncLifetime
 {
     private CatalogApi _api = null!;
-    private CatalogClient _catalog = null!;
+    private ApiClient _catalog = null!;
 
     public async ValueTask InitializeAsync()
     {
         _api = new CatalogApi(await dynamo.CreateTablesAsync("paging"));
-        _catalog = new CatalogClient(_api.CreateClient());
+        _catalog = new ApiClient(_api.CreateClient());
     }
 
     public async ValueTask DisposeAsync() => await _api.DisposeAsync();
@@ -70,7 +70,7 @@ public sealed class PagingRouteTests(DynamoDbLocalFixture dynamo) : IAsyncLifeti
 
         var page = await _catalog.GetAsync($"/authors/{authorId}/books?limit=1");
 
-        Assert.Single(CatalogClient.Items(page));
+        Assert.Single(ApiClient.Items(page));
         Assert.Null(page["nextCursor"]);
     }
 
@@ -167,7 +167,7 @@ public sealed class PagingRouteTests(DynamoDbLocalFixture dynamo) : IAsyncLifeti
             var page = await _catalog.GetAsync(
                 $"{path}{separator}limit={limit}" + (cursor is null ? "" : $"&cursor={Uri.EscapeDataString(cursor)}"));
             pages++;
-            var pageItems = CatalogClient.Items(page).Select(i => i!).ToList();
+            var pageItems = ApiClient.Items(page).Select(i => i!).ToList();
             Assert.InRange(pageItems.Count, 1, limit);
             items.AddRange(pageItems);
             cursor = page["nextCursor"]?.GetValue<string>();

@@ -19,12 +19,12 @@ public sealed class ClientLookupTests(DynamoDbLocalFixture dynamo) : IAsyncLifet
     };
 
     private ClientsApi _api = null!;
-    private ClientsHttp _clients = null!;
+    private ApiClient _clients = null!;
 
     public async ValueTask InitializeAsync()
     {
         _api = new ClientsApi(await dynamo.CreateTablesAsync("clients-lookup"));
-        _clients = new ClientsHttp(_api.CreateClient());
+        _clients = new ApiClient(_api.CreateClient());
     }
 
     public async ValueTask DisposeAsync() => await _api.DisposeAsync();
@@ -40,7 +40,7 @@ public sealed class ClientLookupTests(DynamoDbLocalFixture dynamo) : IAsyncLifet
         var client = await _clients.GetAsync($"/clients/{clientId}");
 
         Assert.Equal(["Query"], _api.Requests.Operations);
-        Assert.Equal(MalinsPhones.OrderBy(p => p.Key, StringComparer.Ordinal), ClientsHttp.Phones(client).OrderBy(p => p.Key, StringComparer.Ordinal));
+        Assert.Equal(MalinsPhones.OrderBy(p => p.Key, StringComparer.Ordinal), ClientCalls.Phones(client).OrderBy(p => p.Key, StringComparer.Ordinal));
         Assert.Equal([home, summer], client["addresses"]!.AsArray().Select(a => a!["addressId"]!.GetValue<string>()));
         Assert.Equal(("Storgatan 12", "Malmö", "211 34", "Sweden"), (
             client["addresses"]![0]!["street"]!.GetValue<string>(), client["addresses"]![0]!["city"]!.GetValue<string>(),
@@ -69,7 +69,7 @@ public sealed class ClientLookupTests(DynamoDbLocalFixture dynamo) : IAsyncLifet
         var her = Assert.Single(found.AsArray())!;
         Assert.Equal((malin, "Malin Persson", "malin@example.se", 1L),
             (her["clientId"]!.GetValue<string>(), her["name"]!.GetValue<string>(), her["email"]!.GetValue<string>(), her["version"]!.GetValue<long>()));
-        Assert.Equal(MalinsPhones.OrderBy(p => p.Key, StringComparer.Ordinal), ClientsHttp.Phones(her).OrderBy(p => p.Key, StringComparer.Ordinal));
+        Assert.Equal(MalinsPhones.OrderBy(p => p.Key, StringComparer.Ordinal), ClientCalls.Phones(her).OrderBy(p => p.Key, StringComparer.Ordinal));
     }
 
     [Fact]
@@ -91,7 +91,7 @@ public sealed class ClientLookupTests(DynamoDbLocalFixture dynamo) : IAsyncLifet
     {
         var problem = await _clients.GetAsync(path, HttpStatusCode.BadRequest);
 
-        Assert.Contains("name", ClientsHttp.ErrorFields(problem));
+        Assert.Contains("name", ApiClient.ErrorFields(problem));
     }
 
     [Fact]
@@ -142,10 +142,10 @@ public sealed class ClientLookupTests(DynamoDbLocalFixture dynamo) : IAsyncLifet
         var client = await _clients.GetAsync($"/clients/{clientId}");
         var found = await Eventually.Until(() => _clients.GetAsync("/clients?name=Odd%20Phones"), list => list.AsArray().Count > 0, what: "the client in GSI1");
 
-        Assert.Equal(odd.OrderBy(p => p.Key, StringComparer.Ordinal), ClientsHttp.Phones(client).OrderBy(p => p.Key, StringComparer.Ordinal));
-        Assert.Equal(odd.OrderBy(p => p.Key, StringComparer.Ordinal), ClientsHttp.Phones(found[0]!).OrderBy(p => p.Key, StringComparer.Ordinal));
+        Assert.Equal(odd.OrderBy(p => p.Key, StringComparer.Ordinal), ClientCalls.Phones(client).OrderBy(p => p.Key, StringComparer.Ordinal));
+        Assert.Equal(odd.OrderBy(p => p.Key, StringComparer.Ordinal), ClientCalls.Phones(found[0]!).OrderBy(p => p.Key, StringComparer.Ordinal));
         await _clients.SendAsync(HttpMethod.Delete, $"/clients/{clientId}/phones/{Uri.EscapeDataString("sommar#stuga")}?expectedVersion=2", null, HttpStatusCode.OK);
-        Assert.DoesNotContain("sommar#stuga", ClientsHttp.Phones(await _clients.GetAsync($"/clients/{clientId}")).Keys);
+        Assert.DoesNotContain("sommar#stuga", ClientCalls.Phones(await _clients.GetAsync($"/clients/{clientId}")).Keys);
     }
 
     [Fact]
@@ -160,7 +160,7 @@ public sealed class ClientLookupTests(DynamoDbLocalFixture dynamo) : IAsyncLifet
         Assert.Equal(clientId, matching["clientId"]!.GetValue<string>());
         Assert.Equal(
             new Dictionary<string, string> { ["mobile"] = "070-123 45 67", ["work"] = "+46 8 070 12 34" }.OrderBy(p => p.Key, StringComparer.Ordinal),
-            ClientsHttp.Phones(matching).OrderBy(p => p.Key, StringComparer.Ordinal));
+            ClientCalls.Phones(matching).OrderBy(p => p.Key, StringComparer.Ordinal));
     }
 
     [Fact]
@@ -170,8 +170,8 @@ public sealed class ClientLookupTests(DynamoDbLocalFixture dynamo) : IAsyncLifet
         var (withoutPhones, _) = await _clients.RegisterAsync("No Numbers");
         _api.Requests.Clear();
 
-        Assert.Empty(ClientsHttp.Phones(await _clients.GetAsync($"/clients/{withPhones}/phones?contains=070")));
-        Assert.Empty(ClientsHttp.Phones(await _clients.GetAsync($"/clients/{withoutPhones}/phones?contains=070")));
+        Assert.Empty(ClientCalls.Phones(await _clients.GetAsync($"/clients/{withPhones}/phones?contains=070")));
+        Assert.Empty(ClientCalls.Phones(await _clients.GetAsync($"/clients/{withoutPhones}/phones?contains=070")));
         await _clients.GetAsync($"/clients/{new string('e', 32)}/phones?contains=070", HttpStatusCode.NotFound);
 
         Assert.Equal(["Query", "Query", "Query"], _api.Requests.Operations);
@@ -200,7 +200,7 @@ public sealed class ClientLookupTests(DynamoDbLocalFixture dynamo) : IAsyncLifet
         }, TestContext.Current.CancellationToken);
 
         Assert.Equal((expected, 1), (result.Count ?? 0, result.ScannedCount ?? 0));
-        Assert.Equal(expected, ClientsHttp.Phones(await _clients.GetAsync($"/clients/{clientId}/phones?contains={Uri.EscapeDataString(digits)}")).Count);
+        Assert.Equal(expected, ClientCalls.Phones(await _clients.GetAsync($"/clients/{clientId}/phones?contains={Uri.EscapeDataString(digits)}")).Count);
     }
 
     [Theory]
@@ -214,6 +214,6 @@ public sealed class ClientLookupTests(DynamoDbLocalFixture dynamo) : IAsyncLifet
 
         var problem = await _clients.GetAsync($"/clients/{clientId}/phones{query}", HttpStatusCode.BadRequest);
 
-        Assert.Contains("contains", ClientsHttp.ErrorFields(problem));
+        Assert.Contains("contains", ApiClient.ErrorFields(problem));
     }
 }

@@ -11,12 +11,12 @@ public sealed class ClientRouteTests(DynamoDbLocalFixture dynamo) : IAsyncLifeti
     private static readonly string Unknown = new('a', 32);
 
     private ClientsApi _api = null!;
-    private ClientsHttp _clients = null!;
+    private ApiClient _clients = null!;
 
     public async ValueTask InitializeAsync()
     {
         _api = new ClientsApi(await dynamo.CreateTablesAsync("clients-routes"));
-        _clients = new ClientsHttp(_api.CreateClient());
+        _clients = new ApiClient(_api.CreateClient());
     }
 
     public async ValueTask DisposeAsync() => await _api.DisposeAsync();
@@ -50,7 +50,7 @@ public sealed class ClientRouteTests(DynamoDbLocalFixture dynamo) : IAsyncLifeti
         var client = await _clients.GetAsync($"/clients/{clientId}");
         Assert.Equal(("Malin Persson", "malin@example.se", 1L),
             (client["name"]!.GetValue<string>(), client["email"]!.GetValue<string>(), client["version"]!.GetValue<long>()));
-        Assert.Equal(new Dictionary<string, string> { ["home"] = "040-12 34 56", ["mobile"] = "+46 70 123 45 67" }, ClientsHttp.Phones(client));
+        Assert.Equal(new Dictionary<string, string> { ["home"] = "040-12 34 56", ["mobile"] = "+46 70 123 45 67" }, ClientCalls.Phones(client));
         Assert.Empty(client["addresses"]!.AsArray());
     }
 
@@ -59,7 +59,7 @@ public sealed class ClientRouteTests(DynamoDbLocalFixture dynamo) : IAsyncLifeti
     {
         var (clientId, _) = await _clients.RegisterAsync("No Phones");
 
-        Assert.Empty(ClientsHttp.Phones(await _clients.GetAsync($"/clients/{clientId}")));
+        Assert.Empty(ClientCalls.Phones(await _clients.GetAsync($"/clients/{clientId}")));
     }
 
     [Theory]
@@ -81,7 +81,7 @@ public sealed class ClientRouteTests(DynamoDbLocalFixture dynamo) : IAsyncLifeti
     {
         var problem = await _clients.SendRawAsync(HttpMethod.Post, "/clients", json, HttpStatusCode.BadRequest);
 
-        Assert.Contains(field, ClientsHttp.ErrorFields(problem), StringComparer.OrdinalIgnoreCase);
+        Assert.Contains(field, ApiClient.ErrorFields(problem), StringComparer.OrdinalIgnoreCase);
     }
 
     [Fact]
@@ -91,7 +91,7 @@ public sealed class ClientRouteTests(DynamoDbLocalFixture dynamo) : IAsyncLifeti
 
         var problem = await _clients.SendAsync(HttpMethod.Post, "/clients", new { name = "Many", email = "m@example.se", phones }, HttpStatusCode.BadRequest);
 
-        Assert.Contains("phones", ClientsHttp.ErrorFields(problem));
+        Assert.Contains("phones", ApiClient.ErrorFields(problem));
     }
 
     [Fact]
@@ -100,8 +100,8 @@ public sealed class ClientRouteTests(DynamoDbLocalFixture dynamo) : IAsyncLifeti
         var body = new { name = "Retry Persson", email = "retry@example.se", phones = new Dictionary<string, string> { ["mobile"] = "070 111" } };
         var key = Guid.NewGuid().ToString();
 
-        var first = await _clients.SendAsync(HttpMethod.Post, "/clients", body, HttpStatusCode.Created, key);
-        var again = await _clients.SendAsync(HttpMethod.Post, "/clients", body, HttpStatusCode.Created, key);
+        var first = await _clients.SendAsync(HttpMethod.Post, "/clients", body, HttpStatusCode.Created, ApiClient.IdempotencyKey(key));
+        var again = await _clients.SendAsync(HttpMethod.Post, "/clients", body, HttpStatusCode.Created, ApiClient.IdempotencyKey(key));
 
         var clientId = first["clientId"]!.GetValue<string>();
         Assert.Equal(clientId, again["clientId"]!.GetValue<string>());
@@ -117,11 +117,11 @@ public sealed class ClientRouteTests(DynamoDbLocalFixture dynamo) : IAsyncLifeti
         var first = await _clients.SendAsync(HttpMethod.Post, "/clients", new
         {
             name = "Order Persson", email = "order@example.se", phones = new Dictionary<string, string> { ["mobile"] = "070 1", ["home"] = "040 2" },
-        }, HttpStatusCode.Created, key);
+        }, HttpStatusCode.Created, ApiClient.IdempotencyKey(key));
         var again = await _clients.SendAsync(HttpMethod.Post, "/clients", new
         {
             name = "Order Persson", email = "order@example.se", phones = new Dictionary<string, string> { ["home"] = "040 2", ["mobile"] = "070 1" },
-        }, HttpStatusCode.Created, key);
+        }, HttpStatusCode.Created, ApiClient.IdempotencyKey(key));
 
         Assert.Equal(first["clientId"]!.GetValue<string>(), again["clientId"]!.GetValue<string>());
         Assert.Equal(1, await ClientItemCountAsync());
@@ -154,10 +154,10 @@ public sealed class ClientRouteTests(DynamoDbLocalFixture dynamo) : IAsyncLifeti
     public async Task Reusing_an_idempotency_key_with_a_different_body_returns_422_and_creates_nothing()
     {
         var key = Guid.NewGuid().ToString();
-        await _clients.SendAsync(HttpMethod.Post, "/clients", new { name = "First Body", email = "first@example.se" }, HttpStatusCode.Created, key);
+        await _clients.SendAsync(HttpMethod.Post, "/clients", new { name = "First Body", email = "first@example.se" }, HttpStatusCode.Created, ApiClient.IdempotencyKey(key));
 
         var problem = await _clients.SendAsync(HttpMethod.Post, "/clients",
-            new { name = "Second Body", email = "first@example.se" }, HttpStatusCode.UnprocessableEntity, key);
+            new { name = "Second Body", email = "first@example.se" }, HttpStatusCode.UnprocessableEntity, ApiClient.IdempotencyKey(key));
 
         Assert.Contains(key, problem["detail"]!.GetValue<string>(), StringComparison.Ordinal);
         Assert.Empty((await _clients.GetAsync("/clients?name=Second%20Body")).AsArray());
@@ -168,9 +168,9 @@ public sealed class ClientRouteTests(DynamoDbLocalFixture dynamo) : IAsyncLifeti
     public async Task Registering_with_a_malformed_idempotency_key_returns_400_naming_the_header()
     {
         var problem = await _clients.SendAsync(HttpMethod.Post, "/clients",
-            new { name = "Bad Key", email = "bad@example.se" }, HttpStatusCode.BadRequest, new string('k', 101));
+            new { name = "Bad Key", email = "bad@example.se" }, HttpStatusCode.BadRequest, ApiClient.IdempotencyKey(new string('k', 101)));
 
-        Assert.Contains("Idempotency-Key", ClientsHttp.ErrorFields(problem));
+        Assert.Contains("Idempotency-Key", ApiClient.ErrorFields(problem));
     }
 
     // PUT /clients/{id}/details
@@ -223,7 +223,7 @@ public sealed class ClientRouteTests(DynamoDbLocalFixture dynamo) : IAsyncLifeti
 
         var problem = await _clients.SendRawAsync(HttpMethod.Put, $"/clients/{clientId}/details", json, HttpStatusCode.BadRequest);
 
-        Assert.Contains(field, ClientsHttp.ErrorFields(problem), StringComparer.OrdinalIgnoreCase);
+        Assert.Contains(field, ApiClient.ErrorFields(problem), StringComparer.OrdinalIgnoreCase);
     }
 
     [Fact]
@@ -279,7 +279,7 @@ public sealed class ClientRouteTests(DynamoDbLocalFixture dynamo) : IAsyncLifeti
         var removed = await _clients.SendAsync(HttpMethod.Delete, $"/clients/{clientId}/phones/work?expectedVersion=3", null, HttpStatusCode.OK);
 
         Assert.Equal(4, removed["version"]!.GetValue<long>());
-        Assert.Equal(new Dictionary<string, string> { ["mobile"] = "073 999" }, ClientsHttp.Phones(await _clients.GetAsync($"/clients/{clientId}")));
+        Assert.Equal(new Dictionary<string, string> { ["mobile"] = "073 999" }, ClientCalls.Phones(await _clients.GetAsync($"/clients/{clientId}")));
     }
 
     [Theory]
@@ -292,7 +292,7 @@ public sealed class ClientRouteTests(DynamoDbLocalFixture dynamo) : IAsyncLifeti
 
         var problem = await _clients.SendRawAsync(HttpMethod.Put, $"/clients/{clientId}/phones/mobile", json, HttpStatusCode.BadRequest);
 
-        Assert.Contains(field, ClientsHttp.ErrorFields(problem), StringComparer.OrdinalIgnoreCase);
+        Assert.Contains(field, ApiClient.ErrorFields(problem), StringComparer.OrdinalIgnoreCase);
     }
 
     [Fact]
@@ -303,7 +303,7 @@ public sealed class ClientRouteTests(DynamoDbLocalFixture dynamo) : IAsyncLifeti
         var problem = await _clients.SendAsync(HttpMethod.Put, $"/clients/{clientId}/phones/{new string('t', 41)}",
             new { number = "070", expectedVersion = 1 }, HttpStatusCode.BadRequest);
 
-        Assert.Contains("type", ClientsHttp.ErrorFields(problem));
+        Assert.Contains("type", ApiClient.ErrorFields(problem));
     }
 
     [Fact]
@@ -333,7 +333,7 @@ public sealed class ClientRouteTests(DynamoDbLocalFixture dynamo) : IAsyncLifeti
 
         var problem = await _clients.SendAsync(HttpMethod.Delete, $"/clients/{clientId}/phones/mobile{query}", null, HttpStatusCode.BadRequest);
 
-        Assert.Contains("expectedVersion", ClientsHttp.ErrorFields(problem));
+        Assert.Contains("expectedVersion", ApiClient.ErrorFields(problem));
     }
 
     [Fact]
@@ -354,7 +354,7 @@ public sealed class ClientRouteTests(DynamoDbLocalFixture dynamo) : IAsyncLifeti
         var problem = await _clients.SendAsync(HttpMethod.Delete, $"/clients/{clientId}/phones/mobile?expectedVersion=1", null, HttpStatusCode.Conflict);
 
         Assert.Equal(2, problem["currentVersion"]!.GetValue<long>());
-        Assert.Equal(2, ClientsHttp.Phones(await _clients.GetAsync($"/clients/{clientId}")).Count);
+        Assert.Equal(2, ClientCalls.Phones(await _clients.GetAsync($"/clients/{clientId}")).Count);
     }
 
     // POST and DELETE /clients/{id}/addresses
@@ -391,7 +391,7 @@ public sealed class ClientRouteTests(DynamoDbLocalFixture dynamo) : IAsyncLifeti
 
         var problem = await _clients.SendRawAsync(HttpMethod.Post, $"/clients/{clientId}/addresses", json, HttpStatusCode.BadRequest);
 
-        Assert.Contains(field, ClientsHttp.ErrorFields(problem), StringComparer.OrdinalIgnoreCase);
+        Assert.Contains(field, ApiClient.ErrorFields(problem), StringComparer.OrdinalIgnoreCase);
         Assert.Empty((await _clients.GetAsync($"/clients/{clientId}"))["addresses"]!.AsArray());
     }
 
@@ -432,7 +432,7 @@ public sealed class ClientRouteTests(DynamoDbLocalFixture dynamo) : IAsyncLifeti
 
         var problem = await _clients.SendAsync(HttpMethod.Delete, $"/clients/{clientId}/addresses/{addressId}", null, HttpStatusCode.BadRequest);
 
-        Assert.Contains("expectedVersion", ClientsHttp.ErrorFields(problem));
+        Assert.Contains("expectedVersion", ApiClient.ErrorFields(problem));
     }
 
     [Fact]

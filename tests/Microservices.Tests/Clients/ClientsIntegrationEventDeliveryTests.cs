@@ -16,7 +16,7 @@ namespace Microservices.Tests.Clients;
 public sealed class ClientsIntegrationEventDeliveryTests(DynamoDbLocalFixture dynamo, RabbitMqFixture rabbit) : IAsyncLifetime
 {
     private ClientsApi _api = null!;
-    private ClientsHttp _clients = null!;
+    private ApiClient _clients = null!;
     private IHost _publisher = null!;
     private BusTraffic _traffic = null!;
 
@@ -24,7 +24,7 @@ public sealed class ClientsIntegrationEventDeliveryTests(DynamoDbLocalFixture dy
     {
         var tables = await dynamo.CreateTablesAsync("clients-events");
         _api = new ClientsApi(tables);
-        _clients = new ClientsHttp(_api.CreateClient());
+        _clients = new ApiClient(_api.CreateClient());
         _publisher = await ClientsPublisher.StartAsync(tables, await rabbit.NewVirtualHostAsync("clients-events"));
         _traffic = BusTraffic.Watch(_publisher.Services.GetRequiredService<IBus>());
     }

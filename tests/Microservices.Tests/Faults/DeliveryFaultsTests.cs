@@ -25,7 +25,7 @@ public sealed class DeliveryFaultsTests(DynamoDbLocalFixture dynamo, RabbitMqFix
         var deliveries = new GenreDeliveries();
         worker.Services.GetRequiredService<IBus>().ConnectConsumeObserver(deliveries);
         await using var api = new CatalogApi(tables);
-        var load = await CatalogLoad.RegisterAsync(new CatalogClient(api.CreateClient()), authors: 4);
+        var load = await CatalogLoad.RegisterAsync(new ApiClient(api.CreateClient()), authors: 4);
 
         await load.RunAsync(steps: 8);
 

@@ -89,10 +89,10 @@ public sealed class DynamoDbFaultsTests(DynamoDbLocalFixture dynamo, RabbitMqFix
         await using var api = new CatalogApi(_tables);
         using var faultyApi = api.WithWebHostBuilder(web =>
             web.ConfigureTestServices(services => services.AddSingleton<IAmazonDynamoDB>(faulty)));
-        var catalog = new CatalogClient(faultyApi.CreateClient());
+        var catalog = new ApiClient(faultyApi.CreateClient());
         using var worker = await GenreWorker.StartAsync(_tables, await rabbit.NewVirtualHostAsync("dynamo-faults"));
 
-        // CatalogClient asserts each command's status: every one of them must succeed despite the faults.
+        // ApiClient asserts each command's status: every one of them must succeed despite the faults.
         var load = await CatalogLoad.RegisterAsync(catalog, authors: 4);
         await load.RunAsync(steps: 8);
 
@@ -114,7 +114,7 @@ public sealed class DynamoDbFaultsTests(DynamoDbLocalFixture dynamo, RabbitMqFix
         await using var api = new CatalogApi(_tables);
         using var faultyApi = api.WithWebHostBuilder(web =>
             web.ConfigureTestServices(services => services.AddSingleton<IAmazonDynamoDB>(faulty)));
-        var catalog = new CatalogClient(faultyApi.CreateClient());
+        var catalog = new ApiClient(faultyApi.CreateClient());
         using var worker = await GenreWorker.StartAsync(
             _tables,
             await rabbit.NewVirtualHostAsync("dynamo-faults-workers"),

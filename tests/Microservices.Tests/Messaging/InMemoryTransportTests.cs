@@ -8,14 +8,14 @@ namespace Microservices.Tests.Messaging;
 public sealed class InMemoryTransportTests(DynamoDbLocalFixture dynamo) : IAsyncLifetime
 {
     private CatalogApi _api = null!;
-    private CatalogClient _catalog = null!;
+    private ApiClient _catalog = null!;
     private IHost _worker = null!;
 
     public async ValueTask InitializeAsync()
     {
         var tables = await dynamo.CreateTablesAsync("inmemory");
         _api = new CatalogApi(tables);
-        _catalog = new CatalogClient(_api.CreateClient());
+        _catalog = new ApiClient(_api.CreateClient());
         _worker = await GenreWorker.StartAsync(tables, new Dictionary<string, string?> { ["Messaging:Transport"] = "InMemory" });
     }
 
@@ -35,8 +35,8 @@ public sealed class InMemoryTransportTests(DynamoDbLocalFixture dynamo) : IAsync
 
         var books = await Eventually.Until(
             () => _catalog.GetAsync("/genres/in-memory-children/books"),
-            list => CatalogClient.Items(list).Count == 1 && CatalogClient.Items(list)[0]!["authorName"]!.GetValue<string>() == "Tove Marika Jansson",
+            list => ApiClient.Items(list).Count == 1 && ApiClient.Items(list)[0]!["authorName"]!.GetValue<string>() == "Tove Marika Jansson",
             what: "the copy with the new name");
-        Assert.Equal(["Comet in Moominland"], CatalogClient.Titles(books));
+        Assert.Equal(["Comet in Moominland"], CatalogCalls.Titles(books));
     }
 }

@@ -23,7 +23,7 @@ namespace Microservices.Tests.Messaging;
 public sealed class IntegrationEventPublisherTests(DynamoDbLocalFixture dynamo, RabbitMqFixture rabbit) : IAsyncLifetime
 {
     private CatalogApi _api = null!;
-    private CatalogClient _catalog = null!;
+    private ApiClient _catalog = null!;
     private IHost _bus = null!;
     private BusTraffic _traffic = null!;
 
@@ -31,7 +31,7 @@ public sealed class IntegrationEventPublisherTests(DynamoDbLocalFixture dynamo, 
     {
         var tables = await dynamo.CreateTablesAsync("publisher");
         _api = new CatalogApi(tables);
-        _catalog = new CatalogClient(_api.CreateClient());
+        _catalog = new ApiClient(_api.CreateClient());
         _bus = await CatalogBus.StartAsync(tables, await rabbit.NewVirtualHostAsync("publisher"));
         _traffic = BusTraffic.Watch(_bus.Services.GetRequiredService<IBus>());
     }
@@ -101,7 +101,7 @@ public sealed class IntegrationEventPublisherTests(DynamoDbLocalFixture dynamo, 
     public async Task An_event_its_service_keeps_to_itself_is_recorded_as_having_no_contract_and_publishes_nothing()
     {
         await using var clientsApi = new ClientsApi(_api.Tables);
-        var clients = new ClientsHttp(clientsApi.CreateClient());
+        var clients = new ApiClient(clientsApi.CreateClient());
         var (clientId, version) = await clients.RegisterAsync("Malin Persson", "malin@example.se", new Dictionary<string, string>());
         await clients.SetPhoneAsync(clientId, "mobile", "070 1", version);
         var phoneSet = (await EventRecordsAsync()).Single(r => r.Dynamodb.NewImage![Attributes.EventType].S == "client.phone-set.v1");

@@ -16,7 +16,7 @@ namespace Microservices.Tests.Ops;
 public sealed class CheckTests(DynamoDbLocalFixture dynamo, RabbitMqFixture rabbit) : IAsyncLifetime
 {
     private CatalogApi _api = null!;
-    private CatalogClient _catalog = null!;
+    private ApiClient _catalog = null!;
     private IHost _worker = null!;
 
     private DynamoDbOptions Tables => _api.Tables;
@@ -25,7 +25,7 @@ public sealed class CheckTests(DynamoDbLocalFixture dynamo, RabbitMqFixture rabb
     {
         var tables = await dynamo.CreateTablesAsync("check");
         _api = new CatalogApi(tables);
-        _catalog = new CatalogClient(_api.CreateClient());
+        _catalog = new ApiClient(_api.CreateClient());
         _worker = await GenreWorker.StartAsync(tables, await rabbit.NewVirtualHostAsync("check"));
 
         var (herbert, version) = await _catalog.RegisterAuthorAsync("Frank Herbert");
@@ -36,8 +36,8 @@ public sealed class CheckTests(DynamoDbLocalFixture dynamo, RabbitMqFixture rabb
         await _catalog.RenameAuthorAsync(herbert, "Franklin Patrick Herbert", version);
         await Eventually.Until(
             () => _catalog.GetAsync("/genres/science-fiction/books"),
-            list => CatalogClient.Items(list).Count == 2 && CatalogClient.Items(list).All(b => b!["authorName"]!.GetValue<string>() == "Franklin Patrick Herbert"));
-        await Eventually.Until(() => _catalog.GetAsync("/genres/fantasy/books"), list => CatalogClient.Items(list).Count == 1);
+            list => ApiClient.Items(list).Count == 2 && ApiClient.Items(list).All(b => b!["authorName"]!.GetValue<string>() == "Franklin Patrick Herbert"));
+        await Eventually.Until(() => _catalog.GetAsync("/genres/fantasy/books"), list => ApiClient.Items(list).Count == 1);
         await CatalogChecks.UntilNoDriftAsync(tables);
         // Stop the worker, so nothing repairs what the tests break.
         await _worker.StopAsync();
@@ -104,7 +104,7 @@ public sealed class CheckTests(DynamoDbLocalFixture dynamo, RabbitMqFixture rabb
     [Fact]
     public async Task A_move_and_a_delete_the_worker_never_saw_leave_orphans_and_a_missing_copy()
     {
-        var authors = CatalogClient.Items(await _catalog.GetAsync("/authors"));
+        var authors = ApiClient.Items(await _catalog.GetAsync("/authors"));
         var leGuin = authors.Single(a => a!["name"]!.GetValue<string>() == "Ursula K. Le Guin")!["authorId"]!.GetValue<string>();
         var herbert = authors.Single(a => a!["name"]!.GetValue<string>() == "Franklin Patrick Herbert")!["authorId"]!.GetValue<string>();
         var books = (await _catalog.GetAsync($"/authors/{herbert}"))["books"]!.AsArray();

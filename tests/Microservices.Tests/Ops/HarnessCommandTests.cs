@@ -31,7 +31,7 @@ public sealed class HarnessCommandTests(DynamoDbLocalFixture dynamo, RabbitMqFix
     {
         var tables = await dynamo.CreateTablesAsync("harness");
         _api = new CatalogApi(tables);
-        var catalog = new CatalogClient(_api.CreateClient());
+        var catalog = new ApiClient(_api.CreateClient());
         _worker = await GenreWorker.StartAsync(tables, await rabbit.NewVirtualHostAsync("harness"));
         _reportPath = Path.Combine(Path.GetTempPath(), $"consistency-{Guid.NewGuid():N}.json");
 
@@ -43,7 +43,7 @@ public sealed class HarnessCommandTests(DynamoDbLocalFixture dynamo, RabbitMqFix
         await catalog.RenameAuthorAsync(_herbert, "Franklin Patrick Herbert", version);
         await CatalogChecks.UntilNoDriftAsync(tables);
         await Eventually.Until(() => catalog.GetAsync("/genres/science-fiction/books"),
-            list => CatalogClient.Items(list).Single()!["authorName"]!.GetValue<string>() == "Franklin Patrick Herbert");
+            list => ApiClient.Items(list).Single()!["authorName"]!.GetValue<string>() == "Franklin Patrick Herbert");
         // Stop the worker, so nothing repairs what the tests break.
         await _worker.StopAsync(Cancellation);
     }

@@ -6,7 +6,7 @@ using Microservices.Tests.Infrastructure;
 using Microservices.Tests.Orders;
 using Microsoft.Extensions.Hosting;
 using Ops;
-using static Microservices.Tests.Orders.OrdersClient;
+using static Microservices.Tests.Orders.OrderCalls;
 
 namespace Microservices.Tests.Ops;
 
@@ -34,7 +34,7 @@ public sealed class OrderRepairTests(DynamoDbLocalFixture dynamo, RabbitMqFixtur
     {
         var tables = await dynamo.CreateTablesAsync("order-repair");
         _api = new OrdersApi(tables);
-        var orders = new OrdersClient(_api.CreateClient());
+        var orders = new ApiClient(_api.CreateClient());
         _worker = await OrdersWorker.StartAsync(tables, await rabbit.NewVirtualHostAsync("order-repair"), $"orders-relay-{Guid.NewGuid():N}");
         _reportPath = Path.Combine(Path.GetTempPath(), $"consistency-{Guid.NewGuid():N}.json");
 

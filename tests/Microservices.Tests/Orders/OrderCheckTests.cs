@@ -5,7 +5,7 @@ using Microservices.SingleTable;
 using Microservices.Tests.Infrastructure;
 using Microsoft.Extensions.Hosting;
 using Ops;
-using static Microservices.Tests.Orders.OrdersClient;
+using static Microservices.Tests.Orders.OrderCalls;
 
 namespace Microservices.Tests.Orders;
 
@@ -29,7 +29,7 @@ public sealed class OrderCheckTests(DynamoDbLocalFixture dynamo, RabbitMqFixture
     {
         var tables = await dynamo.CreateTablesAsync("order-check");
         _api = new OrdersApi(tables);
-        var orders = new OrdersClient(_api.CreateClient());
+        var orders = new ApiClient(_api.CreateClient());
         _worker = await OrdersWorker.StartAsync(tables, await rabbit.NewVirtualHostAsync("order-check"), $"orders-relay-{Guid.NewGuid():N}");
 
         var dune = await OrderSources.WriteBookAsync(tables, AuthorId, "Dune", 10.00m);

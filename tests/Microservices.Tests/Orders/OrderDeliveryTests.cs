@@ -8,7 +8,7 @@ using Microservices.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Orders.Domain;
-using static Microservices.Tests.Orders.OrdersClient;
+using static Microservices.Tests.Orders.OrderCalls;
 
 namespace Microservices.Tests.Orders;
 
@@ -22,7 +22,7 @@ public sealed class OrderDeliveryTests(DynamoDbLocalFixture dynamo, RabbitMqFixt
     private static readonly string AuthorId = Ids.New();
 
     private OrdersApi _api = null!;
-    private OrdersClient _orders = null!;
+    private ApiClient _orders = null!;
     private IHost _worker = null!;
     private BusTraffic _traffic = null!;
     private (string ClientId, string BookId)? _history;
@@ -33,7 +33,7 @@ public sealed class OrderDeliveryTests(DynamoDbLocalFixture dynamo, RabbitMqFixt
     {
         var tables = await dynamo.CreateTablesAsync("order-delivery");
         _api = new OrdersApi(tables);
-        _orders = new OrdersClient(_api.CreateClient());
+        _orders = new ApiClient(_api.CreateClient());
         // Consumers only: the test is the publisher, so it decides what arrives, how often and in which order.
         _worker = await OrdersWorker.StartAsync(tables, await rabbit.NewVirtualHostAsync("order-delivery"));
         _traffic = BusTraffic.Watch(Bus);

@@ -6,7 +6,7 @@ using Microservices.SingleTable;
 using Microservices.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
-using static Microservices.Tests.Orders.OrdersClient;
+using static Microservices.Tests.Orders.OrderCalls;
 
 namespace Microservices.Tests.Orders;
 
@@ -20,7 +20,7 @@ public sealed class OrderProjectionTests(DynamoDbLocalFixture dynamo, RabbitMqFi
     private static readonly string AuthorId = Ids.New();
 
     private OrdersApi _api = null!;
-    private OrdersClient _orders = null!;
+    private ApiClient _orders = null!;
     private IHost _worker = null!;
     private string _duneId = null!;
     private string _messiahId = null!;
@@ -31,7 +31,7 @@ public sealed class OrderProjectionTests(DynamoDbLocalFixture dynamo, RabbitMqFi
     {
         var tables = await dynamo.CreateTablesAsync("order-projections");
         _api = new OrdersApi(tables);
-        _orders = new OrdersClient(_api.CreateClient());
+        _orders = new ApiClient(_api.CreateClient());
         _worker = await OrdersWorker.StartAsync(tables, await rabbit.NewVirtualHostAsync("order-projections"), $"orders-relay-{Guid.NewGuid():N}");
         _duneId = (await OrderSources.WriteBookAsync(tables, AuthorId, "Dune", 10.00m)).BookId;
         _messiahId = (await OrderSources.WriteBookAsync(tables, AuthorId, "Dune Messiah", 5.50m)).BookId;
@@ -71,7 +71,7 @@ public sealed class OrderProjectionTests(DynamoDbLocalFixture dynamo, RabbitMqFi
         var fannedOut = false;
         // Between the API's read of the client and its transaction: the client is renamed, and the rename is fanned
         // out to the client's orders, of which the new one is not yet one.
-        _api.Spy.ArmBeforeNextTransaction(async () =>
+        _api.Requests.Before(r => r is TransactWriteItemsRequest, async () =>
         {
             await OrderSources.WriteClientAsync(_api.Tables, "Franklin Herbert", "franklin@example.com", version: 2, clientId: clientId);
             var consumed = ClientEvents.ConsumedAsync(Bus, clientId, 2);

@@ -2,7 +2,7 @@ using System.Net;
 using Microservices.EventSourcing;
 using Microservices.Schema;
 using Microservices.Tests.Infrastructure;
-using static Microservices.Tests.Orders.OrdersClient;
+using static Microservices.Tests.Orders.OrderCalls;
 
 namespace Microservices.Tests.Orders;
 
@@ -12,7 +12,7 @@ public sealed class OrderRouteTests(DynamoDbLocalFixture dynamo) : IAsyncLifetim
     private static readonly string AuthorId = Ids.New();
 
     private OrdersApi _api = null!;
-    private OrdersClient _orders = null!;
+    private ApiClient _orders = null!;
     private string _clientId = null!;
     private string _duneId = null!;
 
@@ -20,7 +20,7 @@ public sealed class OrderRouteTests(DynamoDbLocalFixture dynamo) : IAsyncLifetim
     {
         var tables = await dynamo.CreateTablesAsync("orders");
         _api = new OrdersApi(tables);
-        _orders = new OrdersClient(_api.CreateClient());
+        _orders = new ApiClient(_api.CreateClient());
         _clientId = await OrderSources.WriteClientAsync(tables, "Malin Persson", "malin@example.se");
         _duneId = (await OrderSources.WriteBookAsync(tables, AuthorId, "Dune", 10.99m)).BookId;
         await OrderSources.WriteBookAsync(tables, AuthorId, "Dune Messiah", 9.99m);
@@ -49,11 +49,11 @@ public sealed class OrderRouteTests(DynamoDbLocalFixture dynamo) : IAsyncLifetim
     [Fact]
     public async Task Placing_reads_the_client_and_books_by_title_in_one_batch_and_writes_in_one_transaction()
     {
-        _api.Spy.Clear();
+        _api.Requests.Clear();
 
         await _orders.PlaceAsync(_clientId, Line(AuthorId, title: "Dune"), Line(AuthorId, title: "Dune Messiah", quantity: 3));
 
-        Assert.Equal(["BatchGetItem", "TransactWriteItems"], _api.Spy.Requests);
+        Assert.Equal(["BatchGetItem", "TransactWriteItems"], _api.Requests.Operations);
     }
 
     [Fact]
@@ -61,22 +61,22 @@ public sealed class OrderRouteTests(DynamoDbLocalFixture dynamo) : IAsyncLifetim
     {
         var otherAuthor = Ids.New();
         var other = await OrderSources.WriteBookAsync(_api.Tables, otherAuthor, "The Dispossessed", 11.50m);
-        _api.Spy.Clear();
+        _api.Requests.Clear();
 
         await _orders.PlaceAsync(_clientId, Line(AuthorId, bookId: _duneId), Line(otherAuthor, bookId: other.BookId), Line(AuthorId, title: "Dune Messiah"));
 
-        Assert.Equal(["BatchGetItem", "Query", "Query", "TransactWriteItems"], _api.Spy.Requests);
+        Assert.Equal(["BatchGetItem", "Query", "Query", "TransactWriteItems"], _api.Requests.Operations);
     }
 
     [Fact]
     public async Task An_order_with_its_lines_is_one_query()
     {
         var (orderId, _, _) = await _orders.PlaceAsync(_clientId, Line(AuthorId, title: "Dune"), Line(AuthorId, title: "Dune Messiah"));
-        _api.Spy.Clear();
+        _api.Requests.Clear();
 
         var order = await _orders.GetAsync($"/clients/{_clientId}/orders/{orderId}");
 
-        Assert.Equal(["Query"], _api.Spy.Requests);
+        Assert.Equal(["Query"], _api.Requests.Operations);
         Assert.Equal(2, order["lines"]!.AsArray().Count);
     }
 
@@ -354,7 +354,7 @@ public sealed class OrderRouteTests(DynamoDbLocalFixture dynamo) : IAsyncLifetim
     {
         var clientId = await OrderSources.WriteClientAsync(_api.Tables, "Retrying Client", "retry@example.com");
         var body = new { lines = new[] { Line(AuthorId, title: "Dune", quantity: 2) } };
-        var key = new Dictionary<string, string> { ["Idempotency-Key"] = "checkout-42" };
+        var key = ApiClient.IdempotencyKey("checkout-42");
 
         var first = await _orders.SendAsync(HttpMethod.Post, $"/clients/{clientId}/orders", body, HttpStatusCode.Created, key);
         var retry = await _orders.SendAsync(HttpMethod.Post, $"/clients/{clientId}/orders", body, HttpStatusCode.Created, key);
@@ -369,7 +369,7 @@ public sealed class OrderRouteTests(DynamoDbLocalFixture dynamo) : IAsyncLifetim
     [Fact]
     public async Task The_same_idempotency_key_with_a_different_body_returns_422()
     {
-        var key = new Dictionary<string, string> { ["Idempotency-Key"] = "checkout-43" };
+        var key = ApiClient.IdempotencyKey("checkout-43");
         await _orders.SendAsync(HttpMethod.Post, $"/clients/{_clientId}/orders", new { lines = new[] { Line(AuthorId, title: "Dune") } }, HttpStatusCode.Created, key);
 
         await _orders.SendAsync(HttpMethod.Post, $"/clients/{_clientId}/orders",
@@ -379,15 +379,10 @@ public sealed class OrderRouteTests(DynamoDbLocalFixture dynamo) : IAsyncLifetim
     [Fact]
     public async Task An_idempotency_key_with_control_characters_returns_400_naming_the_header()
     {
-        using var request = new HttpRequestMessage(HttpMethod.Post, $"/clients/{_clientId}/orders")
-        {
-            Content = System.Net.Http.Json.JsonContent.Create(new { lines = new[] { Line(AuthorId, title: "Dune") } }),
-        };
-        request.Headers.TryAddWithoutValidation("Idempotency-Key", " padded ");
-        using var response = await _orders.Http.SendAsync(request, TestContext.Current.CancellationToken);
+        var problem = await _orders.SendAsync(HttpMethod.Post, $"/clients/{_clientId}/orders",
+            new { lines = new[] { Line(AuthorId, title: "Dune") } }, HttpStatusCode.BadRequest, ApiClient.IdempotencyKey(" padded "));
 
-        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
-        Assert.Contains("Idempotency-Key", await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken), StringComparison.Ordinal);
+        Assert.Contains("Idempotency-Key", ApiClient.ErrorFields(problem));
     }
 
     private async Task<IReadOnlyList<string>> IdsWithStatusAsync(string status)

@@ -255,12 +255,7 @@ public sealed class StreamConsumerTests(DynamoDbLocalFixture dynamo)
         Assert.Equal(b.Consumer.InstanceId, (await OnlyLeaseAsync(tables)).Owner);
     }
 
-    private static async Task<ShardLease> OnlyLeaseAsync(DynamoDbOptions tables)
-    {
-        using var client = DynamoDbLocalFixture.CreateClient(tables);
-        var leases = new LeaseStore(client, tables.LeaseTableName);
-        return Assert.Single((await leases.ReadAsync(Consumer, Cancelled)).Leases);
-    }
+    private static async Task<ShardLease> OnlyLeaseAsync(DynamoDbOptions tables) => Assert.Single(await Leases.OfAsync(tables, Consumer));
 
     private static async Task PutItemsAsync(DynamoDbOptions tables, string prefix, int count, string itemType = "Thing")
     {

@@ -12,12 +12,12 @@ namespace Microservices.Tests.Telemetry;
 public sealed class CommandTelemetryTests(DynamoDbLocalFixture dynamo) : IAsyncLifetime
 {
     private CatalogApi _api = null!;
-    private CatalogClient _catalog = null!;
+    private ApiClient _catalog = null!;
 
     public async ValueTask InitializeAsync()
     {
         _api = new CatalogApi(await dynamo.CreateTablesAsync("command-telemetry"));
-        _catalog = new CatalogClient(_api.CreateClient());
+        _catalog = new ApiClient(_api.CreateClient());
     }
 
     public async ValueTask DisposeAsync() => await _api.DisposeAsync();
