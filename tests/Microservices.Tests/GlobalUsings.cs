@@ -2,3 +2,13 @@
 global using CatalogApi = Microservices.Tests.Infrastructure.ServiceApi<Catalog.Api.CatalogService>;
 global using ClientsApi = Microservices.Tests.Infrastructure.ServiceApi<Clients.Api.ClientsService>;
 global using OrdersApi = Microservices.Tests.Infrastructure.ServiceApi<Orders.Api.OrdersService>;
+
+// What nearly every test class uses.
+global using System.Net;
+global using System.Text.Json.Nodes;
+global using Microservices.EventSourcing;
+global using Microservices.Schema;
+global using Microservices.SingleTable;
+global using Microservices.Tests.Infrastructure;
+global using Microsoft.Extensions.DependencyInjection;
+global using Microsoft.Extensions.Hosting;

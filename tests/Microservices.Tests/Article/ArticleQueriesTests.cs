@@ -1,7 +1,5 @@
 using System.Net.Http.Json;
-using System.Text.Json.Nodes;
 using Microservices.Tests.Catalog;
-using Microservices.Tests.Infrastructure;
 
 namespace Microservices.Tests.Article;
 

@@ -1,10 +1,4 @@
-using System.Net;
-using System.Text.Json.Nodes;
 using Amazon.DynamoDBv2.Model;
-using Microservices.Schema;
-using Microservices.SingleTable;
-using Microservices.Tests.Infrastructure;
-using Microsoft.Extensions.Hosting;
 
 namespace Microservices.Tests.Catalog;
 

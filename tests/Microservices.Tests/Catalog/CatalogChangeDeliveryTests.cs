@@ -1,16 +1,9 @@
-using System.Net;
 using Catalog.Domain;
 using Catalog.Worker;
 using MassTransit;
 using Microservices.Contracts.Catalog;
-using Microservices.EventSourcing;
 using Microservices.Messaging;
-using Microservices.Schema;
-using Microservices.SingleTable;
 using Microservices.Streams.Lambda;
-using Microservices.Tests.Infrastructure;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
 
 namespace Microservices.Tests.Catalog;
 

@@ -1,8 +1,4 @@
-using System.Net;
-using System.Text.Json.Nodes;
 using Amazon.DynamoDBv2.Model;
-using Microservices.Schema;
-using Microservices.Tests.Infrastructure;
 
 namespace Microservices.Tests.Catalog;
 

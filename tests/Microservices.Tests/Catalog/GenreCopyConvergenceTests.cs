@@ -1,6 +1,3 @@
-using System.Text.Json.Nodes;
-using Microservices.Tests.Infrastructure;
-using Microsoft.Extensions.Hosting;
 
 namespace Microservices.Tests.Catalog;
 

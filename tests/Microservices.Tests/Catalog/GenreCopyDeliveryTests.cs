@@ -3,15 +3,9 @@ using Catalog.Domain;
 using Catalog.Worker;
 using MassTransit;
 using Microservices.Contracts.Catalog;
-using Microservices.EventSourcing;
 using Microservices.Messaging;
-using Microservices.Schema;
-using Microservices.SingleTable;
 using Microservices.Streams.Lambda;
-using Microservices.Tests.Infrastructure;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
-using Microsoft.Extensions.Hosting;
 using Ops;
 
 namespace Microservices.Tests.Catalog;

@@ -1,8 +1,5 @@
 using System.Buffers.Text;
-using System.Net;
 using System.Text;
-using System.Text.Json.Nodes;
-using Microservices.Tests.Infrastructure;
 
 namespace Microservices.Tests.Catalog;
 

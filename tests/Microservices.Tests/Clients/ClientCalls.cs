@@ -1,6 +1,3 @@
-using System.Net;
-using System.Text.Json.Nodes;
-using Microservices.Tests.Infrastructure;
 
 namespace Microservices.Tests.Clients;
 

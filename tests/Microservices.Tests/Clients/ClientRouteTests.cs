@@ -1,7 +1,4 @@
-using System.Net;
 using Amazon.DynamoDBv2.Model;
-using Microservices.Schema;
-using Microservices.Tests.Infrastructure;
 
 namespace Microservices.Tests.Clients;
 

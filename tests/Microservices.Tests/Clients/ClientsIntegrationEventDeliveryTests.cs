@@ -1,11 +1,6 @@
 using MassTransit;
 using Microservices.Contracts.Clients;
-using Microservices.EventSourcing;
 using Microservices.Messaging;
-using Microservices.SingleTable;
-using Microservices.Tests.Infrastructure;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
 
 namespace Microservices.Tests.Clients;
 

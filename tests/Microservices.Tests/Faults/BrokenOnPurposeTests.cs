@@ -1,11 +1,7 @@
 using Catalog.Worker;
 using Microservices.Contracts.Catalog;
 using Microservices.Faults;
-using Microservices.Schema;
-using Microservices.SingleTable;
 using Microservices.Tests.Catalog;
-using Microservices.Tests.Infrastructure;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace Microservices.Tests.Faults;
 

@@ -1,6 +1,4 @@
 using Microservices.Tests.Catalog;
-using Microservices.Tests.Infrastructure;
-using Microsoft.Extensions.Hosting;
 
 namespace Microservices.Tests.Faults;
 

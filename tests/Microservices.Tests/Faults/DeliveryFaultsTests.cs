@@ -3,9 +3,6 @@ using Catalog.Worker;
 using MassTransit;
 using Microservices.Faults;
 using Microservices.Tests.Catalog;
-using Microservices.Tests.Infrastructure;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
 
 namespace Microservices.Tests.Faults;
 

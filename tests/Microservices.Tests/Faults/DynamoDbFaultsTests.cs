@@ -1,15 +1,9 @@
-using System.Net;
 using Amazon.DynamoDBv2;
 using Amazon.DynamoDBv2.Model;
 using Microservices.Faults;
-using Microservices.Schema;
-using Microservices.SingleTable;
 using Microservices.Streams;
 using Microservices.Tests.Catalog;
-using Microservices.Tests.Infrastructure;
 using Microsoft.AspNetCore.TestHost;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
 
 namespace Microservices.Tests.Faults;
 

@@ -1,5 +1,4 @@
 using Microservices.Tests.Catalog;
-using Microservices.Tests.Infrastructure;
 
 namespace Microservices.Tests.Faults;
 

@@ -1,4 +1,3 @@
-using Microservices.SingleTable;
 using Microservices.Tests.Catalog;
 using Ops;
 

@@ -1,7 +1,6 @@
 using System.Collections.Concurrent;
 using Amazon.DynamoDBv2;
 using Amazon.Runtime;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace Microservices.Tests.Infrastructure;
 

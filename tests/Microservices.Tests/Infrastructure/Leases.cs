@@ -1,4 +1,3 @@
-using Microservices.SingleTable;
 using Microservices.Streams;
 
 namespace Microservices.Tests.Infrastructure;

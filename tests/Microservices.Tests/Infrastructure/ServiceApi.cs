@@ -1,5 +1,4 @@
 using Microservices.ServiceDefaults;
-using Microservices.SingleTable;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.Configuration;

@@ -1,6 +1,4 @@
 using Amazon.DynamoDBv2.Model;
-using Microservices.Schema;
-using Microservices.SingleTable;
 
 namespace Microservices.Tests.Infrastructure;
 

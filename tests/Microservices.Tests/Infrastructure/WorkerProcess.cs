@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Text;
-using Microservices.SingleTable;
 
 namespace Microservices.Tests.Infrastructure;
 

@@ -1,11 +1,7 @@
 using System.Diagnostics;
-using Microservices.Schema;
-using Microservices.SingleTable;
 using Microservices.Streams;
 using Microservices.Streams.Lambda;
 using Microservices.Tests.Catalog;
-using Microservices.Tests.Infrastructure;
-using Microsoft.Extensions.Hosting;
 
 namespace Microservices.Tests.Messaging;
 

@@ -2,17 +2,11 @@ using System.Diagnostics.Metrics;
 using Amazon.DynamoDBv2.Model;
 using MassTransit;
 using Microservices.Contracts.Catalog;
-using Microservices.EventSourcing;
 using Microservices.Messaging;
-using Microservices.Schema;
 using Microservices.ServiceDefaults;
-using Microservices.SingleTable;
 using Microservices.Streams.Lambda;
 using Microservices.Tests.Catalog;
 using Microservices.Tests.Clients;
-using Microservices.Tests.Infrastructure;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
 
 namespace Microservices.Tests.Messaging;
 

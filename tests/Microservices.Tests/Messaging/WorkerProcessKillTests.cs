@@ -1,6 +1,4 @@
-using Microservices.SingleTable;
 using Microservices.Tests.Catalog;
-using Microservices.Tests.Infrastructure;
 
 namespace Microservices.Tests.Messaging;
 

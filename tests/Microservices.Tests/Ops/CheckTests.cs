@@ -1,10 +1,5 @@
-using System.Net;
 using Amazon.DynamoDBv2.Model;
-using Microservices.Schema;
-using Microservices.SingleTable;
 using Microservices.Tests.Catalog;
-using Microservices.Tests.Infrastructure;
-using Microsoft.Extensions.Hosting;
 using Ops;
 
 namespace Microservices.Tests.Ops;

@@ -1,11 +1,7 @@
 using System.Globalization;
-using System.Net;
 using Amazon.DynamoDBv2.Model;
-using Microservices.Schema;
-using Microservices.SingleTable;
 using Microservices.Tests.Catalog;
 using Microservices.Tests.Clients;
-using Microservices.Tests.Infrastructure;
 using Microservices.Tests.Orders;
 using Ops;
 using static Microservices.Tests.Orders.OrderCalls;

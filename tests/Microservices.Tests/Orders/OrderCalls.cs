@@ -1,5 +1,3 @@
-using System.Net;
-using Microservices.Tests.Infrastructure;
 
 namespace Microservices.Tests.Orders;
 

@@ -1,4 +1,3 @@
-using System.Net;
 using System.Text;
 using Amazon.Runtime;
 using Microservices.Streams;

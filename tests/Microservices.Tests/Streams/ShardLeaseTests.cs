@@ -1,7 +1,5 @@
 using System.Diagnostics;
-using Microservices.SingleTable;
 using Microservices.Streams;
-using Microservices.Tests.Infrastructure;
 
 namespace Microservices.Tests.Streams;
 

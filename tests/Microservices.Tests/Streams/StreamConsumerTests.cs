@@ -1,12 +1,8 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using Amazon.DynamoDBv2.Model;
-using Microservices.Schema;
-using Microservices.SingleTable;
 using Microservices.Streams;
 using Microservices.Streams.Lambda;
-using Microservices.Tests.Infrastructure;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace Microservices.Tests.Streams;
 

@@ -1,10 +1,7 @@
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
-using System.Net;
-using Microservices.EventSourcing;
 using Microservices.ServiceDefaults;
 using Microservices.Tests.Catalog;
-using Microservices.Tests.Infrastructure;
 
 namespace Microservices.Tests.Telemetry;
 

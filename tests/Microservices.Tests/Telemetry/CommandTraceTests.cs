@@ -1,11 +1,7 @@
 using System.Diagnostics;
 using Catalog.Domain;
-using Microservices.EventSourcing;
 using Microservices.Messaging;
-using Microservices.Schema;
 using Microservices.ServiceDefaults;
-using Microservices.Tests.Infrastructure;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace Microservices.Tests.Telemetry;
 

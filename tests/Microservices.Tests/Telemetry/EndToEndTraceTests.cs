@@ -1,9 +1,7 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
-using Microservices.EventSourcing;
 using Microservices.ServiceDefaults;
 using Microservices.Tests.Catalog;
-using Microservices.Tests.Infrastructure;
 
 namespace Microservices.Tests.Telemetry;
 

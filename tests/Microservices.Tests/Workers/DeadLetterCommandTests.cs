@@ -1,9 +1,6 @@
 using EventRelay;
-using Microservices.Schema;
-using Microservices.SingleTable;
 using Microservices.Streams;
 using Microservices.Tests.Catalog;
-using Microservices.Tests.Infrastructure;
 
 namespace Microservices.Tests.Workers;
 

@@ -1,9 +1,7 @@
 using System.Diagnostics;
 using EventRelay;
-using Microservices.SingleTable;
 using Microservices.Streams;
 using Microservices.Tests.Catalog;
-using Microservices.Tests.Infrastructure;
 
 namespace Microservices.Tests.Workers;
 
