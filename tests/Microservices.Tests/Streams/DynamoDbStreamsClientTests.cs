@@ -2,8 +2,8 @@ using System.Globalization;
 using Amazon.DynamoDBv2;
 using Amazon.DynamoDBv2.Model;
 using Amazon.Runtime;
-using Microservices.Streams.Lambda;
 using Microservices.Streams;
+using Microservices.Streams.Lambda;
 
 
 namespace Microservices.Tests.Streams;
