@@ -12,3 +12,8 @@ global using Microservices.SingleTable;
 global using Microservices.Tests.Infrastructure;
 global using Microsoft.Extensions.DependencyInjection;
 global using Microsoft.Extensions.Hosting;
+global using Amazon.DynamoDBv2.Model;
+global using MassTransit;
+global using Microservices.Streams;
+global using Microservices.Tests.Catalog;
+global using Ops;

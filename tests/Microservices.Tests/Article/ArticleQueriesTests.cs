@@ -1,5 +1,4 @@
 using System.Net.Http.Json;
-using Microservices.Tests.Catalog;
 
 namespace Microservices.Tests.Article;
 

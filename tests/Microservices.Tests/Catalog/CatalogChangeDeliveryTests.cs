@@ -1,7 +1,6 @@
 using Catalog.Api;
 using Catalog.Domain;
 using Catalog.Worker;
-using MassTransit;
 using Microservices.Contracts.Catalog;
 using Microservices.Messaging;
 using Microservices.Streams.Lambda;

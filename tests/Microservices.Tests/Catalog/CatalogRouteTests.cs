@@ -1,4 +1,3 @@
-using Amazon.DynamoDBv2.Model;
 using Catalog.Api;
 
 namespace Microservices.Tests.Catalog;

@@ -1,13 +1,10 @@
-using Amazon.DynamoDBv2.Model;
 using Catalog.Api;
 using Catalog.Domain;
 using Catalog.Worker;
-using MassTransit;
 using Microservices.Contracts.Catalog;
 using Microservices.Messaging;
 using Microservices.Streams.Lambda;
 using Microsoft.Extensions.DependencyInjection.Extensions;
-using Ops;
 
 namespace Microservices.Tests.Catalog;
 

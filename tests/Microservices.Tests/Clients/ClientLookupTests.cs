@@ -1,4 +1,3 @@
-using Amazon.DynamoDBv2.Model;
 using Clients.Api;
 
 namespace Microservices.Tests.Clients;

@@ -1,5 +1,4 @@
 using Clients.Api;
-using MassTransit;
 using Microservices.Contracts.Clients;
 using Microservices.Messaging;
 

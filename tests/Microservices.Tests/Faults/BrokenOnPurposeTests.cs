@@ -1,7 +1,6 @@
 using Catalog.Worker;
 using Microservices.Contracts.Catalog;
 using Microservices.Faults;
-using Microservices.Tests.Catalog;
 
 namespace Microservices.Tests.Faults;
 

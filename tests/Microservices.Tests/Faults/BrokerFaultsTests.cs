@@ -1,4 +1,3 @@
-using Microservices.Tests.Catalog;
 
 namespace Microservices.Tests.Faults;
 

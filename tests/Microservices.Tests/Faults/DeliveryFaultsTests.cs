@@ -1,8 +1,6 @@
 using System.Collections.Concurrent;
 using Catalog.Worker;
-using MassTransit;
 using Microservices.Faults;
-using Microservices.Tests.Catalog;
 
 namespace Microservices.Tests.Faults;
 

@@ -1,8 +1,5 @@
 using Amazon.DynamoDBv2;
-using Amazon.DynamoDBv2.Model;
 using Microservices.Faults;
-using Microservices.Streams;
-using Microservices.Tests.Catalog;
 using Microsoft.AspNetCore.TestHost;
 
 namespace Microservices.Tests.Faults;

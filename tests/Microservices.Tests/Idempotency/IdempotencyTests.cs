@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Net.Http.Json;
-using Amazon.DynamoDBv2.Model;
 using Microservices.Tests.Orders;
 using Microsoft.AspNetCore.Mvc.Testing;
 

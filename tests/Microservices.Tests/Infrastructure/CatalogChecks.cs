@@ -1,4 +1,3 @@
-using Ops;
 
 namespace Microservices.Tests.Infrastructure;
 

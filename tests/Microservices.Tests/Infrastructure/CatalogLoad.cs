@@ -1,5 +1,3 @@
-using Microservices.Tests.Catalog;
-using Ops;
 
 namespace Microservices.Tests.Infrastructure;
 

@@ -1,6 +1,5 @@
 using Amazon.DynamoDBv2;
 using Microservices.Messaging;
-using Microservices.Streams;
 using Microsoft.Extensions.Configuration;
 
 namespace Microservices.Tests.Infrastructure;

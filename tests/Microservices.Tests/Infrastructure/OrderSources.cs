@@ -1,5 +1,4 @@
 using System.Globalization;
-using Amazon.DynamoDBv2.Model;
 using Catalog.Domain;
 
 namespace Microservices.Tests.Infrastructure;

@@ -1,4 +1,3 @@
-using Microservices.Streams;
 using Microservices.Streams.Lambda;
 
 namespace Microservices.Tests.Infrastructure;

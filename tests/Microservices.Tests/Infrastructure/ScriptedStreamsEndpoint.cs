@@ -1,6 +1,4 @@
 using System.Globalization;
-using Amazon.DynamoDBv2.Model;
-using Microservices.Streams;
 using Microservices.Streams.Lambda;
 
 namespace Microservices.Tests.Infrastructure;

@@ -1,6 +1,5 @@
 using Microservices.Contracts;
 using Microservices.Messaging;
-using Microservices.Streams;
 using Microservices.Streams.Lambda;
 
 namespace Microservices.Tests.Infrastructure;

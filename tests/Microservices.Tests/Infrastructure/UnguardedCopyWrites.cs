@@ -1,6 +1,5 @@
 using System.Reflection;
 using Amazon.DynamoDBv2;
-using Amazon.DynamoDBv2.Model;
 
 namespace Microservices.Tests.Infrastructure;
 

@@ -1,6 +1,5 @@
 using Catalog.Worker;
 using EventRelay;
-using MassTransit;
 using Microservices.Messaging;
 using Microsoft.Extensions.Configuration;
 using Orders.Worker;

@@ -1,7 +1,5 @@
 using System.Diagnostics;
-using Microservices.Streams;
 using Microservices.Streams.Lambda;
-using Microservices.Tests.Catalog;
 
 namespace Microservices.Tests.Messaging;
 

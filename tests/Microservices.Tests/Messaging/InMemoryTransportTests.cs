@@ -1,5 +1,4 @@
 using Catalog.Api;
-using Microservices.Tests.Catalog;
 
 namespace Microservices.Tests.Messaging;
 

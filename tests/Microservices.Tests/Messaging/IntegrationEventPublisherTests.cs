@@ -1,12 +1,9 @@
 using System.Diagnostics.Metrics;
-using Amazon.DynamoDBv2.Model;
 using Catalog.Api;
-using MassTransit;
 using Microservices.Contracts.Catalog;
 using Microservices.Messaging;
 using Microservices.ServiceDefaults;
 using Microservices.Streams.Lambda;
-using Microservices.Tests.Catalog;
 using Microservices.Tests.Clients;
 
 namespace Microservices.Tests.Messaging;

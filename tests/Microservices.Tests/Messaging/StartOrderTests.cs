@@ -1,15 +1,12 @@
 using Catalog.Worker;
 using EventRelay;
-using MassTransit;
 using Microservices.Contracts;
 using Microservices.Messaging;
-using Microservices.Tests.Catalog;
 using Microservices.Tests.Clients;
 using Microservices.Tests.Orders;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
-using Ops;
 using Orders.Worker;
 
 namespace Microservices.Tests.Messaging;

@@ -1,7 +1,4 @@
-using Amazon.DynamoDBv2.Model;
 using Catalog.Api;
-using Microservices.Tests.Catalog;
-using Ops;
 
 namespace Microservices.Tests.Ops;
 

@@ -1,6 +1,4 @@
-using Amazon.DynamoDBv2.Model;
 using Microservices.Tests.Orders;
-using Ops;
 using static Microservices.Tests.Orders.OrderCalls;
 
 namespace Microservices.Tests.Ops;

@@ -1,9 +1,6 @@
 using System.Globalization;
-using Amazon.DynamoDBv2.Model;
-using Microservices.Tests.Catalog;
 using Microservices.Tests.Clients;
 using Microservices.Tests.Orders;
-using Ops;
 using static Microservices.Tests.Orders.OrderCalls;
 
 namespace Microservices.Tests.Ops;

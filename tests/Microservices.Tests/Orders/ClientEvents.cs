@@ -1,4 +1,3 @@
-using MassTransit;
 using Microservices.Contracts.Clients;
 
 namespace Microservices.Tests.Orders;

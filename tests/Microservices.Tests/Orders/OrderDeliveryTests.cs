@@ -1,5 +1,3 @@
-using Amazon.DynamoDBv2.Model;
-using MassTransit;
 using Microservices.Contracts;
 using Microservices.Messaging;
 using Orders.Domain;

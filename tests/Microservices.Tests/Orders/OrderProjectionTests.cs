@@ -1,5 +1,3 @@
-using Amazon.DynamoDBv2.Model;
-using MassTransit;
 using static Microservices.Tests.Orders.OrderCalls;
 
 namespace Microservices.Tests.Orders;

@@ -1,6 +1,5 @@
 using System.Text;
 using Amazon.Runtime;
-using Microservices.Streams;
 
 namespace Microservices.Tests.Streams;
 

@@ -1,8 +1,6 @@
 using System.Globalization;
 using Amazon.DynamoDBv2;
-using Amazon.DynamoDBv2.Model;
 using Amazon.Runtime;
-using Microservices.Streams;
 using Microservices.Streams.Lambda;
 
 

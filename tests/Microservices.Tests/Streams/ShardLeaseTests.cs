@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using Microservices.Streams;
 
 namespace Microservices.Tests.Streams;
 

@@ -1,8 +1,6 @@
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
-using Amazon.DynamoDBv2.Model;
 using Microservices.ServiceDefaults;
-using Microservices.Streams;
 using Microservices.Streams.Lambda;
 
 namespace Microservices.Tests.Streams;

@@ -1,7 +1,5 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
-using Amazon.DynamoDBv2.Model;
-using Microservices.Streams;
 using Microservices.Streams.Lambda;
 
 namespace Microservices.Tests.Streams;

@@ -2,7 +2,6 @@ using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using Catalog.Api;
 using Microservices.ServiceDefaults;
-using Microservices.Tests.Catalog;
 
 namespace Microservices.Tests.Telemetry;
 

@@ -1,7 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using Microservices.ServiceDefaults;
-using Microservices.Tests.Catalog;
 
 namespace Microservices.Tests.Telemetry;
 

@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Net.Http.Json;
-using Amazon.DynamoDBv2.Model;
 
 namespace Microservices.Tests.Telemetry;
 

@@ -1,6 +1,4 @@
 using EventRelay;
-using Microservices.Streams;
-using Microservices.Tests.Catalog;
 
 namespace Microservices.Tests.Workers;
 

@@ -1,7 +1,5 @@
 using System.Diagnostics;
 using EventRelay;
-using Microservices.Streams;
-using Microservices.Tests.Catalog;
 
 namespace Microservices.Tests.Workers;
 

@@ -1,6 +1,4 @@
 using Catalog.Domain;
-using CsCheck;
-using Microservices.EventSourcing;
 
 namespace Microservices.UnitTests.Domain;
 

@@ -1,5 +1,4 @@
 using Catalog.Domain;
-using Microservices.EventSourcing;
 
 namespace Microservices.UnitTests.Domain;
 

@@ -1,7 +1,5 @@
 using Clients.Domain;
 using Microservices.Contracts.Clients;
-using Microservices.EventSourcing;
-using Microservices.SingleTable;
 
 namespace Microservices.UnitTests.Domain;
 

@@ -1,4 +1,3 @@
-using Microservices.EventSourcing;
 using Orders.Domain;
 
 namespace Microservices.UnitTests.Domain;

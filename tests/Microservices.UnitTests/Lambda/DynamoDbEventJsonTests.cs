@@ -1,6 +1,5 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using Amazon.DynamoDBv2.Model;
 using Microservices.Streams.Lambda;
 
 namespace Microservices.UnitTests.Lambda;

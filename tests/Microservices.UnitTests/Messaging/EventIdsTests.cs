@@ -1,6 +1,4 @@
-using Microservices.EventSourcing;
 using Microservices.Messaging;
-using Microservices.SingleTable;
 
 namespace Microservices.UnitTests.Messaging;
 

@@ -1,6 +1,4 @@
 using System.Globalization;
-using Amazon.DynamoDBv2.Model;
-using Microservices.Schema;
 using Ops;
 
 namespace Microservices.UnitTests.Ops;

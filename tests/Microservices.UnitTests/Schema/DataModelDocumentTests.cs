@@ -1,5 +1,3 @@
-using Microservices.Schema;
-using Microservices.SingleTable;
 using Ops;
 
 namespace Microservices.UnitTests.Schema;

@@ -1,5 +1,3 @@
-using CsCheck;
-using Microservices.SingleTable;
 
 namespace Microservices.UnitTests.Schema;
 

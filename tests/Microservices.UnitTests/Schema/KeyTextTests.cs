@@ -1,6 +1,3 @@
-using CsCheck;
-using Microservices.Schema;
-using Microservices.SingleTable;
 
 namespace Microservices.UnitTests.Schema;
 

@@ -1,5 +1,3 @@
-using Microservices.EventSourcing;
-using Microservices.Schema;
 using Orders.Domain;
 
 namespace Microservices.UnitTests.Schema;

@@ -1,4 +1,3 @@
-using Microservices.Streams;
 
 namespace Microservices.UnitTests.Streams;
 

@@ -1,10 +1,6 @@
 using System.Diagnostics;
-using Amazon.DynamoDBv2.Model;
-using Microservices.EventSourcing;
 using Microservices.Messaging;
-using Microservices.Schema;
 using Microservices.ServiceDefaults;
-using Microservices.SingleTable;
 using Microservices.Streams.Lambda;
 
 namespace Microservices.UnitTests.Telemetry;
