@@ -1,10 +1,4 @@
-using System.Net;
-using System.Text.Json.Nodes;
-using Amazon.DynamoDBv2.Model;
-using Microservices.Schema;
-using Microservices.SingleTable;
-using Microservices.Tests.Infrastructure;
-using Microsoft.Extensions.Hosting;
+using Catalog.Api;
 
 namespace Microservices.Tests.Catalog;
 
@@ -12,26 +6,10 @@ namespace Microservices.Tests.Catalog;
 /// The whole path for every kind of change: HTTP command, event items, the stream, the publisher, RabbitMQ, the genre
 /// copies and the book counts, then the Ops check recomputing both from the sources and finding zero drift.
 /// </summary>
-public sealed class CatalogChangeConvergenceTests(DynamoDbLocalFixture dynamo, RabbitMqFixture rabbit) : IAsyncLifetime
+public sealed class CatalogChangeConvergenceTests(DynamoDbLocalFixture dynamo, RabbitMqFixture rabbit) : ApiTest<CatalogService>(dynamo, "changes")
 {
-    private CatalogApi _api = null!;
-    private CatalogClient _catalog = null!;
-    private IHost _worker = null!;
-
-    public async ValueTask InitializeAsync()
-    {
-        var tables = await dynamo.CreateTablesAsync("changes");
-        _api = new CatalogApi(tables);
-        _catalog = new CatalogClient(_api.CreateClient());
-        _worker = await GenreWorker.StartAsync(tables, await rabbit.NewVirtualHostAsync("changes"));
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        await _worker.StopAsync();
-        _worker.Dispose();
-        await _api.DisposeAsync();
-    }
+    protected override async Task<IHost?> StartWorkerAsync(DynamoDbOptions tables) =>
+        await GenreWorker.StartAsync(tables, await rabbit.NewVirtualHostAsync("changes"));
 
     [Fact]
     public async Task A_price_change_reaches_the_genre_copy_with_zero_drift()
@@ -39,10 +17,10 @@ public sealed class CatalogChangeConvergenceTests(DynamoDbLocalFixture dynamo, R
         var (authorId, bookId) = await BookAsync("Dune", "price-sf");
         await GenreListAsync("price-sf", 1);
 
-        await _catalog.SendAsync(HttpMethod.Put, $"/authors/{authorId}/books/{bookId}/price", new { price = 4.25m, expectedVersion = 1 }, HttpStatusCode.OK);
+        await Http.SendAsync(HttpMethod.Put, $"/authors/{authorId}/books/{bookId}/price", new { price = 4.25m, expectedVersion = 1 }, HttpStatusCode.OK);
 
         await Eventually.Until(() => GenreListAsync("price-sf"), l => l.Count == 1 && l[0]!["price"]!.GetValue<decimal>() == 4.25m, what: "the new price");
-        await CatalogChecks.UntilNoDriftAsync(_api.Tables);
+        await CatalogChecks.UntilNoDriftAsync(Tables);
     }
 
     [Fact]
@@ -51,12 +29,12 @@ public sealed class CatalogChangeConvergenceTests(DynamoDbLocalFixture dynamo, R
         var (authorId, bookId) = await BookAsync("Dune", "move-from");
         await GenreListAsync("move-from", 1);
 
-        await _catalog.SendAsync(HttpMethod.Put, $"/authors/{authorId}/books/{bookId}/genre", new { genre = "move-to", expectedVersion = 1 }, HttpStatusCode.OK);
+        await Http.SendAsync(HttpMethod.Put, $"/authors/{authorId}/books/{bookId}/genre", new { genre = "move-to", expectedVersion = 1 }, HttpStatusCode.OK);
 
         var moved = await Eventually.Until(() => GenreListAsync("move-to"), l => l.Count == 1, what: "the copy in its new genre");
         Assert.Equal(bookId, moved[0]!["bookId"]!.GetValue<string>());
         await Eventually.Until(() => GenreListAsync("move-from"), l => l.Count == 0, what: "the old genre empty");
-        await CatalogChecks.UntilNoDriftAsync(_api.Tables);
+        await CatalogChecks.UntilNoDriftAsync(Tables);
         var left = await GetItemAsync(Keys.GenreBookTombstone("move-from", bookId));
         Assert.Equal((ItemTypes.GenreBookTombstone, "2"), (left[Attributes.ItemType].S, left[Attributes.BookVersion].N));
         Assert.False(left.ContainsKey(Attributes.GSI1PK));
@@ -66,30 +44,30 @@ public sealed class CatalogChangeConvergenceTests(DynamoDbLocalFixture dynamo, R
     public async Task A_retitle_rewrites_the_copy_and_resorts_the_genre()
     {
         var (authorId, bookId) = await BookAsync("B Middle", "retitle-sf");
-        await _catalog.AddBookAsync(authorId, "C Last", "retitle-sf");
+        await Http.AddBookAsync(authorId, "C Last", "retitle-sf");
         await GenreListAsync("retitle-sf", 2);
 
-        await _catalog.SendAsync(HttpMethod.Put, $"/authors/{authorId}/books/{bookId}/title", new { title = "D After", expectedVersion = 1 }, HttpStatusCode.OK);
+        await Http.SendAsync(HttpMethod.Put, $"/authors/{authorId}/books/{bookId}/title", new { title = "D After", expectedVersion = 1 }, HttpStatusCode.OK);
 
-        var list = await Eventually.Until(() => GenreListAsync("retitle-sf"), l => CatalogClient.Titles(l).SequenceEqual(["C Last", "D After"]), what: "the new title, sorted");
+        var list = await Eventually.Until(() => GenreListAsync("retitle-sf"), l => CatalogCalls.Titles(l).SequenceEqual(["C Last", "D After"]), what: "the new title, sorted");
         Assert.Equal(bookId, list[1]!["bookId"]!.GetValue<string>());
-        await CatalogChecks.UntilNoDriftAsync(_api.Tables);
+        await CatalogChecks.UntilNoDriftAsync(Tables);
     }
 
     [Fact]
     public async Task Deleting_a_book_removes_its_copy_and_lowers_the_book_count()
     {
         var (authorId, bookId) = await BookAsync("Doomed", "delete-sf");
-        await _catalog.AddBookAsync(authorId, "Kept", "delete-sf");
+        await Http.AddBookAsync(authorId, "Kept", "delete-sf");
         await GenreListAsync("delete-sf", 2);
         await BookCountAsync(authorId, 2);
 
-        await _catalog.SendAsync(HttpMethod.Delete, $"/authors/{authorId}/books/{bookId}?expectedVersion=1", null, HttpStatusCode.OK);
+        await Http.SendAsync(HttpMethod.Delete, $"/authors/{authorId}/books/{bookId}?expectedVersion=1", null, HttpStatusCode.OK);
 
         var list = await Eventually.Until(() => GenreListAsync("delete-sf"), l => l.Count == 1, what: "one copy left");
-        Assert.Equal(["Kept"], CatalogClient.Titles(list));
+        Assert.Equal(["Kept"], CatalogCalls.Titles(list));
         await BookCountAsync(authorId, 1);
-        await CatalogChecks.UntilNoDriftAsync(_api.Tables);
+        await CatalogChecks.UntilNoDriftAsync(Tables);
     }
 
     [Fact]
@@ -97,44 +75,44 @@ public sealed class CatalogChangeConvergenceTests(DynamoDbLocalFixture dynamo, R
     {
         var (authorId, bookId) = await BookAsync("Only Book", "delete-author");
         await BookCountAsync(authorId, 1);
-        await _catalog.SendAsync(HttpMethod.Delete, $"/authors/{authorId}/books/{bookId}?expectedVersion=1", null, HttpStatusCode.OK);
+        await Http.SendAsync(HttpMethod.Delete, $"/authors/{authorId}/books/{bookId}?expectedVersion=1", null, HttpStatusCode.OK);
         await BookCountAsync(authorId, 0);
 
-        await _catalog.SendAsync(HttpMethod.Delete, $"/authors/{authorId}?expectedVersion=1", null, HttpStatusCode.OK);
+        await Http.SendAsync(HttpMethod.Delete, $"/authors/{authorId}?expectedVersion=1", null, HttpStatusCode.OK);
 
         await Eventually.Until(() => GetItemOrNullAsync(Keys.AuthorStats(authorId)), item => item is null, what: "the count removed");
-        await CatalogChecks.UntilNoDriftAsync(_api.Tables);
+        await CatalogChecks.UntilNoDriftAsync(Tables);
     }
 
     [Fact]
     public async Task The_book_count_follows_adds_and_deletes()
     {
-        var (authorId, _) = await _catalog.RegisterAuthorAsync("Counted Author");
+        var (authorId, _) = await Http.RegisterAuthorAsync("Counted Author");
         await BookCountAsync(authorId, 0);
         var ids = new List<string>();
         for (var i = 0; i < 6; i++)
         {
-            ids.Add((await _catalog.AddBookAsync(authorId, $"Counted {i}", "counted")).BookId);
+            ids.Add((await Http.AddBookAsync(authorId, $"Counted {i}", "counted")).BookId);
         }
 
         await BookCountAsync(authorId, 6);
         foreach (var id in ids.Take(2))
         {
-            await _catalog.SendAsync(HttpMethod.Delete, $"/authors/{authorId}/books/{id}?expectedVersion=1", null, HttpStatusCode.OK);
+            await Http.SendAsync(HttpMethod.Delete, $"/authors/{authorId}/books/{id}?expectedVersion=1", null, HttpStatusCode.OK);
         }
 
         await BookCountAsync(authorId, 4);
-        await CatalogChecks.UntilNoDriftAsync(_api.Tables);
+        await CatalogChecks.UntilNoDriftAsync(Tables);
     }
 
     [Fact]
     public async Task Walking_a_genre_of_26_copies_five_at_a_time_returns_each_once_sorted_by_title()
     {
-        var (authorId, _) = await _catalog.RegisterAuthorAsync("Genre Pager");
+        var (authorId, _) = await Http.RegisterAuthorAsync("Genre Pager");
         var titles = Enumerable.Range(0, 26).Select(i => $"Paged {(char)('z' - i)}").ToList();
         foreach (var title in titles)
         {
-            await _catalog.AddBookAsync(authorId, title, "paged-genre");
+            await Http.AddBookAsync(authorId, title, "paged-genre");
         }
 
         await GenreListAsync("paged-genre", 26);
@@ -144,9 +122,9 @@ public sealed class CatalogChangeConvergenceTests(DynamoDbLocalFixture dynamo, R
         var pages = 0;
         do
         {
-            var page = await _catalog.GetAsync("/genres/paged-genre/books?limit=5" + (cursor is null ? "" : $"&cursor={Uri.EscapeDataString(cursor)}"));
+            var page = await Http.GetAsync("/genres/paged-genre/books?limit=5" + (cursor is null ? "" : $"&cursor={Uri.EscapeDataString(cursor)}"));
             pages++;
-            walked.AddRange(CatalogClient.Titles(page));
+            walked.AddRange(CatalogCalls.Titles(page));
             cursor = page["nextCursor"]?.GetValue<string>();
         }
         while (cursor is not null && pages < 20);
@@ -160,12 +138,12 @@ public sealed class CatalogChangeConvergenceTests(DynamoDbLocalFixture dynamo, R
     {
         for (var round = 0; round < 5; round++)
         {
-            var (authorId, authorVersion) = await _catalog.RegisterAuthorAsync($"Racer {round}");
-            var (bookId, _) = await _catalog.AddBookAsync(authorId, "Before", $"race-{round}");
+            var (authorId, authorVersion) = await Http.RegisterAuthorAsync($"Racer {round}");
+            var (bookId, _) = await Http.AddBookAsync(authorId, "Before", $"race-{round}");
 
             await Task.WhenAll(
-                _catalog.SendAsync(HttpMethod.Put, $"/authors/{authorId}/books/{bookId}/title", new { title = "After", expectedVersion = 1 }, HttpStatusCode.OK),
-                _catalog.RenameAuthorAsync(authorId, $"Racer {round}, Renamed", authorVersion));
+                Http.SendAsync(HttpMethod.Put, $"/authors/{authorId}/books/{bookId}/title", new { title = "After", expectedVersion = 1 }, HttpStatusCode.OK),
+                Http.RenameAuthorAsync(authorId, $"Racer {round}, Renamed", authorVersion));
 
             var copy = await Eventually.Until(
                 () => GenreListAsync($"race-{round}"),
@@ -174,25 +152,25 @@ public sealed class CatalogChangeConvergenceTests(DynamoDbLocalFixture dynamo, R
             Assert.Equal(bookId, copy[0]!["bookId"]!.GetValue<string>());
         }
 
-        await CatalogChecks.UntilNoDriftAsync(_api.Tables);
+        await CatalogChecks.UntilNoDriftAsync(Tables);
     }
 
     private async Task<(string AuthorId, string BookId)> BookAsync(string title, string genre)
     {
-        var (authorId, _) = await _catalog.RegisterAuthorAsync($"Author of {title}");
-        var (bookId, _) = await _catalog.AddBookAsync(authorId, title, genre);
+        var (authorId, _) = await Http.RegisterAuthorAsync($"Author of {title}");
+        var (bookId, _) = await Http.AddBookAsync(authorId, title, genre);
         return (authorId, bookId);
     }
 
     private async Task<JsonArray> GenreListAsync(string genre) =>
-        CatalogClient.Items(await _catalog.GetAsync($"/genres/{genre}/books"));
+        ApiClient.Items(await Http.GetAsync($"/genres/{genre}/books"));
 
     private Task<JsonArray> GenreListAsync(string genre, int count) =>
         Eventually.Until(() => GenreListAsync(genre), l => l.Count == count, what: $"{count} copies in {genre}");
 
     private Task<JsonNode> BookCountAsync(string authorId, int count) =>
         Eventually.Until(
-            () => _catalog.GetAsync($"/authors/{authorId}"),
+            () => Http.GetAsync($"/authors/{authorId}"),
             a => a["bookCount"]?.GetValue<int>() == count,
             what: $"bookCount {count}");
 
@@ -201,10 +179,10 @@ public sealed class CatalogChangeConvergenceTests(DynamoDbLocalFixture dynamo, R
 
     private async Task<Dictionary<string, AttributeValue>?> GetItemOrNullAsync(ItemKey key)
     {
-        using var client = DynamoDbLocalFixture.CreateClient(_api.Tables);
+        using var client = DynamoDbLocalFixture.CreateClient(Tables);
         var response = await client.GetItemAsync(new GetItemRequest
         {
-            TableName = _api.Tables.TableName,
+            TableName = Tables.TableName,
             Key = new() { [Attributes.PK] = new(key.PK), [Attributes.SK] = new(key.SK) },
             ConsistentRead = true,
         }, TestContext.Current.CancellationToken);

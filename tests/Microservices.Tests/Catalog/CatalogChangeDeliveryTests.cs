@@ -1,16 +1,9 @@
-using System.Net;
+using Catalog.Api;
 using Catalog.Domain;
 using Catalog.Worker;
-using MassTransit;
 using Microservices.Contracts.Catalog;
-using Microservices.EventSourcing;
 using Microservices.Messaging;
-using Microservices.Schema;
-using Microservices.SingleTable;
 using Microservices.Streams.Lambda;
-using Microservices.Tests.Infrastructure;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
 
 namespace Microservices.Tests.Catalog;
 
@@ -19,7 +12,7 @@ namespace Microservices.Tests.Catalog;
 /// published to RabbitMQ and consumed by the genre and book-count consumers: twice, in reverse, every message twice
 /// newest first, and a late book.added after its book was deleted. The copies and counts must end with zero drift.
 /// </summary>
-public sealed class CatalogChangeDeliveryTests(DynamoDbLocalFixture dynamo, RabbitMqFixture rabbit) : IAsyncLifetime
+public sealed class CatalogChangeDeliveryTests(DynamoDbLocalFixture dynamo, RabbitMqFixture rabbit) : ApiTest<CatalogService>(dynamo, "changedelivery")
 {
     private static readonly HashSet<Type> GenreMessages =
     [
@@ -30,32 +23,22 @@ public sealed class CatalogChangeDeliveryTests(DynamoDbLocalFixture dynamo, Rabb
     private static readonly HashSet<Type> CountMessages =
         [typeof(AuthorRegisteredV1), typeof(AuthorDeletedV1), typeof(BookAddedV1), typeof(BookDeletedV1)];
 
-    private CatalogApi _api = null!;
-    private CatalogClient _catalog = null!;
-    private IHost _bus = null!;
     private BusTraffic _traffic = null!;
 
-    public async ValueTask InitializeAsync()
+    public override async ValueTask InitializeAsync()
     {
-        var tables = await dynamo.CreateTablesAsync("changedelivery");
-        _api = new CatalogApi(tables);
-        _catalog = new CatalogClient(_api.CreateClient());
-        _bus = await CatalogBus.StartAsync(tables, await rabbit.NewVirtualHostAsync("changedelivery"), bus => bus.AddBookCount());
-        _traffic = BusTraffic.Watch(_bus.Services.GetRequiredService<IBus>());
+        await base.InitializeAsync();
+        _traffic = BusTraffic.Watch(Worker!.Services.GetRequiredService<IBus>());
     }
 
-    public async ValueTask DisposeAsync()
-    {
-        await _bus.StopAsync();
-        _bus.Dispose();
-        await _api.DisposeAsync();
-    }
+    protected override async Task<IHost?> StartWorkerAsync(DynamoDbOptions tables) =>
+        await CatalogBus.StartAsync(tables, await rabbit.NewVirtualHostAsync("changedelivery"), bus => bus.AddBookCount());
 
     [Fact]
     public async Task The_same_batch_twice_leaves_every_copy_and_count_correct()
     {
         var history = await WriteHistoryAsync();
-        var batch = new DynamoDbEvent { Records = await StreamRecords.ReadAllAsync(_api.Tables) };
+        var batch = new DynamoDbEvent { Records = await StreamRecords.ReadAllAsync(Tables) };
 
         Assert.Empty((await PublishAsync(batch)).BatchItemFailures);
         Assert.Empty((await PublishAsync(batch)).BatchItemFailures);
@@ -68,7 +51,7 @@ public sealed class CatalogChangeDeliveryTests(DynamoDbLocalFixture dynamo, Rabb
     public async Task The_batch_in_reverse_order_leaves_every_copy_and_count_correct()
     {
         var history = await WriteHistoryAsync();
-        var records = await StreamRecords.ReadAllAsync(_api.Tables);
+        var records = await StreamRecords.ReadAllAsync(Tables);
         records.Reverse();
 
         Assert.Empty((await PublishAsync(new DynamoDbEvent { Records = records })).BatchItemFailures);
@@ -83,7 +66,7 @@ public sealed class CatalogChangeDeliveryTests(DynamoDbLocalFixture dynamo, Rabb
         var history = await WriteHistoryAsync();
         var contracts = await ContractsAsync();
         contracts.Reverse();
-        var bus = _bus.Services.GetRequiredService<IBus>();
+        var bus = Worker!.Services.GetRequiredService<IBus>();
 
         foreach (var (eventId, contract) in contracts.Concat(contracts))
         {
@@ -99,21 +82,21 @@ public sealed class CatalogChangeDeliveryTests(DynamoDbLocalFixture dynamo, Rabb
     public async Task A_late_book_added_after_the_book_was_deleted_brings_no_copy_back_and_no_count()
     {
         var history = await WriteHistoryAsync();
-        await PublishAsync(new DynamoDbEvent { Records = await StreamRecords.ReadAllAsync(_api.Tables) });
+        await PublishAsync(new DynamoDbEvent { Records = await StreamRecords.ReadAllAsync(Tables) });
         await UntilEveryMessageIsConsumedAsync();
         await AssertConvergedAsync(history);
         var late = (await ContractsAsync()).Single(c => c.Contract is BookAddedV1 added && added.BookId == history.DeletedBookId);
 
-        await _bus.Services.GetRequiredService<IBus>().Publish(late.Contract, TestContext.Current.CancellationToken);
+        await Worker!.Services.GetRequiredService<IBus>().Publish(late.Contract, TestContext.Current.CancellationToken);
 
         await UntilEveryMessageIsConsumedAsync();
         await AssertConvergedAsync(history);
     }
 
     private Task<StreamsEventResponse> PublishAsync(DynamoDbEvent batch) =>
-        _bus.Publisher().HandleAsync(batch, TestContext.Current.CancellationToken);
+        Worker!.Publisher().HandleAsync(batch, TestContext.Current.CancellationToken);
 
-    private Task<List<(Guid EventId, object Contract)>> ContractsAsync() => StreamRecords.PublishedContractsAsync(_api.Tables);
+    private Task<List<(Guid EventId, object Contract)>> ContractsAsync() => StreamRecords.PublishedContractsAsync(Tables);
 
     /// <summary>Every message published so far has been consumed by each consumer that takes its type.</summary>
     private Task UntilEveryMessageIsConsumedAsync() =>
@@ -127,31 +110,31 @@ public sealed class CatalogChangeDeliveryTests(DynamoDbLocalFixture dynamo, Rabb
     /// </summary>
     private async Task<History> WriteHistoryAsync()
     {
-        var (authorId, version) = await _catalog.RegisterAuthorAsync("Original Name");
-        var (one, _) = await _catalog.AddBookAsync(authorId, "One", "mystery", 5m);
-        var (two, _) = await _catalog.AddBookAsync(authorId, "Two", "mystery", 6m);
-        var (three, _) = await _catalog.AddBookAsync(authorId, "Three", "thriller", 7m);
-        var (four, _) = await _catalog.AddBookAsync(authorId, "Four", "mystery", 8m);
-        await _catalog.SendAsync(HttpMethod.Put, $"/authors/{authorId}/books/{one}/price", new { price = 9.5m, expectedVersion = 1 }, HttpStatusCode.OK);
-        await _catalog.SendAsync(HttpMethod.Put, $"/authors/{authorId}/books/{two}/title", new { title = "Two Revised", expectedVersion = 1 }, HttpStatusCode.OK);
-        await _catalog.SendAsync(HttpMethod.Put, $"/authors/{authorId}/books/{three}/genre", new { genre = "horror", expectedVersion = 1 }, HttpStatusCode.OK);
-        await _catalog.SendAsync(HttpMethod.Delete, $"/authors/{authorId}/books/{four}?expectedVersion=1", null, HttpStatusCode.OK);
-        await _catalog.RenameAuthorAsync(authorId, "Final Name", version);
-        var (gone, _) = await _catalog.RegisterAuthorAsync("Short-lived");
-        await _catalog.SendAsync(HttpMethod.Delete, $"/authors/{gone}?expectedVersion=1", null, HttpStatusCode.OK);
+        var (authorId, version) = await Http.RegisterAuthorAsync("Original Name");
+        var (one, _) = await Http.AddBookAsync(authorId, "One", "mystery", 5m);
+        var (two, _) = await Http.AddBookAsync(authorId, "Two", "mystery", 6m);
+        var (three, _) = await Http.AddBookAsync(authorId, "Three", "thriller", 7m);
+        var (four, _) = await Http.AddBookAsync(authorId, "Four", "mystery", 8m);
+        await Http.SendAsync(HttpMethod.Put, $"/authors/{authorId}/books/{one}/price", new { price = 9.5m, expectedVersion = 1 }, HttpStatusCode.OK);
+        await Http.SendAsync(HttpMethod.Put, $"/authors/{authorId}/books/{two}/title", new { title = "Two Revised", expectedVersion = 1 }, HttpStatusCode.OK);
+        await Http.SendAsync(HttpMethod.Put, $"/authors/{authorId}/books/{three}/genre", new { genre = "horror", expectedVersion = 1 }, HttpStatusCode.OK);
+        await Http.SendAsync(HttpMethod.Delete, $"/authors/{authorId}/books/{four}?expectedVersion=1", null, HttpStatusCode.OK);
+        await Http.RenameAuthorAsync(authorId, "Final Name", version);
+        var (gone, _) = await Http.RegisterAuthorAsync("Short-lived");
+        await Http.SendAsync(HttpMethod.Delete, $"/authors/{gone}?expectedVersion=1", null, HttpStatusCode.OK);
         return new History(authorId, four, three);
     }
 
     private async Task AssertConvergedAsync(History history)
     {
-        Assert.Empty(await CatalogChecks.RunAsync(_api.Tables));
-        var copies = await TableItems.GenreCopiesAsync(_api.Tables);
+        Assert.Empty(await CatalogChecks.RunAsync(Tables));
+        var copies = await TableItems.GenreCopiesAsync(Tables);
         Assert.Equal(
             ["horror:Three", "mystery:One", "mystery:Two Revised"],
             copies.Select(c => $"{c[Attributes.Genre].S}:{c[Attributes.Title].S}").Order(StringComparer.Ordinal));
         Assert.All(copies, c => Assert.Equal("Final Name", c[Attributes.AuthorName].S));
         Assert.DoesNotContain(copies, c => c[Attributes.BookId].S == history.DeletedBookId);
-        var author = await _catalog.GetAsync($"/authors/{history.AuthorId}");
+        var author = await Http.GetAsync($"/authors/{history.AuthorId}");
         Assert.Equal(3, author["bookCount"]!.GetValue<int>());
     }
 }

@@ -1,88 +1,70 @@
-using System.Text.Json.Nodes;
-using Microservices.Tests.Infrastructure;
-using Microsoft.Extensions.Hosting;
+using Catalog.Api;
 
 namespace Microservices.Tests.Catalog;
 
 /// <summary>
 /// The whole path: HTTP command, event items, the table's stream, the publisher, RabbitMQ, the genre consumers' copies.
 /// </summary>
-public sealed class GenreCopyConvergenceTests(DynamoDbLocalFixture dynamo, RabbitMqFixture rabbit) : IAsyncLifetime
+public sealed class GenreCopyConvergenceTests(DynamoDbLocalFixture dynamo, RabbitMqFixture rabbit) : ApiTest<CatalogService>(dynamo, "converge")
 {
-    private CatalogApi _api = null!;
-    private CatalogClient _catalog = null!;
-    private IHost _worker = null!;
-
-    public async ValueTask InitializeAsync()
-    {
-        var tables = await dynamo.CreateTablesAsync("converge");
-        _api = new CatalogApi(tables);
-        _catalog = new CatalogClient(_api.CreateClient());
-        _worker = await GenreWorker.StartAsync(tables, await rabbit.NewVirtualHostAsync("converge"));
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        await _worker.StopAsync();
-        _worker.Dispose();
-        await _api.DisposeAsync();
-    }
+    protected override async Task<IHost?> StartWorkerAsync(DynamoDbOptions tables) =>
+        await GenreWorker.StartAsync(tables, await rabbit.NewVirtualHostAsync("converge"));
 
     [Fact]
     public async Task A_new_book_appears_in_its_genre_sorted_by_title_with_its_authors_name()
     {
-        var (herbert, _) = await _catalog.RegisterAuthorAsync("Frank Herbert");
-        var (leGuin, _) = await _catalog.RegisterAuthorAsync("Ursula K. Le Guin");
-        await _catalog.AddBookAsync(herbert, "Dune Messiah", "science-fiction", 9.99m);
-        await _catalog.AddBookAsync(leGuin, "The Dispossessed", "science-fiction", 11.50m);
-        await _catalog.AddBookAsync(herbert, "Dune", "science-fiction", 10.99m);
-        await _catalog.AddBookAsync(leGuin, "A Wizard of Earthsea", "fantasy", 8.99m);
+        var (herbert, _) = await Http.RegisterAuthorAsync("Frank Herbert");
+        var (leGuin, _) = await Http.RegisterAuthorAsync("Ursula K. Le Guin");
+        await Http.AddBookAsync(herbert, "Dune Messiah", "science-fiction", 9.99m);
+        await Http.AddBookAsync(leGuin, "The Dispossessed", "science-fiction", 11.50m);
+        await Http.AddBookAsync(herbert, "Dune", "science-fiction", 10.99m);
+        await Http.AddBookAsync(leGuin, "A Wizard of Earthsea", "fantasy", 8.99m);
 
         var books = await Eventually.Until(
-            () => _catalog.GetAsync("/genres/science-fiction/books"), list => CatalogClient.Items(list).Count == 3, what: "three science-fiction copies");
+            () => Http.GetAsync("/genres/science-fiction/books"), list => ApiClient.Items(list).Count == 3, what: "three science-fiction copies");
 
-        Assert.Equal(["Dune", "Dune Messiah", "The Dispossessed"], CatalogClient.Titles(books));
-        Assert.Equal(["Frank Herbert", "Frank Herbert", "Ursula K. Le Guin"], CatalogClient.Items(books).Select(b => b!["authorName"]!.GetValue<string>()));
-        Assert.Equal(10.99m, CatalogClient.Items(books)[0]!["price"]!.GetValue<decimal>());
-        var fantasy = await Eventually.Until(() => _catalog.GetAsync("/genres/fantasy/books"), list => CatalogClient.Items(list).Count == 1);
-        Assert.Equal(["A Wizard of Earthsea"], CatalogClient.Titles(fantasy));
+        Assert.Equal(["Dune", "Dune Messiah", "The Dispossessed"], CatalogCalls.Titles(books));
+        Assert.Equal(["Frank Herbert", "Frank Herbert", "Ursula K. Le Guin"], ApiClient.Items(books).Select(b => b!["authorName"]!.GetValue<string>()));
+        Assert.Equal(10.99m, ApiClient.Items(books)[0]!["price"]!.GetValue<decimal>());
+        var fantasy = await Eventually.Until(() => Http.GetAsync("/genres/fantasy/books"), list => ApiClient.Items(list).Count == 1);
+        Assert.Equal(["A Wizard of Earthsea"], CatalogCalls.Titles(fantasy));
     }
 
     [Fact]
     public async Task An_author_with_50_books_renamed_twice_converges_in_every_copy()
     {
-        var (authorId, version) = await _catalog.RegisterAuthorAsync("Prolific Writer");
+        var (authorId, version) = await Http.RegisterAuthorAsync("Prolific Writer");
         for (var i = 0; i < 50; i++)
         {
-            await _catalog.AddBookAsync(authorId, $"Volume {i:D2}", "prolific", 5m + i);
+            await Http.AddBookAsync(authorId, $"Volume {i:D2}", "prolific", 5m + i);
         }
 
-        version = await _catalog.RenameAuthorAsync(authorId, "Prolific Writer (renamed once)", version);
-        await _catalog.RenameAuthorAsync(authorId, "Prolific Writer (renamed twice)", version);
+        version = await Http.RenameAuthorAsync(authorId, "Prolific Writer (renamed once)", version);
+        await Http.RenameAuthorAsync(authorId, "Prolific Writer (renamed twice)", version);
 
         var books = await Eventually.Until(
-            () => _catalog.GetAsync("/genres/prolific/books"),
-            list => CatalogClient.Items(list).Count == 50 && CatalogClient.Items(list).All(b => b!["authorName"]!.GetValue<string>() == "Prolific Writer (renamed twice)"),
+            () => Http.GetAsync("/genres/prolific/books"),
+            list => ApiClient.Items(list).Count == 50 && ApiClient.Items(list).All(b => b!["authorName"]!.GetValue<string>() == "Prolific Writer (renamed twice)"),
             TimeSpan.FromSeconds(90),
             "50 copies carrying the second name");
 
-        Assert.Equal(Enumerable.Range(0, 50).Select(i => $"Volume {i:D2}"), CatalogClient.Titles(books));
+        Assert.Equal(Enumerable.Range(0, 50).Select(i => $"Volume {i:D2}"), CatalogCalls.Titles(books));
     }
 
     [Fact]
     public async Task A_book_added_while_its_author_is_renamed_ends_with_the_new_name()
     {
-        var (authorId, version) = await _catalog.RegisterAuthorAsync("Racing Author");
+        var (authorId, version) = await Http.RegisterAuthorAsync("Racing Author");
 
         // The create and the rename are in flight together; whichever the worker sees first, the copy must end current.
-        var add = Task.WhenAll(Enumerable.Range(0, 5).Select(i => _catalog.AddBookAsync(authorId, $"Race {i}", "racing")));
-        var rename = _catalog.RenameAuthorAsync(authorId, "Racing Author, Renamed", version);
+        var add = Task.WhenAll(Enumerable.Range(0, 5).Select(i => Http.AddBookAsync(authorId, $"Race {i}", "racing")));
+        var rename = Http.RenameAuthorAsync(authorId, "Racing Author, Renamed", version);
         await Task.WhenAll(add, rename);
 
         var books = await Eventually.Until(
-            () => _catalog.GetAsync("/genres/racing/books"),
-            list => CatalogClient.Items(list).Count == 5 && CatalogClient.Items(list).All(b => b!["authorName"]!.GetValue<string>() == "Racing Author, Renamed"),
+            () => Http.GetAsync("/genres/racing/books"),
+            list => ApiClient.Items(list).Count == 5 && ApiClient.Items(list).All(b => b!["authorName"]!.GetValue<string>() == "Racing Author, Renamed"),
             what: "five copies with the new name");
-        Assert.Equal(5, CatalogClient.Items(books).Count);
+        Assert.Equal(5, ApiClient.Items(books).Count);
     }
 }

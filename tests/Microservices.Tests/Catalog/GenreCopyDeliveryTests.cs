@@ -1,18 +1,10 @@
-using Amazon.DynamoDBv2.Model;
+using Catalog.Api;
 using Catalog.Domain;
 using Catalog.Worker;
-using MassTransit;
 using Microservices.Contracts.Catalog;
-using Microservices.EventSourcing;
 using Microservices.Messaging;
-using Microservices.Schema;
-using Microservices.SingleTable;
 using Microservices.Streams.Lambda;
-using Microservices.Tests.Infrastructure;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
-using Microsoft.Extensions.Hosting;
-using Ops;
 
 namespace Microservices.Tests.Catalog;
 
@@ -21,42 +13,32 @@ namespace Microservices.Tests.Catalog;
 /// consumed by the genre consumers: the same batch twice, in reverse, the same message twice, and the consumers' own
 /// copies coming back. Every copy must end equal to its sources.
 /// </summary>
-public sealed class GenreCopyDeliveryTests(DynamoDbLocalFixture dynamo, RabbitMqFixture rabbit) : IAsyncLifetime
+public sealed class GenreCopyDeliveryTests(DynamoDbLocalFixture dynamo, RabbitMqFixture rabbit) : ApiTest<CatalogService>(dynamo, "delivery")
 {
-    private CatalogApi _api = null!;
-    private CatalogClient _catalog = null!;
-    private IHost _bus = null!;
     private BusTraffic _traffic = null!;
 
-    private GenreCopyWriter Writer => _bus.Services.GetRequiredService<GenreCopyWriter>();
+    private GenreCopyWriter Writer => Worker!.Services.GetRequiredService<GenreCopyWriter>();
 
-    private FaultLog Faults => _bus.Services.GetRequiredService<FaultLog>();
+    private FaultLog Faults => Worker!.Services.GetRequiredService<FaultLog>();
 
-    public async ValueTask InitializeAsync()
+    public override async ValueTask InitializeAsync()
     {
-        var tables = await dynamo.CreateTablesAsync("delivery");
-        _api = new CatalogApi(tables);
-        _catalog = new CatalogClient(_api.CreateClient());
-        _bus = await CatalogBus.StartAsync(tables, await rabbit.NewVirtualHostAsync("delivery"), bus =>
+        await base.InitializeAsync();
+        _traffic = BusTraffic.Watch(Worker!.Services.GetRequiredService<IBus>());
+    }
+
+    protected override async Task<IHost?> StartWorkerAsync(DynamoDbOptions tables) =>
+        await CatalogBus.StartAsync(tables, await rabbit.NewVirtualHostAsync("delivery"), bus =>
         {
             bus.TryAddSingleton<FaultLog>();
             bus.AddConsumer<FaultLogConsumer>();
         });
-        _traffic = BusTraffic.Watch(_bus.Services.GetRequiredService<IBus>());
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        await _bus.StopAsync();
-        _bus.Dispose();
-        await _api.DisposeAsync();
-    }
 
     [Fact]
     public async Task The_same_batch_twice_leaves_every_copy_correct()
     {
         var authorId = await WriteHistoryAsync();
-        var batch = new DynamoDbEvent { Records = await StreamRecords.ReadAllAsync(_api.Tables) };
+        var batch = new DynamoDbEvent { Records = await StreamRecords.ReadAllAsync(Tables) };
 
         Assert.Empty((await PublishAsync(batch)).BatchItemFailures);
         Assert.Empty((await PublishAsync(batch)).BatchItemFailures);
@@ -69,7 +51,7 @@ public sealed class GenreCopyDeliveryTests(DynamoDbLocalFixture dynamo, RabbitMq
     public async Task The_batch_in_reverse_order_leaves_every_copy_correct()
     {
         var authorId = await WriteHistoryAsync();
-        var records = await StreamRecords.ReadAllAsync(_api.Tables);
+        var records = await StreamRecords.ReadAllAsync(Tables);
         records.Reverse();
 
         Assert.Empty((await PublishAsync(new DynamoDbEvent { Records = records })).BatchItemFailures);
@@ -82,11 +64,11 @@ public sealed class GenreCopyDeliveryTests(DynamoDbLocalFixture dynamo, RabbitMq
     public async Task The_same_message_delivered_twice_newest_first_leaves_zero_drift()
     {
         var authorId = await WriteHistoryAsync();
-        var contracts = (await StreamRecords.PublishedContractsAsync(_api.Tables))
+        var contracts = (await StreamRecords.PublishedContractsAsync(Tables))
             .Where(c => c.Contract is BookAddedV1 or AuthorRenamedV1)
             .Reverse()
             .ToList();
-        var bus = _bus.Services.GetRequiredService<IBus>();
+        var bus = Worker!.Services.GetRequiredService<IBus>();
 
         foreach (var (eventId, contract) in contracts.Concat(contracts))
         {
@@ -104,13 +86,13 @@ public sealed class GenreCopyDeliveryTests(DynamoDbLocalFixture dynamo, RabbitMq
     public async Task Its_own_copies_coming_back_on_the_stream_publish_nothing_and_write_nothing()
     {
         await WriteHistoryAsync();
-        var before = await StreamRecords.ReadAllAsync(_api.Tables);
+        var before = await StreamRecords.ReadAllAsync(Tables);
         await PublishAsync(new DynamoDbEvent { Records = before });
         await UntilEveryCopyMessageIsConsumedAsync();
         var published = _traffic.Published.Count;
         var copiesWritten = Writer.CopiesWritten;
 
-        var echoes = await StreamRecords.ReadAllAsync(_api.Tables, skip: before.Count);
+        var echoes = await StreamRecords.ReadAllAsync(Tables, skip: before.Count);
         Assert.NotEmpty(echoes);
         Assert.All(echoes, r => Assert.Equal(ItemTypes.GenreBook, r.Dynamodb.NewImage![Attributes.ItemType].S));
         Assert.Empty((await PublishAsync(new DynamoDbEvent { Records = echoes })).BatchItemFailures);
@@ -123,16 +105,16 @@ public sealed class GenreCopyDeliveryTests(DynamoDbLocalFixture dynamo, RabbitMq
     public async Task A_copy_built_from_newer_sources_is_never_regressed_and_the_message_ends_faulted()
     {
         var authorId = await WriteHistoryAsync();
-        var records = await StreamRecords.ReadAllAsync(_api.Tables);
+        var records = await StreamRecords.ReadAllAsync(Tables);
         await PublishAsync(new DynamoDbEvent { Records = records });
         await UntilEveryCopyMessageIsConsumedAsync();
-        var copy = (await TableItems.GenreCopiesAsync(_api.Tables)).First();
+        var copy = (await TableItems.GenreCopiesAsync(Tables)).First();
         var key = TableItems.KeyOf(copy);
-        using var client = DynamoDbLocalFixture.CreateClient(_api.Tables);
+        using var client = DynamoDbLocalFixture.CreateClient(Tables);
         // Pretend a later author version was already copied: nothing the worker can read now is as new.
         await client.UpdateItemAsync(new UpdateItemRequest
         {
-            TableName = _api.Tables.TableName,
+            TableName = Tables.TableName,
             Key = key,
             UpdateExpression = "SET AuthorVersion = :future, AuthorName = :future_name",
             ExpressionAttributeValues = new() { [":future"] = new() { N = "99" }, [":future_name"] = new("From the future") },
@@ -144,12 +126,12 @@ public sealed class GenreCopyDeliveryTests(DynamoDbLocalFixture dynamo, RabbitMq
         var faults = await Eventually.Until(
             () => Task.FromResult(Faults.Faults.ToList()), f => f.Count > 0, TimeSpan.FromSeconds(60), "a faulted genre message");
         Assert.All(faults, f => Assert.Equal(authorId, f is BookAddedV1 b ? b.AuthorId : ((AuthorRenamedV1)f).AuthorId));
-        var stored = await client.GetItemAsync(_api.Tables.TableName, key, true, TestContext.Current.CancellationToken);
+        var stored = await client.GetItemAsync(Tables.TableName, key, true, TestContext.Current.CancellationToken);
         Assert.Equal("From the future", stored.Item[Attributes.AuthorName].S);
     }
 
     private Task<StreamsEventResponse> PublishAsync(DynamoDbEvent batch) =>
-        _bus.Publisher().HandleAsync(batch, TestContext.Current.CancellationToken);
+        Worker!.Publisher().HandleAsync(batch, TestContext.Current.CancellationToken);
 
     /// <summary>Every BookAddedV1 and AuthorRenamedV1 published so far has been consumed: nothing is still on its way.</summary>
     private Task UntilEveryCopyMessageIsConsumedAsync() =>
@@ -158,20 +140,20 @@ public sealed class GenreCopyDeliveryTests(DynamoDbLocalFixture dynamo, RabbitMq
     /// <summary>An author with three books in two genres, renamed twice.</summary>
     private async Task<string> WriteHistoryAsync()
     {
-        var (authorId, version) = await _catalog.RegisterAuthorAsync("Original Name");
-        await _catalog.AddBookAsync(authorId, "First", "mystery", 5m);
-        await _catalog.AddBookAsync(authorId, "Second", "mystery", 6m);
-        await _catalog.AddBookAsync(authorId, "Third", "thriller", 7m);
-        version = await _catalog.RenameAuthorAsync(authorId, "Middle Name", version);
-        await _catalog.RenameAuthorAsync(authorId, "Final Name", version);
+        var (authorId, version) = await Http.RegisterAuthorAsync("Original Name");
+        await Http.AddBookAsync(authorId, "First", "mystery", 5m);
+        await Http.AddBookAsync(authorId, "Second", "mystery", 6m);
+        await Http.AddBookAsync(authorId, "Third", "thriller", 7m);
+        version = await Http.RenameAuthorAsync(authorId, "Middle Name", version);
+        await Http.RenameAuthorAsync(authorId, "Final Name", version);
         return authorId;
     }
 
     private async Task AssertConvergedAsync(string authorId)
     {
-        using var client = DynamoDbLocalFixture.CreateClient(_api.Tables);
-        Assert.Empty(await GenreCopyCheck.RunAsync(client, _api.Tables.TableName, TestContext.Current.CancellationToken));
-        var copies = await TableItems.GenreCopiesAsync(_api.Tables);
+        using var client = DynamoDbLocalFixture.CreateClient(Tables);
+        Assert.Empty(await GenreCopyCheck.RunAsync(client, Tables.TableName, TestContext.Current.CancellationToken));
+        var copies = await TableItems.GenreCopiesAsync(Tables);
         Assert.Equal(3, copies.Count);
         Assert.All(copies, c =>
         {

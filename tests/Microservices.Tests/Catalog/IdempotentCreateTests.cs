@@ -1,7 +1,5 @@
-using System.Net;
 using System.Net.Http.Json;
-using System.Text.Json.Nodes;
-using Microservices.Tests.Infrastructure;
+using Catalog.Api;
 
 namespace Microservices.Tests.Catalog;
 
@@ -10,27 +8,16 @@ namespace Microservices.Tests.Catalog;
 /// creates nothing more; the same key with another body is a 422; a malformed key is a 400 naming the header. What
 /// every service shares (the replay header, the 409 in progress) is in IdempotencyTests.
 /// </summary>
-public sealed class IdempotentCreateTests(DynamoDbLocalFixture dynamo) : IAsyncLifetime
+public sealed class IdempotentCreateTests(DynamoDbLocalFixture dynamo) : ApiTest<CatalogService>(dynamo, "idempotent")
 {
-    private CatalogApi _api = null!;
-    private CatalogClient _catalog = null!;
-
-    public async ValueTask InitializeAsync()
-    {
-        _api = new CatalogApi(await dynamo.CreateTablesAsync("idempotent"));
-        _catalog = new CatalogClient(_api.CreateClient());
-    }
-
-    public async ValueTask DisposeAsync() => await _api.DisposeAsync();
-
     [Fact]
     public async Task Registering_twice_with_one_key_returns_the_same_author_and_registers_one()
     {
         var first = await PostAsync("/authors", new { name = "Retried Author" }, "register-1", HttpStatusCode.Created);
         var second = await PostAsync("/authors", new { name = "Retried Author" }, "register-1", HttpStatusCode.Created);
 
-        Assert.Equal(CatalogClient.Json(first), CatalogClient.Json(second));
-        var authors = CatalogClient.Items(await _catalog.GetAsync("/authors"));
+        Assert.Equal(ApiClient.Json(first), ApiClient.Json(second));
+        var authors = ApiClient.Items(await Http.GetAsync("/authors"));
         Assert.Single(authors, a => a!["name"]!.GetValue<string>() == "Retried Author");
     }
 
@@ -43,20 +30,20 @@ public sealed class IdempotentCreateTests(DynamoDbLocalFixture dynamo) : IAsyncL
         // The first takes the key; the others find it in progress (409) or completed (201, replayed, the same author).
         Assert.All(results, r => Assert.True(r["authorId"] is not null || r["status"]!.GetValue<int>() == 409, r.ToJsonString()));
         Assert.Single(results.Where(r => r["authorId"] is not null).Select(r => r["authorId"]!.GetValue<string>()).Distinct());
-        Assert.Single(CatalogClient.Items(await _catalog.GetAsync("/authors")), a => a!["name"]!.GetValue<string>() == "Concurrent Author");
+        Assert.Single(ApiClient.Items(await Http.GetAsync("/authors")), a => a!["name"]!.GetValue<string>() == "Concurrent Author");
     }
 
     [Fact]
     public async Task Adding_a_book_twice_with_one_key_returns_the_same_book_and_adds_one()
     {
-        var (authorId, _) = await _catalog.RegisterAuthorAsync("Book Retrier");
+        var (authorId, _) = await Http.RegisterAuthorAsync("Book Retrier");
         var body = new { title = "Once", genre = "fantasy", price = 3m };
 
         var first = await PostAsync($"/authors/{authorId}/books", body, "book-1", HttpStatusCode.Created);
         var second = await PostAsync($"/authors/{authorId}/books", body, "book-1", HttpStatusCode.Created);
 
         Assert.Equal(first["bookId"]!.GetValue<string>(), second["bookId"]!.GetValue<string>());
-        Assert.Single((await _catalog.GetAsync($"/authors/{authorId}"))["books"]!.AsArray());
+        Assert.Single((await Http.GetAsync($"/authors/{authorId}"))["books"]!.AsArray());
     }
 
     [Fact]
@@ -67,14 +54,14 @@ public sealed class IdempotentCreateTests(DynamoDbLocalFixture dynamo) : IAsyncL
         var problem = await PostAsync("/authors", new { name = "Second Body" }, "reused-key", HttpStatusCode.UnprocessableEntity);
 
         Assert.Contains("reused-key", problem["detail"]!.GetValue<string>(), StringComparison.Ordinal);
-        Assert.DoesNotContain(CatalogClient.Items(await _catalog.GetAsync("/authors")), a => a!["name"]!.GetValue<string>() == "Second Body");
+        Assert.DoesNotContain(ApiClient.Items(await Http.GetAsync("/authors")), a => a!["name"]!.GetValue<string>() == "Second Body");
     }
 
     [Fact]
     public async Task Without_a_key_two_creates_make_two_authors()
     {
-        var first = await _catalog.RegisterAuthorAsync("Twice Without Key");
-        var second = await _catalog.RegisterAuthorAsync("Twice Without Key");
+        var first = await Http.RegisterAuthorAsync("Twice Without Key");
+        var second = await Http.RegisterAuthorAsync("Twice Without Key");
 
         Assert.NotEqual(first.AuthorId, second.AuthorId);
     }
@@ -101,7 +88,7 @@ public sealed class IdempotentCreateTests(DynamoDbLocalFixture dynamo) : IAsyncL
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = JsonContent.Create(body) };
         request.Headers.TryAddWithoutValidation("Idempotency-Key", key);
-        using var response = await _catalog.Http.SendAsync(request, TestContext.Current.CancellationToken);
+        using var response = await Http.Http.SendAsync(request, TestContext.Current.CancellationToken);
         var text = await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken);
         Assert.True(expected is null || response.StatusCode == expected, $"Expected {(int?)expected}, got {(int)response.StatusCode}: {text}");
         return JsonNode.Parse(text)!;

@@ -1,8 +1,6 @@
 using System.Buffers.Text;
-using System.Net;
 using System.Text;
-using System.Text.Json.Nodes;
-using Microservices.Tests.Infrastructure;
+using Catalog.Api;
 
 namespace Microservices.Tests.Catalog;
 
@@ -10,19 +8,8 @@ namespace Microservices.Tests.Catalog;
 /// Every list pages with <c>?limit=&amp;cursor=</c>: walking a list of more than 25 items page by page returns each
 /// item once, in order, and a cursor that was tampered with, or belongs to another list, is a 400 naming cursor.
 /// </summary>
-public sealed class PagingRouteTests(DynamoDbLocalFixture dynamo) : IAsyncLifetime
+public sealed class PagingRouteTests(DynamoDbLocalFixture dynamo) : ApiTest<CatalogService>(dynamo, "paging")
 {
-    private CatalogApi _api = null!;
-    private CatalogClient _catalog = null!;
-
-    public async ValueTask InitializeAsync()
-    {
-        _api = new CatalogApi(await dynamo.CreateTablesAsync("paging"));
-        _catalog = new CatalogClient(_api.CreateClient());
-    }
-
-    public async ValueTask DisposeAsync() => await _api.DisposeAsync();
-
     [Fact]
     public async Task Walking_27_authors_seven_at_a_time_returns_each_once_sorted_by_name()
     {
@@ -30,7 +17,7 @@ public sealed class PagingRouteTests(DynamoDbLocalFixture dynamo) : IAsyncLifeti
         var ids = new List<string>();
         foreach (var name in names)
         {
-            ids.Add((await _catalog.RegisterAuthorAsync(name)).AuthorId);
+            ids.Add((await Http.RegisterAuthorAsync(name)).AuthorId);
         }
 
         var (items, pages) = await WalkAsync("/authors", 7);
@@ -48,11 +35,11 @@ public sealed class PagingRouteTests(DynamoDbLocalFixture dynamo) : IAsyncLifeti
     [Fact]
     public async Task Walking_26_books_of_an_author_four_at_a_time_returns_each_once_sorted_by_title()
     {
-        var (authorId, _) = await _catalog.RegisterAuthorAsync("Paged Author");
+        var (authorId, _) = await Http.RegisterAuthorAsync("Paged Author");
         var titles = Enumerable.Range(0, 26).Select(i => $"Book {(char)('Z' - i)}").ToList();
         foreach (var title in titles)
         {
-            await _catalog.AddBookAsync(authorId, title);
+            await Http.AddBookAsync(authorId, title);
         }
 
         var (items, pages) = await WalkAsync($"/authors/{authorId}/books", 4);
@@ -65,27 +52,27 @@ public sealed class PagingRouteTests(DynamoDbLocalFixture dynamo) : IAsyncLifeti
     [Fact]
     public async Task A_list_that_fits_in_one_page_has_no_next_cursor()
     {
-        var (authorId, _) = await _catalog.RegisterAuthorAsync("Short List");
-        await _catalog.AddBookAsync(authorId, "Only One");
+        var (authorId, _) = await Http.RegisterAuthorAsync("Short List");
+        await Http.AddBookAsync(authorId, "Only One");
 
-        var page = await _catalog.GetAsync($"/authors/{authorId}/books?limit=1");
+        var page = await Http.GetAsync($"/authors/{authorId}/books?limit=1");
 
-        Assert.Single(CatalogClient.Items(page));
+        Assert.Single(ApiClient.Items(page));
         Assert.Null(page["nextCursor"]);
     }
 
     [Fact]
     public async Task A_tampered_cursor_or_one_from_another_list_is_400_naming_cursor()
     {
-        var (authorId, _) = await _catalog.RegisterAuthorAsync("Cursor Owner");
-        var (otherId, _) = await _catalog.RegisterAuthorAsync("Someone Else");
+        var (authorId, _) = await Http.RegisterAuthorAsync("Cursor Owner");
+        var (otherId, _) = await Http.RegisterAuthorAsync("Someone Else");
         foreach (var title in new[] { "A", "B", "C" })
         {
-            await _catalog.AddBookAsync(authorId, title);
-            await _catalog.AddBookAsync(otherId, title);
+            await Http.AddBookAsync(authorId, title);
+            await Http.AddBookAsync(otherId, title);
         }
 
-        var cursor = (await _catalog.GetAsync($"/authors/{authorId}/books?limit=1"))["nextCursor"]!.GetValue<string>();
+        var cursor = (await Http.GetAsync($"/authors/{authorId}/books?limit=1"))["nextCursor"]!.GetValue<string>();
         var json = Encoding.UTF8.GetString(Base64Url.DecodeFromChars(cursor));
         var edited = Base64Url.EncodeToString(Encoding.UTF8.GetBytes(json.Replace(authorId, otherId, StringComparison.Ordinal)));
         var withoutPk = JsonNode.Parse(json)!.AsObject();
@@ -98,15 +85,15 @@ public sealed class PagingRouteTests(DynamoDbLocalFixture dynamo) : IAsyncLifeti
                      Base64Url.EncodeToString("[1,2]"u8),
                  })
         {
-            var problem = await _catalog.GetAsync($"/authors/{authorId}/books?limit=1&cursor={Uri.EscapeDataString(bad)}", HttpStatusCode.BadRequest);
+            var problem = await Http.GetAsync($"/authors/{authorId}/books?limit=1&cursor={Uri.EscapeDataString(bad)}", HttpStatusCode.BadRequest);
             Assert.True(problem["errors"]!.AsObject().ContainsKey("cursor"), bad);
         }
 
         // The author list and the genre list refuse a book cursor too.
-        Assert.True((await _catalog.GetAsync($"/authors?cursor={cursor}", HttpStatusCode.BadRequest))["errors"]!.AsObject().ContainsKey("cursor"));
-        Assert.True((await _catalog.GetAsync($"/genres/fantasy/books?cursor={cursor}", HttpStatusCode.BadRequest))["errors"]!.AsObject().ContainsKey("cursor"));
+        Assert.True((await Http.GetAsync($"/authors?cursor={cursor}", HttpStatusCode.BadRequest))["errors"]!.AsObject().ContainsKey("cursor"));
+        Assert.True((await Http.GetAsync($"/genres/fantasy/books?cursor={cursor}", HttpStatusCode.BadRequest))["errors"]!.AsObject().ContainsKey("cursor"));
         // A cursor of a startsWith list cannot continue another prefix.
-        await _catalog.GetAsync($"/authors/{authorId}/books?startsWith=Z&cursor={cursor}", HttpStatusCode.BadRequest);
+        await Http.GetAsync($"/authors/{authorId}/books?startsWith=Z&cursor={cursor}", HttpStatusCode.BadRequest);
     }
 
     [Theory]
@@ -116,7 +103,7 @@ public sealed class PagingRouteTests(DynamoDbLocalFixture dynamo) : IAsyncLifeti
     [InlineData("/genres/fantasy/books?limit=-1")]
     public async Task A_limit_outside_1_to_100_is_400_naming_limit(string path)
     {
-        var problem = await _catalog.GetAsync(path, HttpStatusCode.BadRequest);
+        var problem = await Http.GetAsync(path, HttpStatusCode.BadRequest);
 
         Assert.True(problem["errors"]!.AsObject().ContainsKey("limit"));
     }
@@ -135,8 +122,8 @@ public sealed class PagingRouteTests(DynamoDbLocalFixture dynamo) : IAsyncLifeti
             ["GSI1SK"] = new(Microservices.Schema.Keys.GenreBookSortKey("Earthsea")),
         }, new global::Catalog.Api.Features.ListGenreBooks("fantasy", null, null).Shape);
 
-        await _catalog.GetAsync($"/genres/fantasy/books?cursor={cursor}");
-        var problem = await _catalog.GetAsync($"/genres/poetry/books?cursor={cursor}", HttpStatusCode.BadRequest);
+        await Http.GetAsync($"/genres/fantasy/books?cursor={cursor}");
+        var problem = await Http.GetAsync($"/genres/poetry/books?cursor={cursor}", HttpStatusCode.BadRequest);
 
         Assert.True(problem["errors"]!.AsObject().ContainsKey("cursor"));
     }
@@ -144,10 +131,10 @@ public sealed class PagingRouteTests(DynamoDbLocalFixture dynamo) : IAsyncLifeti
     [Fact]
     public async Task An_author_is_listed_with_a_null_book_count_until_the_worker_has_counted_their_books()
     {
-        var (authorId, _) = await _catalog.RegisterAuthorAsync("Not Yet Counted");
-        await _catalog.AddBookAsync(authorId, "Uncounted");
+        var (authorId, _) = await Http.RegisterAuthorAsync("Not Yet Counted");
+        await Http.AddBookAsync(authorId, "Uncounted");
 
-        var author = await _catalog.GetAsync($"/authors/{authorId}");
+        var author = await Http.GetAsync($"/authors/{authorId}");
 
         // No worker runs in this class: nothing has counted, so the count is null, not a made-up 0 or 1.
         Assert.Single(author["books"]!.AsArray());
@@ -164,10 +151,10 @@ public sealed class PagingRouteTests(DynamoDbLocalFixture dynamo) : IAsyncLifeti
         do
         {
             var separator = path.Contains('?', StringComparison.Ordinal) ? '&' : '?';
-            var page = await _catalog.GetAsync(
+            var page = await Http.GetAsync(
                 $"{path}{separator}limit={limit}" + (cursor is null ? "" : $"&cursor={Uri.EscapeDataString(cursor)}"));
             pages++;
-            var pageItems = CatalogClient.Items(page).Select(i => i!).ToList();
+            var pageItems = ApiClient.Items(page).Select(i => i!).ToList();
             Assert.InRange(pageItems.Count, 1, limit);
             items.AddRange(pageItems);
             cursor = page["nextCursor"]?.GetValue<string>();

@@ -1,11 +1,6 @@
-using MassTransit;
+using Clients.Api;
 using Microservices.Contracts.Clients;
-using Microservices.EventSourcing;
 using Microservices.Messaging;
-using Microservices.SingleTable;
-using Microservices.Tests.Infrastructure;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
 
 namespace Microservices.Tests.Clients;
 
@@ -13,40 +8,30 @@ namespace Microservices.Tests.Clients;
 /// The Clients map behind a real stream publisher and RabbitMQ: registrations and changes of details reach a consumer
 /// as their contracts, each with the full current name and email; phones and addresses are never published.
 /// </summary>
-public sealed class ClientsIntegrationEventDeliveryTests(DynamoDbLocalFixture dynamo, RabbitMqFixture rabbit) : IAsyncLifetime
+public sealed class ClientsIntegrationEventDeliveryTests(DynamoDbLocalFixture dynamo, RabbitMqFixture rabbit) : ApiTest<ClientsService>(dynamo, "clients-events")
 {
-    private ClientsApi _api = null!;
-    private ClientsHttp _clients = null!;
-    private IHost _publisher = null!;
     private BusTraffic _traffic = null!;
 
-    public async ValueTask InitializeAsync()
+    public override async ValueTask InitializeAsync()
     {
-        var tables = await dynamo.CreateTablesAsync("clients-events");
-        _api = new ClientsApi(tables);
-        _clients = new ClientsHttp(_api.CreateClient());
-        _publisher = await ClientsPublisher.StartAsync(tables, await rabbit.NewVirtualHostAsync("clients-events"));
-        _traffic = BusTraffic.Watch(_publisher.Services.GetRequiredService<IBus>());
+        await base.InitializeAsync();
+        _traffic = BusTraffic.Watch(Worker!.Services.GetRequiredService<IBus>());
     }
 
-    public async ValueTask DisposeAsync()
-    {
-        await _publisher.StopAsync();
-        _publisher.Dispose();
-        await _api.DisposeAsync();
-    }
+    protected override async Task<IHost?> StartWorkerAsync(DynamoDbOptions tables) =>
+        await ClientsPublisher.StartAsync(tables, await rabbit.NewVirtualHostAsync("clients-events"));
 
     [Fact]
     public async Task Registration_and_changes_of_details_reach_a_consumer_with_the_full_name_and_email_and_phones_and_addresses_do_not()
     {
-        var (clientId, version) = await _clients.RegisterAsync("Malin Persson", "malin@example.se", new Dictionary<string, string> { ["mobile"] = "070 1" });
-        version = await _clients.SetPhoneAsync(clientId, "home", "040 2", version);
-        (_, version) = await _clients.AddAddressAsync(clientId, version);
-        await _clients.SendAsync(HttpMethod.Put, $"/clients/{clientId}/details",
+        var (clientId, version) = await Http.RegisterAsync("Malin Persson", "malin@example.se", new Dictionary<string, string> { ["mobile"] = "070 1" });
+        version = await Http.SetPhoneAsync(clientId, "home", "040 2", version);
+        (_, version) = await Http.AddAddressAsync(clientId, version);
+        await Http.SendAsync(HttpMethod.Put, $"/clients/{clientId}/details",
             new { email = "malin.persson@example.se", expectedVersion = version }, System.Net.HttpStatusCode.OK);
 
         var received = (await Eventually.Until(
-                () => Task.FromResult(_publisher.Received().All), all => all.Count >= 2, what: "the two Clients contracts"))
+                () => Task.FromResult(Worker!.Received().All), all => all.Count >= 2, what: "the two Clients contracts"))
             .OrderBy(e => e.StreamVersion)
             .ToList();
 

@@ -1,9 +1,5 @@
 using Amazon.DynamoDBv2;
-using Amazon.DynamoDBv2.Model;
 using CsCheck;
-using Microservices.Schema;
-using Microservices.SingleTable;
-using Microservices.Tests.Infrastructure;
 
 namespace Microservices.Tests.Dynamo;
 

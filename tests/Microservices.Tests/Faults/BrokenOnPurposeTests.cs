@@ -1,11 +1,6 @@
 using Catalog.Worker;
 using Microservices.Contracts.Catalog;
 using Microservices.Faults;
-using Microservices.Schema;
-using Microservices.SingleTable;
-using Microservices.Tests.Catalog;
-using Microservices.Tests.Infrastructure;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace Microservices.Tests.Faults;
 
@@ -26,7 +21,7 @@ public sealed class BrokenOnPurposeTests(DynamoDbLocalFixture dynamo, RabbitMqFi
         using var worker = await GenreWorker.StartAsync(
             tables, await rabbit.NewVirtualHostAsync("broken-skip"), bus => bus.AddSkipEveryNthMessage(sabotage, GenreCopiesModule.EndpointName));
         await using var api = new CatalogApi(tables);
-        var catalog = new CatalogClient(api.CreateClient());
+        var catalog = new ApiClient(api.CreateClient());
         for (var author = 0; author < 3; author++)
         {
             var (authorId, _) = await catalog.RegisterAuthorAsync($"Author {author}");
@@ -89,7 +84,7 @@ public sealed class BrokenOnPurposeTests(DynamoDbLocalFixture dynamo, RabbitMqFi
         using var worker = await GenreWorker.StartAsync(
             tables, await rabbit.NewVirtualHostAsync(owner), services: services => services.AddSingleton(client));
         await using var api = new CatalogApi(tables);
-        var catalog = new CatalogClient(api.CreateClient());
+        var catalog = new ApiClient(api.CreateClient());
         var (authorId, version) = await catalog.RegisterAuthorAsync("First name");
         var (bookId, _) = await catalog.AddBookAsync(authorId, "The Book", Genre, 5m);
         await CatalogChecks.UntilNoDriftAsync(tables);

@@ -1,6 +1,3 @@
-using Microservices.Tests.Catalog;
-using Microservices.Tests.Infrastructure;
-using Microsoft.Extensions.Hosting;
 
 namespace Microservices.Tests.Faults;
 
@@ -22,7 +19,7 @@ public sealed class BrokerFaultsTests(DynamoDbLocalFixture dynamo) : IAsyncLifet
         var tables = await dynamo.CreateTablesAsync("drops");
         using var worker = await GenreWorker.StartAsync(tables, _node.Settings(await _node.AddVirtualHostAsync("drops")));
         await using var api = new CatalogApi(tables);
-        var load = await CatalogLoad.RegisterAsync(new CatalogClient(api.CreateClient()), authors: 4);
+        var load = await CatalogLoad.RegisterAsync(new ApiClient(api.CreateClient()), authors: 4);
         await load.RunAsync(steps: 4);
         var faults = new BrokerFaults(_node, seed: 13);
 

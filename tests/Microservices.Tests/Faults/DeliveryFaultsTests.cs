@@ -1,11 +1,6 @@
 using System.Collections.Concurrent;
 using Catalog.Worker;
-using MassTransit;
 using Microservices.Faults;
-using Microservices.Tests.Catalog;
-using Microservices.Tests.Infrastructure;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
 
 namespace Microservices.Tests.Faults;
 
@@ -25,7 +20,7 @@ public sealed class DeliveryFaultsTests(DynamoDbLocalFixture dynamo, RabbitMqFix
         var deliveries = new GenreDeliveries();
         worker.Services.GetRequiredService<IBus>().ConnectConsumeObserver(deliveries);
         await using var api = new CatalogApi(tables);
-        var load = await CatalogLoad.RegisterAsync(new CatalogClient(api.CreateClient()), authors: 4);
+        var load = await CatalogLoad.RegisterAsync(new ApiClient(api.CreateClient()), authors: 4);
 
         await load.RunAsync(steps: 8);
 

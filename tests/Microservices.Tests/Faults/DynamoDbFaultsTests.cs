@@ -1,15 +1,6 @@
-using System.Net;
 using Amazon.DynamoDBv2;
-using Amazon.DynamoDBv2.Model;
 using Microservices.Faults;
-using Microservices.Schema;
-using Microservices.SingleTable;
-using Microservices.Streams;
-using Microservices.Tests.Catalog;
-using Microservices.Tests.Infrastructure;
 using Microsoft.AspNetCore.TestHost;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
 
 namespace Microservices.Tests.Faults;
 
@@ -89,10 +80,10 @@ public sealed class DynamoDbFaultsTests(DynamoDbLocalFixture dynamo, RabbitMqFix
         await using var api = new CatalogApi(_tables);
         using var faultyApi = api.WithWebHostBuilder(web =>
             web.ConfigureTestServices(services => services.AddSingleton<IAmazonDynamoDB>(faulty)));
-        var catalog = new CatalogClient(faultyApi.CreateClient());
+        var catalog = new ApiClient(faultyApi.CreateClient());
         using var worker = await GenreWorker.StartAsync(_tables, await rabbit.NewVirtualHostAsync("dynamo-faults"));
 
-        // CatalogClient asserts each command's status: every one of them must succeed despite the faults.
+        // ApiClient asserts each command's status: every one of them must succeed despite the faults.
         var load = await CatalogLoad.RegisterAsync(catalog, authors: 4);
         await load.RunAsync(steps: 8);
 
@@ -114,7 +105,7 @@ public sealed class DynamoDbFaultsTests(DynamoDbLocalFixture dynamo, RabbitMqFix
         await using var api = new CatalogApi(_tables);
         using var faultyApi = api.WithWebHostBuilder(web =>
             web.ConfigureTestServices(services => services.AddSingleton<IAmazonDynamoDB>(faulty)));
-        var catalog = new CatalogClient(faultyApi.CreateClient());
+        var catalog = new ApiClient(faultyApi.CreateClient());
         using var worker = await GenreWorker.StartAsync(
             _tables,
             await rabbit.NewVirtualHostAsync("dynamo-faults-workers"),

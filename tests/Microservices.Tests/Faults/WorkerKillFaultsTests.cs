@@ -1,5 +1,3 @@
-using Microservices.Tests.Catalog;
-using Microservices.Tests.Infrastructure;
 
 namespace Microservices.Tests.Faults;
 
@@ -17,7 +15,7 @@ public sealed class WorkerKillFaultsTests(DynamoDbLocalFixture dynamo, RabbitMqF
         killer.Start(WorkerProcess.Relay);
         killer.Start(WorkerProcess.CatalogWorker);
         await using var api = new CatalogApi(tables);
-        var load = await CatalogLoad.RegisterAsync(new CatalogClient(api.CreateClient()), authors: 4);
+        var load = await CatalogLoad.RegisterAsync(new ApiClient(api.CreateClient()), authors: 4);
         await load.RunAsync(steps: 4);
         // Kill only workers that are demonstrably working.
         await Eventually.Until(() => TableItems.GenreCopiesAsync(tables), copies => copies.Count > 0, TimeSpan.FromSeconds(60), "the first copies");

@@ -1,12 +1,6 @@
 using System.Globalization;
-using System.Net;
 using System.Net.Http.Json;
-using System.Text.Json.Nodes;
-using Amazon.DynamoDBv2.Model;
-using Microservices.EventSourcing;
-using Microservices.Schema;
-using Microservices.SingleTable;
-using Microservices.Tests.Infrastructure;
+using Microservices.Tests.Orders;
 using Microsoft.AspNetCore.Mvc.Testing;
 
 namespace Microservices.Tests.Idempotency;
@@ -22,21 +16,23 @@ public sealed class IdempotencyTests(DynamoDbLocalFixture dynamo) : IAsyncLifeti
 
     private readonly List<IDisposable> _apis = [];
     private DynamoDbOptions _tables = null!;
+    private ClientSource _clients = null!;
     private string _clientId = null!;
     private string _authorId = null!;
 
     public async ValueTask InitializeAsync()
     {
         _tables = await dynamo.CreateTablesAsync("idempotency");
-        _clientId = await OrderSources.WriteClientAsync(_tables, "Idem Potent", "idem@example.se");
+        _clients = new ClientSource(_tables);
+        _clientId = await _clients.RegisterAsync("Idem Potent", "idem@example.se");
         _authorId = Ids.New();
         await OrderSources.WriteBookAsync(_tables, _authorId, "Dune", 10m);
     }
 
-    public ValueTask DisposeAsync()
+    public async ValueTask DisposeAsync()
     {
         _apis.ForEach(api => api.Dispose());
-        return ValueTask.CompletedTask;
+        await _clients.DisposeAsync();
     }
 
     [Theory]

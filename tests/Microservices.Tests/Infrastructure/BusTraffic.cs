@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using MassTransit;
 
 namespace Microservices.Tests.Infrastructure;
 

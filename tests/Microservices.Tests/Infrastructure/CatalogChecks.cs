@@ -1,5 +1,3 @@
-using Microservices.SingleTable;
-using Ops;
 
 namespace Microservices.Tests.Infrastructure;
 

@@ -1,6 +1,3 @@
-using Microservices.SingleTable;
-using Microservices.Tests.Catalog;
-using Ops;
 
 namespace Microservices.Tests.Infrastructure;
 
@@ -12,11 +9,11 @@ public sealed class CatalogLoad
 {
     private static readonly string[] Genres = ["load-fantasy", "load-crime", "load-poetry"];
 
-    private readonly CatalogClient _catalog;
+    private readonly ApiClient _catalog;
     private readonly List<Author> _authors;
     private int _books;
 
-    private CatalogLoad(CatalogClient catalog, List<Author> authors)
+    private CatalogLoad(ApiClient catalog, List<Author> authors)
     {
         _catalog = catalog;
         _authors = authors;
@@ -25,7 +22,7 @@ public sealed class CatalogLoad
     /// <summary>Every book added so far; each must end with exactly one genre copy.</summary>
     public int Books => Volatile.Read(ref _books);
 
-    public static async Task<CatalogLoad> RegisterAsync(CatalogClient catalog, int authors)
+    public static async Task<CatalogLoad> RegisterAsync(ApiClient catalog, int authors)
     {
         var registered = new List<Author>();
         for (var i = 0; i < authors; i++)

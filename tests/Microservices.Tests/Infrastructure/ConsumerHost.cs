@@ -1,11 +1,6 @@
 using Amazon.DynamoDBv2;
-using Microservices.EventSourcing;
 using Microservices.Messaging;
-using Microservices.SingleTable;
-using Microservices.Streams;
 using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
 
 namespace Microservices.Tests.Infrastructure;
 

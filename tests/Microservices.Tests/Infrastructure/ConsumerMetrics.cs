@@ -1,5 +1,4 @@
 using System.Diagnostics.Metrics;
-using Microservices.Streams;
 
 namespace Microservices.Tests.Infrastructure;
 

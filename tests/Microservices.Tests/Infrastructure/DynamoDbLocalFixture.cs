@@ -1,7 +1,4 @@
 using Amazon.DynamoDBv2;
-using Microservices.Schema;
-using Microservices.SingleTable;
-using Microservices.Tests.Infrastructure;
 
 [assembly: AssemblyFixture(typeof(DynamoDbLocalFixture))]
 

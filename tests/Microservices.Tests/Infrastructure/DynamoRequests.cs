@@ -1,17 +1,19 @@
 using System.Collections.Concurrent;
 using Amazon.DynamoDBv2;
 using Amazon.Runtime;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace Microservices.Tests.Infrastructure;
 
 /// <summary>
 /// Every request a service's DynamoDB client sends, seen through the SDK's own request events on the real client (no
-/// fake): to count them, and to run a step after a chosen response, between a handler's reads and its write.
+/// fake, no proxy): to count them, and to run a step at a chosen moment, such as between a handler's reads and its
+/// write. The one way the tests count DynamoDB requests.
 /// </summary>
 public sealed class DynamoRequests
 {
     private readonly ConcurrentQueue<AmazonWebServiceRequest> _sent = new();
+    private Armed? _before;
+    private Armed? _after;
 
     private DynamoRequests()
     {
@@ -22,11 +24,6 @@ public sealed class DynamoRequests
     /// <summary>The operations sent, in order: "Query", "TransactWriteItems"...</summary>
     public IReadOnlyList<string> Operations => [.. _sent.Select(r => r.GetType().Name.Replace("Request", "", StringComparison.Ordinal))];
 
-    /// <summary>Runs once after the first response to a request that <see cref="AfterResponseTo"/> matches.</summary>
-    public Func<AmazonWebServiceRequest, bool>? AfterResponseTo { get; set; }
-
-    public Action? Then { get; set; }
-
     public static DynamoRequests Watch(IServiceProvider services)
     {
         var client = (AmazonServiceClient)services.GetRequiredService<IAmazonDynamoDB>();
@@ -36,18 +33,35 @@ public sealed class DynamoRequests
             if (e is WebServiceRequestEventArgs request)
             {
                 requests._sent.Enqueue(request.Request);
+                RunOnce(ref requests._before, request.Request);
             }
         };
         client.AfterResponseEvent += (_, e) =>
         {
-            if (e is WebServiceResponseEventArgs response && requests.AfterResponseTo?.Invoke(response.Request) == true)
+            if (e is WebServiceResponseEventArgs response)
             {
-                requests.AfterResponseTo = null;
-                requests.Then?.Invoke();
+                RunOnce(ref requests._after, response.Request);
             }
         };
         return requests;
     }
 
+    /// <summary>Runs <paramref name="step"/> once, before the first request that <paramref name="when"/> matches is sent; the request waits for it.</summary>
+    public void Before(Func<AmazonWebServiceRequest, bool> when, Func<Task> step) => _before = new Armed(when, step);
+
+    /// <summary>Runs <paramref name="step"/> once, after the response to the first request that <paramref name="when"/> matches; the caller waits for it.</summary>
+    public void After(Func<AmazonWebServiceRequest, bool> when, Func<Task> step) => _after = new Armed(when, step);
+
     public void Clear() => _sent.Clear();
+
+    private static void RunOnce(ref Armed? armed, AmazonWebServiceRequest request)
+    {
+        if (Volatile.Read(ref armed) is { } step && step.When(request) && Interlocked.CompareExchange(ref armed, null, step) == step)
+        {
+            // The SDK raises its events synchronously: the request (or the caller) waits here until the step is done.
+            Task.Run(step.Step).GetAwaiter().GetResult();
+        }
+    }
+
+    private sealed record Armed(Func<AmazonWebServiceRequest, bool> When, Func<Task> Step);
 }

@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using MassTransit;
 using Microservices.Contracts.Catalog;
 
 namespace Microservices.Tests.Infrastructure;

@@ -1,7 +1,5 @@
 using Amazon.DynamoDBv2;
 using Amazon.Runtime;
-using Microservices.SingleTable;
-using Microservices.Streams;
 
 namespace Microservices.Tests.Infrastructure;
 

@@ -1,9 +1,10 @@
-using System.Diagnostics;
-using Microservices.SingleTable;
 
 namespace Microservices.Tests.Infrastructure;
 
-/// <summary>The Ops command-line tool run as a user runs it: the built ops.dll in a process of its own, on a test's tables.</summary>
+/// <summary>
+/// The Ops command-line tool run as a user runs it: the built ops.dll in a process of its own, on a test's tables. The
+/// one way the tests run Ops.
+/// </summary>
 public static class OpsTool
 {
     /// <summary>Runs <c>ops</c> with <paramref name="arguments"/> (the verb first) on <paramref name="tables"/>; its exit code and output.</summary>
@@ -17,19 +18,10 @@ public static class OpsTool
     public static async Task<(int ExitCode, string Output)> RunAsync(string endpoint, DynamoDbOptions tables, params string[] arguments)
     {
         ArgumentNullException.ThrowIfNull(tables);
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var argument in new[] { Path.Combine(AppContext.BaseDirectory, "ops.dll") }
-                     .Concat(arguments)
-                     .Concat(["--endpoint", endpoint, "--table", tables.TableName, "--lease-table", tables.LeaseTableName]))
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        var cancellation = TestContext.Current.CancellationToken;
-        using var process = Process.Start(start) ?? throw new InvalidOperationException("dotnet did not start.");
-        var output = process.StandardOutput.ReadToEndAsync(cancellation);
-        var errors = process.StandardError.ReadToEndAsync(cancellation);
-        await process.WaitForExitAsync(cancellation);
-        return (process.ExitCode, await output + await errors);
+        var (exitCode, output, error) = await WorkerProcess.RunCommandAsync(
+            [.. arguments, "--endpoint", endpoint, "--table", tables.TableName, "--lease-table", tables.LeaseTableName],
+            new Dictionary<string, string?>(),
+            "ops.dll");
+        return (exitCode, output + error);
     }
 }

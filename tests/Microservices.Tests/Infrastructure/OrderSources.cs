@@ -1,45 +1,14 @@
 using System.Globalization;
-using Amazon.DynamoDBv2.Model;
 using Catalog.Domain;
-using Microservices.EventSourcing;
-using Microservices.Schema;
-using Microservices.SingleTable;
 
 namespace Microservices.Tests.Infrastructure;
 
 /// <summary>
-/// Writes the items Orders reads but does not own, straight into the table: clients (the Clients service is being
-/// built in parallel, so its API cannot be called yet; the item is written exactly as TableSchema.Client declares
-/// it) and books (as Catalog's own item mapping writes them), so a test can also change them behind Orders' back.
+/// Writes the books Orders reads but does not own straight into the table, as Catalog's own item mapping writes them,
+/// so a test can also change them behind Orders' back. Clients come from the real Clients API (<c>ClientSource</c>).
 /// </summary>
 public static class OrderSources
 {
-    public static async Task<string> WriteClientAsync(DynamoDbOptions tables, string name, string email, long version = 1, string? clientId = null)
-    {
-        clientId ??= Ids.New();
-        var key = Keys.Client(clientId);
-        using var dynamo = DynamoDbLocalFixture.CreateClient(tables);
-        await dynamo.PutItemAsync(new PutItemRequest
-        {
-            TableName = tables.TableName,
-            Item = new()
-            {
-                [Attributes.PK] = new(key.PK),
-                [Attributes.SK] = new(key.SK),
-                [Attributes.GSI1PK] = new(Keys.ClientNameIndexKey(name)),
-                [Attributes.GSI1SK] = new(key.SK),
-                [Attributes.ItemType] = new(ItemTypes.Client),
-                [Attributes.ClientId] = new(clientId),
-                [Attributes.Name] = new(name),
-                [Attributes.Email] = new(email),
-                [Attributes.Phones] = new() { M = new() { ["mobile"] = new("+46 70 123 45 67") } },
-                [Attributes.PhoneNumbers] = new("+46 70 123 45 67"),
-                [Attributes.Version] = new() { N = version.ToString(CultureInfo.InvariantCulture) },
-            },
-        }, TestContext.Current.CancellationToken);
-        return clientId;
-    }
-
     public static async Task<Book> WriteBookAsync(DynamoDbOptions tables, string authorId, string title, decimal price, string? bookId = null, long version = 1)
     {
         var book = new Book(bookId ?? Ids.New(), authorId, title, "fantasy", price, version);
@@ -100,7 +69,7 @@ public static class OrderSources
     }
 
     /// <summary>
-    /// Gives every author, book and client written straight into the table an event stream whose fold is that item
+    /// Gives every author and book written straight into the table an event stream whose fold is that item
     /// (versions 1..Version: the creation with the item's values, then events restating them), so the whole-table
     /// check finds canonical items with their streams. Call it once the relay is stopped: these events are history
     /// written after the fact, not news for the workers.
@@ -114,7 +83,7 @@ public static class OrderSources
         var streams = items.Where(i => i[Attributes.ItemType].S == ItemTypes.Event).Select(i => i[Attributes.PK].S).ToHashSet(StringComparer.Ordinal);
         var canonical = new (string ItemType, string StreamType, string IdAttribute)[]
         {
-            (ItemTypes.Author, "author", Attributes.AuthorId), (ItemTypes.Book, "book", Attributes.BookId), (ItemTypes.Client, "client", Attributes.ClientId),
+            (ItemTypes.Author, "author", Attributes.AuthorId), (ItemTypes.Book, "book", Attributes.BookId),
         };
         foreach (var (itemType, streamType, idAttribute) in canonical)
         {
@@ -154,18 +123,12 @@ public static class OrderSources
             case ItemTypes.Author:
                 object author = version == 1 ? new AuthorRegistered(S(Attributes.AuthorId), S(Attributes.Name)) : new AuthorRenamed(S(Attributes.AuthorId), S(Attributes.Name));
                 return (CatalogEvents.Types.NameOf(author), author);
-            case ItemTypes.Book:
+            default:
                 var price = decimal.Parse(item[Attributes.Price].N, CultureInfo.InvariantCulture);
                 object book = version == 1
                     ? new BookAdded(S(Attributes.BookId), S(Attributes.AuthorId), S(Attributes.Title), S(Attributes.Genre), price)
                     : new BookPriceChanged(S(Attributes.BookId), S(Attributes.AuthorId), price);
                 return (CatalogEvents.Types.NameOf(book), book);
-            default:
-                var phones = global::Clients.Domain.ClientsItems.ReadPhones(item);
-                object client = version == 1
-                    ? new global::Clients.Domain.ClientRegistered(S(Attributes.ClientId), S(Attributes.Name), S(Attributes.Email), phones)
-                    : new global::Clients.Domain.ClientDetailsChanged(S(Attributes.ClientId), S(Attributes.Name), S(Attributes.Email));
-                return (global::Clients.Domain.ClientsEvents.Types.NameOf(client), client);
         }
     }
 

@@ -1,4 +1,3 @@
-using Microservices.Tests.Infrastructure;
 
 [assembly: AssemblyFixture(typeof(RabbitMqFixture))]
 

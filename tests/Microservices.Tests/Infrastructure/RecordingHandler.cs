@@ -1,6 +1,3 @@
-using Microservices.Schema;
-using Microservices.SingleTable;
-using Microservices.Streams;
 using Microservices.Streams.Lambda;
 
 namespace Microservices.Tests.Infrastructure;

@@ -1,8 +1,5 @@
 using Microservices.Contracts;
-using Microservices.EventSourcing;
 using Microservices.Messaging;
-using Microservices.SingleTable;
-using Microservices.Streams;
 using Microservices.Streams.Lambda;
 
 namespace Microservices.Tests.Infrastructure;

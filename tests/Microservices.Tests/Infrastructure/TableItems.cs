@@ -1,6 +1,3 @@
-using Amazon.DynamoDBv2.Model;
-using Microservices.Schema;
-using Microservices.SingleTable;
 
 namespace Microservices.Tests.Infrastructure;
 

@@ -1,7 +1,5 @@
 using System.Reflection;
 using Amazon.DynamoDBv2;
-using Amazon.DynamoDBv2.Model;
-using Microservices.Schema;
 
 namespace Microservices.Tests.Infrastructure;
 

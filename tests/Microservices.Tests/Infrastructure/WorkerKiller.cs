@@ -1,4 +1,3 @@
-using Microservices.SingleTable;
 
 namespace Microservices.Tests.Infrastructure;
 

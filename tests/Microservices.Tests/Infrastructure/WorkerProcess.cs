@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Text;
-using Microservices.SingleTable;
 
 namespace Microservices.Tests.Infrastructure;
 
@@ -32,7 +31,7 @@ public sealed class WorkerProcess : IDisposable
     /// <summary>The Catalog worker: consumes Catalog's events to keep its copies.</summary>
     public const string CatalogWorker = "Catalog.Worker.dll";
 
-    /// <summary>Runs one of the worker's commands to its end: its exit code, standard output and standard error.</summary>
+    /// <summary>Runs a built program (a worker's command, or <c>ops</c>) to its end: its exit code, standard output and standard error.</summary>
     public static async Task<(int ExitCode, string Output, string Error)> RunCommandAsync(
         IEnumerable<string> arguments, IReadOnlyDictionary<string, string?> settings, string program = Relay)
     {

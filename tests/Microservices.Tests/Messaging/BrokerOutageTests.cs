@@ -1,11 +1,5 @@
 using System.Diagnostics;
-using Microservices.Schema;
-using Microservices.SingleTable;
-using Microservices.Streams;
 using Microservices.Streams.Lambda;
-using Microservices.Tests.Catalog;
-using Microservices.Tests.Infrastructure;
-using Microsoft.Extensions.Hosting;
 
 namespace Microservices.Tests.Messaging;
 
@@ -18,14 +12,14 @@ public sealed class BrokerOutageTests(DynamoDbLocalFixture dynamo) : IAsyncLifet
     private RabbitMqNode _node = null!;
     private DynamoDbOptions _tables = null!;
     private CatalogApi _api = null!;
-    private CatalogClient _catalog = null!;
+    private ApiClient _catalog = null!;
 
     public async ValueTask InitializeAsync()
     {
         _node = await RabbitMqNode.StartAsync("outage");
         _tables = await dynamo.CreateTablesAsync("outage");
         _api = new CatalogApi(_tables);
-        _catalog = new CatalogClient(_api.CreateClient());
+        _catalog = new ApiClient(_api.CreateClient());
     }
 
     public async ValueTask DisposeAsync()
@@ -75,8 +69,8 @@ public sealed class BrokerOutageTests(DynamoDbLocalFixture dynamo) : IAsyncLifet
             TimeSpan.FromSeconds(60),
             "the batch published after the broker restarted");
         var poetry = await Eventually.Until(
-            () => _catalog.GetAsync("/genres/poetry/books"), list => CatalogClient.Items(list).Count == 2, what: "both poetry copies");
-        Assert.Equal(["Dikter", "Septemberlyran"], CatalogClient.Titles(poetry));
+            () => _catalog.GetAsync("/genres/poetry/books"), list => ApiClient.Items(list).Count == 2, what: "both poetry copies");
+        Assert.Equal(["Dikter", "Septemberlyran"], CatalogCalls.Titles(poetry));
         await bus.StopAsync(TestContext.Current.CancellationToken);
     }
 

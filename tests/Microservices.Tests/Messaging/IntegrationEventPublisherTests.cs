@@ -1,18 +1,10 @@
 using System.Diagnostics.Metrics;
-using Amazon.DynamoDBv2.Model;
-using MassTransit;
+using Catalog.Api;
 using Microservices.Contracts.Catalog;
-using Microservices.EventSourcing;
 using Microservices.Messaging;
-using Microservices.Schema;
 using Microservices.ServiceDefaults;
-using Microservices.SingleTable;
 using Microservices.Streams.Lambda;
-using Microservices.Tests.Catalog;
 using Microservices.Tests.Clients;
-using Microservices.Tests.Infrastructure;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
 
 namespace Microservices.Tests.Messaging;
 
@@ -20,41 +12,31 @@ namespace Microservices.Tests.Messaging;
 /// The stream handler that turns event items into integration events: what it publishes for a real batch from the
 /// table's stream and what it ignores. What it answers when the broker is down is in <see cref="BrokerOutageTests"/>.
 /// </summary>
-public sealed class IntegrationEventPublisherTests(DynamoDbLocalFixture dynamo, RabbitMqFixture rabbit) : IAsyncLifetime
+public sealed class IntegrationEventPublisherTests(DynamoDbLocalFixture dynamo, RabbitMqFixture rabbit) : ApiTest<CatalogService>(dynamo, "publisher")
 {
-    private CatalogApi _api = null!;
-    private CatalogClient _catalog = null!;
-    private IHost _bus = null!;
     private BusTraffic _traffic = null!;
 
-    public async ValueTask InitializeAsync()
+    public override async ValueTask InitializeAsync()
     {
-        var tables = await dynamo.CreateTablesAsync("publisher");
-        _api = new CatalogApi(tables);
-        _catalog = new CatalogClient(_api.CreateClient());
-        _bus = await CatalogBus.StartAsync(tables, await rabbit.NewVirtualHostAsync("publisher"));
-        _traffic = BusTraffic.Watch(_bus.Services.GetRequiredService<IBus>());
+        await base.InitializeAsync();
+        _traffic = BusTraffic.Watch(Worker!.Services.GetRequiredService<IBus>());
     }
 
-    public async ValueTask DisposeAsync()
-    {
-        await _bus.StopAsync();
-        _bus.Dispose();
-        await _api.DisposeAsync();
-    }
+    protected override async Task<IHost?> StartWorkerAsync(DynamoDbOptions tables) =>
+        await CatalogBus.StartAsync(tables, await rabbit.NewVirtualHostAsync("publisher"));
 
     [Fact]
     public async Task An_event_whose_contract_cannot_be_read_is_reported_as_that_records_failure_after_the_events_before_it()
     {
-        var (authorId, version) = await _catalog.RegisterAuthorAsync("Hjalmar Söderberg");
-        await _catalog.RenameAuthorAsync(authorId, "Hjalmar Emil Söderberg", version);
-        await _catalog.RenameAuthorAsync(authorId, "Hjalmar Söderberg", version + 1);
+        var (authorId, version) = await Http.RegisterAuthorAsync("Hjalmar Söderberg");
+        await Http.RenameAuthorAsync(authorId, "Hjalmar Emil Söderberg", version);
+        await Http.RenameAuthorAsync(authorId, "Hjalmar Söderberg", version + 1);
         var events = await EventRecordsAsync();
         var badJson = With(events[1], Attributes.Contract, "{ not json");
         var unknownType = With(events[2], Attributes.ContractType, "Microservices.Contracts.Catalog.AuthorRenamedV9");
 
-        var afterBadJson = await _bus.Publisher().HandleAsync(new DynamoDbEvent { Records = [events[0], badJson] }, TestContext.Current.CancellationToken);
-        var afterUnknownType = await _bus.Publisher().HandleAsync(new DynamoDbEvent { Records = [unknownType, events[0]] }, TestContext.Current.CancellationToken);
+        var afterBadJson = await Worker!.Publisher().HandleAsync(new DynamoDbEvent { Records = [events[0], badJson] }, TestContext.Current.CancellationToken);
+        var afterUnknownType = await Worker!.Publisher().HandleAsync(new DynamoDbEvent { Records = [unknownType, events[0]] }, TestContext.Current.CancellationToken);
 
         Assert.Equal(badJson.Dynamodb.SequenceNumber, Assert.Single(afterBadJson.BatchItemFailures).ItemIdentifier);
         Assert.Equal(unknownType.Dynamodb.SequenceNumber, Assert.Single(afterUnknownType.BatchItemFailures).ItemIdentifier);
@@ -64,8 +46,8 @@ public sealed class IntegrationEventPublisherTests(DynamoDbLocalFixture dynamo, 
     [Fact]
     public async Task An_event_stored_before_contracts_were_recorded_is_skipped_logged_and_counted_and_the_events_after_it_are_published()
     {
-        var (authorId, version) = await _catalog.RegisterAuthorAsync("Selma Lagerlöf");
-        await _catalog.RenameAuthorAsync(authorId, "Selma Ottilia Lovisa Lagerlöf", version);
+        var (authorId, version) = await Http.RegisterAuthorAsync("Selma Lagerlöf");
+        await Http.RenameAuthorAsync(authorId, "Selma Ottilia Lovisa Lagerlöf", version);
         var events = await EventRecordsAsync();
         var legacy = Without(Without(events[0], Attributes.ContractType), Attributes.Contract);
         var skipped = new List<(long Count, string? EventType)>();
@@ -86,7 +68,7 @@ public sealed class IntegrationEventPublisherTests(DynamoDbLocalFixture dynamo, 
         });
         listener.Start();
 
-        var response = await _bus.Publisher().HandleAsync(new DynamoDbEvent { Records = [legacy, events[1]] }, TestContext.Current.CancellationToken);
+        var response = await Worker!.Publisher().HandleAsync(new DynamoDbEvent { Records = [legacy, events[1]] }, TestContext.Current.CancellationToken);
 
         Assert.Empty(response.BatchItemFailures);
         var renamed = Assert.IsType<AuthorRenamedV1>(Assert.Single(_traffic.Published).Message);
@@ -100,20 +82,20 @@ public sealed class IntegrationEventPublisherTests(DynamoDbLocalFixture dynamo, 
     [Fact]
     public async Task An_event_its_service_keeps_to_itself_is_recorded_as_having_no_contract_and_publishes_nothing()
     {
-        await using var clientsApi = new ClientsApi(_api.Tables);
-        var clients = new ClientsHttp(clientsApi.CreateClient());
+        await using var clientsApi = new ClientsApi(Tables);
+        var clients = new ApiClient(clientsApi.CreateClient());
         var (clientId, version) = await clients.RegisterAsync("Malin Persson", "malin@example.se", new Dictionary<string, string>());
         await clients.SetPhoneAsync(clientId, "mobile", "070 1", version);
         var phoneSet = (await EventRecordsAsync()).Single(r => r.Dynamodb.NewImage![Attributes.EventType].S == "client.phone-set.v1");
 
         Assert.Equal(EventTypeMap.NoContract, phoneSet.Dynamodb.NewImage![Attributes.ContractType].S);
         Assert.False(phoneSet.Dynamodb.NewImage.ContainsKey(Attributes.Contract));
-        Assert.Empty((await _bus.Publisher().HandleAsync(new DynamoDbEvent { Records = [phoneSet] }, TestContext.Current.CancellationToken)).BatchItemFailures);
+        Assert.Empty((await Worker!.Publisher().HandleAsync(new DynamoDbEvent { Records = [phoneSet] }, TestContext.Current.CancellationToken)).BatchItemFailures);
         Assert.Empty(_traffic.Published);
     }
 
     private async Task<List<DynamoDbStreamRecord>> EventRecordsAsync() =>
-        [.. (await StreamRecords.ReadAllAsync(_api.Tables)).Where(r => r.Dynamodb.NewImage![Attributes.ItemType].S == ItemTypes.Event)];
+        [.. (await StreamRecords.ReadAllAsync(Tables)).Where(r => r.Dynamodb.NewImage![Attributes.ItemType].S == ItemTypes.Event)];
 
     private static DynamoDbStreamRecord With(DynamoDbStreamRecord record, string attribute, string value) =>
         record with { Dynamodb = record.Dynamodb with { NewImage = new(record.Dynamodb.NewImage!) { [attribute] = new(value) } } };
@@ -128,13 +110,13 @@ public sealed class IntegrationEventPublisherTests(DynamoDbLocalFixture dynamo, 
     [Fact]
     public async Task Each_event_item_of_a_batch_is_published_once_as_its_contract_with_an_id_from_its_stream_and_version()
     {
-        var (authorId, version) = await _catalog.RegisterAuthorAsync("Karin Boye");
-        var (bookId, _) = await _catalog.AddBookAsync(authorId, "Kallocain", "science-fiction", 12.5m);
-        await _catalog.RenameAuthorAsync(authorId, "Karin Maria Boye", version);
-        var records = await StreamRecords.ReadAllAsync(_api.Tables);
+        var (authorId, version) = await Http.RegisterAuthorAsync("Karin Boye");
+        var (bookId, _) = await Http.AddBookAsync(authorId, "Kallocain", "science-fiction", 12.5m);
+        await Http.RenameAuthorAsync(authorId, "Karin Maria Boye", version);
+        var records = await StreamRecords.ReadAllAsync(Tables);
         Assert.True(records.Count > 3, "the batch holds the canonical items as well as the three events");
 
-        Assert.Empty((await _bus.Publisher().HandleAsync(new DynamoDbEvent { Records = records }, TestContext.Current.CancellationToken)).BatchItemFailures);
+        Assert.Empty((await Worker!.Publisher().HandleAsync(new DynamoDbEvent { Records = records }, TestContext.Current.CancellationToken)).BatchItemFailures);
 
         var published = _traffic.Published;
         Assert.Equal(3, published.Count);
@@ -154,22 +136,22 @@ public sealed class IntegrationEventPublisherTests(DynamoDbLocalFixture dynamo, 
 
         // Publishing the batch again, as after a failed checkpoint, repeats the same message ids.
         _traffic.Clear();
-        await _bus.Publisher().HandleAsync(new DynamoDbEvent { Records = records }, TestContext.Current.CancellationToken);
+        await Worker!.Publisher().HandleAsync(new DynamoDbEvent { Records = records }, TestContext.Current.CancellationToken);
         Assert.Equal(published.Select(m => m.MessageId), _traffic.Published.Select(m => m.MessageId));
     }
 
     [Fact]
     public async Task Items_that_are_not_events_publish_nothing()
     {
-        var (authorId, _) = await _catalog.RegisterAuthorAsync("Hjalmar Söderberg");
-        await _catalog.AddBookAsync(authorId, "Doktor Glas", "classics", 8m);
-        var canonical = (await StreamRecords.ReadAllAsync(_api.Tables))
+        var (authorId, _) = await Http.RegisterAuthorAsync("Hjalmar Söderberg");
+        await Http.AddBookAsync(authorId, "Doktor Glas", "classics", 8m);
+        var canonical = (await StreamRecords.ReadAllAsync(Tables))
             .Where(r => r.Dynamodb.NewImage![Attributes.ItemType].S != ItemTypes.Event)
             .ToList();
         // The author's insert, the author's BookAdds bump by the book's transaction, and the book's insert.
         Assert.Equal(3, canonical.Count);
 
-        Assert.Empty((await _bus.Publisher().HandleAsync(new DynamoDbEvent { Records = canonical }, TestContext.Current.CancellationToken)).BatchItemFailures);
+        Assert.Empty((await Worker!.Publisher().HandleAsync(new DynamoDbEvent { Records = canonical }, TestContext.Current.CancellationToken)).BatchItemFailures);
 
         Assert.Empty(_traffic.Published);
     }

@@ -1,6 +1,4 @@
-using System.Net;
 using System.Net.Sockets;
-using Microservices.Tests.Infrastructure;
 
 namespace Microservices.Tests.Messaging;
 

@@ -1,20 +1,12 @@
 using Catalog.Worker;
 using EventRelay;
-using MassTransit;
 using Microservices.Contracts;
-using Microservices.EventSourcing;
 using Microservices.Messaging;
-using Microservices.SingleTable;
-using Microservices.Tests.Catalog;
 using Microservices.Tests.Clients;
-using Microservices.Tests.Infrastructure;
 using Microservices.Tests.Orders;
 using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
-using Ops;
 using Orders.Worker;
 
 namespace Microservices.Tests.Messaging;
@@ -112,17 +104,17 @@ public sealed class StartOrderTests(DynamoDbLocalFixture dynamo, RabbitMqFixture
         await using var catalogApi = new CatalogApi(tables);
         await using var clientsApi = new ClientsApi(tables);
         await using var ordersApi = new OrdersApi(tables);
-        var catalog = new CatalogClient(catalogApi.CreateClient());
-        var clients = new ClientsHttp(clientsApi.CreateClient());
-        var orders = new OrdersClient(ordersApi.CreateClient());
+        var catalog = new ApiClient(catalogApi.CreateClient());
+        var clients = new ApiClient(clientsApi.CreateClient());
+        var orders = new ApiClient(ordersApi.CreateClient());
 
         var (authorId, authorVersion) = await catalog.RegisterAuthorAsync("Kerstin Ekman");
         var (bookId, _) = await catalog.AddBookAsync(authorId, "Händelser vid vatten", "crime", 14m);
         await catalog.AddBookAsync(authorId, "Vargskinnet", "fiction", 12m);
         await catalog.RenameAuthorAsync(authorId, "Kerstin Lillemor Ekman", authorVersion);
         var (clientId, clientVersion) = await clients.RegisterAsync("Malin Persson", "malin@example.se", new Dictionary<string, string>());
-        var (orderId, _, _) = await orders.PlaceAsync(clientId, OrdersClient.Line(authorId, bookId: bookId, quantity: 2));
-        await orders.PlaceAsync(clientId, OrdersClient.Line(authorId, title: "Vargskinnet"));
+        var (orderId, _, _) = await orders.PlaceAsync(clientId, OrderCalls.Line(authorId, bookId: bookId, quantity: 2));
+        await orders.PlaceAsync(clientId, OrderCalls.Line(authorId, title: "Vargskinnet"));
         await orders.ChangeAsync(clientId, orderId, "cancel", 1);
         await clients.SendAsync(HttpMethod.Put, $"/clients/{clientId}/details", new { name = "Malin Ek", expectedVersion = clientVersion }, System.Net.HttpStatusCode.OK);
     }

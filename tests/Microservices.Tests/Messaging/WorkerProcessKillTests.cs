@@ -1,6 +1,3 @@
-using Microservices.SingleTable;
-using Microservices.Tests.Catalog;
-using Microservices.Tests.Infrastructure;
 
 namespace Microservices.Tests.Messaging;
 
@@ -13,14 +10,14 @@ public sealed class WorkerProcessKillTests(DynamoDbLocalFixture dynamo, RabbitMq
 {
     private DynamoDbOptions _tables = null!;
     private CatalogApi _api = null!;
-    private CatalogClient _catalog = null!;
+    private ApiClient _catalog = null!;
     private Dictionary<string, string?> _messaging = null!;
 
     public async ValueTask InitializeAsync()
     {
         _tables = await dynamo.CreateTablesAsync("kill");
         _api = new CatalogApi(_tables);
-        _catalog = new CatalogClient(_api.CreateClient());
+        _catalog = new ApiClient(_api.CreateClient());
         _messaging = await rabbit.NewVirtualHostAsync("kill");
     }
 

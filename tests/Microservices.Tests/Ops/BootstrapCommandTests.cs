@@ -1,6 +1,3 @@
-using Amazon.DynamoDBv2.Model;
-using Microservices.SingleTable;
-using Microservices.Tests.Infrastructure;
 
 namespace Microservices.Tests.Ops;
 

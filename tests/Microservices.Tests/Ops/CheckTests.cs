@@ -1,11 +1,4 @@
-using System.Net;
-using Amazon.DynamoDBv2.Model;
-using Microservices.Schema;
-using Microservices.SingleTable;
-using Microservices.Tests.Catalog;
-using Microservices.Tests.Infrastructure;
-using Microsoft.Extensions.Hosting;
-using Ops;
+using Catalog.Api;
 
 namespace Microservices.Tests.Ops;
 
@@ -13,41 +6,29 @@ namespace Microservices.Tests.Ops;
 /// The consistency check must find nothing on a converged table, and exactly the copy a test broke by hand:
 /// a check that passes a broken table is worse than none.
 /// </summary>
-public sealed class CheckTests(DynamoDbLocalFixture dynamo, RabbitMqFixture rabbit) : IAsyncLifetime
+public sealed class CheckTests(DynamoDbLocalFixture dynamo, RabbitMqFixture rabbit) : ApiTest<CatalogService>(dynamo, "check")
 {
-    private CatalogApi _api = null!;
-    private CatalogClient _catalog = null!;
-    private IHost _worker = null!;
-
-    private DynamoDbOptions Tables => _api.Tables;
-
-    public async ValueTask InitializeAsync()
+    public override async ValueTask InitializeAsync()
     {
-        var tables = await dynamo.CreateTablesAsync("check");
-        _api = new CatalogApi(tables);
-        _catalog = new CatalogClient(_api.CreateClient());
-        _worker = await GenreWorker.StartAsync(tables, await rabbit.NewVirtualHostAsync("check"));
+        await base.InitializeAsync();
 
-        var (herbert, version) = await _catalog.RegisterAuthorAsync("Frank Herbert");
-        var (leGuin, _) = await _catalog.RegisterAuthorAsync("Ursula K. Le Guin");
-        await _catalog.AddBookAsync(herbert, "Dune", "science-fiction", 10.99m);
-        await _catalog.AddBookAsync(herbert, "Dune Messiah", "science-fiction", 9.99m);
-        await _catalog.AddBookAsync(leGuin, "A Wizard of Earthsea", "fantasy", 8.99m);
-        await _catalog.RenameAuthorAsync(herbert, "Franklin Patrick Herbert", version);
+        var (herbert, version) = await Http.RegisterAuthorAsync("Frank Herbert");
+        var (leGuin, _) = await Http.RegisterAuthorAsync("Ursula K. Le Guin");
+        await Http.AddBookAsync(herbert, "Dune", "science-fiction", 10.99m);
+        await Http.AddBookAsync(herbert, "Dune Messiah", "science-fiction", 9.99m);
+        await Http.AddBookAsync(leGuin, "A Wizard of Earthsea", "fantasy", 8.99m);
+        await Http.RenameAuthorAsync(herbert, "Franklin Patrick Herbert", version);
         await Eventually.Until(
-            () => _catalog.GetAsync("/genres/science-fiction/books"),
-            list => CatalogClient.Items(list).Count == 2 && CatalogClient.Items(list).All(b => b!["authorName"]!.GetValue<string>() == "Franklin Patrick Herbert"));
-        await Eventually.Until(() => _catalog.GetAsync("/genres/fantasy/books"), list => CatalogClient.Items(list).Count == 1);
-        await CatalogChecks.UntilNoDriftAsync(tables);
+            () => Http.GetAsync("/genres/science-fiction/books"),
+            list => ApiClient.Items(list).Count == 2 && ApiClient.Items(list).All(b => b!["authorName"]!.GetValue<string>() == "Franklin Patrick Herbert"));
+        await Eventually.Until(() => Http.GetAsync("/genres/fantasy/books"), list => ApiClient.Items(list).Count == 1);
+        await CatalogChecks.UntilNoDriftAsync(Tables);
         // Stop the worker, so nothing repairs what the tests break.
-        await _worker.StopAsync();
+        await Worker!.StopAsync();
     }
 
-    public async ValueTask DisposeAsync()
-    {
-        _worker.Dispose();
-        await _api.DisposeAsync();
-    }
+    protected override async Task<IHost?> StartWorkerAsync(DynamoDbOptions tables) =>
+        await GenreWorker.StartAsync(tables, await rabbit.NewVirtualHostAsync("check"));
 
     [Fact]
     public async Task A_converged_table_has_no_drift()
@@ -104,18 +85,18 @@ public sealed class CheckTests(DynamoDbLocalFixture dynamo, RabbitMqFixture rabb
     [Fact]
     public async Task A_move_and_a_delete_the_worker_never_saw_leave_orphans_and_a_missing_copy()
     {
-        var authors = CatalogClient.Items(await _catalog.GetAsync("/authors"));
+        var authors = ApiClient.Items(await Http.GetAsync("/authors"));
         var leGuin = authors.Single(a => a!["name"]!.GetValue<string>() == "Ursula K. Le Guin")!["authorId"]!.GetValue<string>();
         var herbert = authors.Single(a => a!["name"]!.GetValue<string>() == "Franklin Patrick Herbert")!["authorId"]!.GetValue<string>();
-        var books = (await _catalog.GetAsync($"/authors/{herbert}"))["books"]!.AsArray();
+        var books = (await Http.GetAsync($"/authors/{herbert}"))["books"]!.AsArray();
         var dune = books.Single(b => b!["title"]!.GetValue<string>() == "Dune")!["bookId"]!.GetValue<string>();
         var messiah = books.Single(b => b!["title"]!.GetValue<string>() == "Dune Messiah")!["bookId"]!.GetValue<string>();
-        var earthsea = (await _catalog.GetAsync($"/authors/{leGuin}"))["books"]![0]!["bookId"]!.GetValue<string>();
+        var earthsea = (await Http.GetAsync($"/authors/{leGuin}"))["books"]![0]!["bookId"]!.GetValue<string>();
 
         // The worker is stopped: the copies stay where they were.
-        await _catalog.SendAsync(HttpMethod.Put, $"/authors/{leGuin}/books/{earthsea}/genre",
+        await Http.SendAsync(HttpMethod.Put, $"/authors/{leGuin}/books/{earthsea}/genre",
             new { genre = "young-adult", expectedVersion = 1 }, HttpStatusCode.OK);
-        await _catalog.SendAsync(HttpMethod.Delete, $"/authors/{herbert}/books/{messiah}?expectedVersion=1", null, HttpStatusCode.OK);
+        await Http.SendAsync(HttpMethod.Delete, $"/authors/{herbert}/books/{messiah}?expectedVersion=1", null, HttpStatusCode.OK);
 
         var drifts = await CheckAsync();
 
@@ -130,7 +111,7 @@ public sealed class CheckTests(DynamoDbLocalFixture dynamo, RabbitMqFixture rabb
     public async Task A_wrong_book_count_is_reported_drifted_and_a_count_without_its_author_as_an_orphan()
     {
         using var client = DynamoDbLocalFixture.CreateClient(Tables);
-        var herbert = (await _catalog.GetAsync("/authors")).AsObject()["items"]!.AsArray()
+        var herbert = (await Http.GetAsync("/authors")).AsObject()["items"]!.AsArray()
             .Single(a => a!["name"]!.GetValue<string>() == "Franklin Patrick Herbert")!["authorId"]!.GetValue<string>();
         var stats = Keys.AuthorStats(herbert);
         await client.UpdateItemAsync(new UpdateItemRequest

@@ -1,10 +1,4 @@
-using Amazon.DynamoDBv2.Model;
-using Microservices.Schema;
-using Microservices.SingleTable;
-using Microservices.Tests.Catalog;
-using Microservices.Tests.Infrastructure;
-using Microsoft.Extensions.Hosting;
-using Ops;
+using Catalog.Api;
 
 namespace Microservices.Tests.Ops;
 
@@ -13,45 +7,40 @@ namespace Microservices.Tests.Ops;
 /// table, and reports each corruption made by hand with its exact keys, field, expected and found values (exit 1);
 /// <c>ops repair</c> fixes copies and aggregates so a second check is clean, and leaves a gap in a stream reported.
 /// </summary>
-public sealed class HarnessCommandTests(DynamoDbLocalFixture dynamo, RabbitMqFixture rabbit) : IAsyncLifetime
+public sealed class HarnessCommandTests(DynamoDbLocalFixture dynamo, RabbitMqFixture rabbit) : ApiTest<CatalogService>(dynamo, "harness")
 {
-    private CatalogApi _api = null!;
-    private IHost _worker = null!;
     private string _herbert = null!;
     private string _banks = null!;
     private string _dune = null!;
     private string _earthsea = null!;
     private string _reportPath = null!;
 
-    private DynamoDbOptions Tables => _api.Tables;
-
     private static CancellationToken Cancellation => TestContext.Current.CancellationToken;
 
-    public async ValueTask InitializeAsync()
+    public override async ValueTask InitializeAsync()
     {
-        var tables = await dynamo.CreateTablesAsync("harness");
-        _api = new CatalogApi(tables);
-        var catalog = new CatalogClient(_api.CreateClient());
-        _worker = await GenreWorker.StartAsync(tables, await rabbit.NewVirtualHostAsync("harness"));
+        await base.InitializeAsync();
         _reportPath = Path.Combine(Path.GetTempPath(), $"consistency-{Guid.NewGuid():N}.json");
 
-        (_herbert, var version) = await catalog.RegisterAuthorAsync("Frank Herbert");
-        var (leGuin, _) = await catalog.RegisterAuthorAsync("Ursula K. Le Guin");
-        (_banks, _) = await catalog.RegisterAuthorAsync("Iain Banks");
-        (_dune, _) = await catalog.AddBookAsync(_herbert, "Dune", "science-fiction", 10.99m);
-        (_earthsea, _) = await catalog.AddBookAsync(leGuin, "A Wizard of Earthsea", "fantasy", 8.99m);
-        await catalog.RenameAuthorAsync(_herbert, "Franklin Patrick Herbert", version);
-        await CatalogChecks.UntilNoDriftAsync(tables);
-        await Eventually.Until(() => catalog.GetAsync("/genres/science-fiction/books"),
-            list => CatalogClient.Items(list).Single()!["authorName"]!.GetValue<string>() == "Franklin Patrick Herbert");
+        (_herbert, var version) = await Http.RegisterAuthorAsync("Frank Herbert");
+        var (leGuin, _) = await Http.RegisterAuthorAsync("Ursula K. Le Guin");
+        (_banks, _) = await Http.RegisterAuthorAsync("Iain Banks");
+        (_dune, _) = await Http.AddBookAsync(_herbert, "Dune", "science-fiction", 10.99m);
+        (_earthsea, _) = await Http.AddBookAsync(leGuin, "A Wizard of Earthsea", "fantasy", 8.99m);
+        await Http.RenameAuthorAsync(_herbert, "Franklin Patrick Herbert", version);
+        await CatalogChecks.UntilNoDriftAsync(Tables);
+        await Eventually.Until(() => Http.GetAsync("/genres/science-fiction/books"),
+            list => ApiClient.Items(list).Single()!["authorName"]!.GetValue<string>() == "Franklin Patrick Herbert");
         // Stop the worker, so nothing repairs what the tests break.
-        await _worker.StopAsync(Cancellation);
+        await Worker!.StopAsync(Cancellation);
     }
 
-    public async ValueTask DisposeAsync()
+    protected override async Task<IHost?> StartWorkerAsync(DynamoDbOptions tables) =>
+        await GenreWorker.StartAsync(tables, await rabbit.NewVirtualHostAsync("harness"));
+
+    public override async ValueTask DisposeAsync()
     {
-        _worker.Dispose();
-        await _api.DisposeAsync();
+        await base.DisposeAsync();
         File.Delete(_reportPath);
     }
 

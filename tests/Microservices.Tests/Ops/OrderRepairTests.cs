@@ -1,12 +1,5 @@
-using Amazon.DynamoDBv2.Model;
-using Microservices.EventSourcing;
-using Microservices.Schema;
-using Microservices.SingleTable;
-using Microservices.Tests.Infrastructure;
 using Microservices.Tests.Orders;
-using Microsoft.Extensions.Hosting;
-using Ops;
-using static Microservices.Tests.Orders.OrdersClient;
+using static Microservices.Tests.Orders.OrderCalls;
 
 namespace Microservices.Tests.Ops;
 
@@ -14,51 +7,46 @@ namespace Microservices.Tests.Ops;
 /// <c>ops repair</c> on the Orders copies and aggregates: it puts back exactly what the Orders worker had written,
 /// source versions included, though it computes them from the order lines and statuses with none of the worker's code.
 /// </summary>
-public sealed class OrderRepairTests(DynamoDbLocalFixture dynamo, RabbitMqFixture rabbit) : IAsyncLifetime
+public sealed class OrderRepairTests(DynamoDbLocalFixture dynamo, RabbitMqFixture rabbit) : OrdersTest(dynamo, "order-repair")
 {
     private static readonly string AuthorId = Ids.New();
 
-    private OrdersApi _api = null!;
-    private IHost _worker = null!;
     private string _clientId = null!;
     private string _orderId = null!;
     private string _duneId = null!;
     private string _messiahId = null!;
     private string _reportPath = null!;
 
-    private DynamoDbOptions Tables => _api.Tables;
-
     private static CancellationToken Cancellation => TestContext.Current.CancellationToken;
 
-    public async ValueTask InitializeAsync()
+    public override async ValueTask InitializeAsync()
     {
-        var tables = await dynamo.CreateTablesAsync("order-repair");
-        _api = new OrdersApi(tables);
-        var orders = new OrdersClient(_api.CreateClient());
-        _worker = await OrdersWorker.StartAsync(tables, await rabbit.NewVirtualHostAsync("order-repair"), $"orders-relay-{Guid.NewGuid():N}");
+        await base.InitializeAsync();
         _reportPath = Path.Combine(Path.GetTempPath(), $"consistency-{Guid.NewGuid():N}.json");
 
-        var dune = await OrderSources.WriteBookAsync(tables, AuthorId, "Dune", 10.00m);
-        var messiah = await OrderSources.WriteBookAsync(tables, AuthorId, "Dune Messiah", 7.00m);
-        await OrderSources.WriteConvergedCatalogAsync(tables, new global::Catalog.Domain.Author(AuthorId, "Frank Herbert", 1), dune, messiah);
+        var dune = await OrderSources.WriteBookAsync(Tables, AuthorId, "Dune", 10.00m);
+        var messiah = await OrderSources.WriteBookAsync(Tables, AuthorId, "Dune Messiah", 7.00m);
+        await OrderSources.WriteConvergedCatalogAsync(Tables, new global::Catalog.Domain.Author(AuthorId, "Frank Herbert", 1), dune, messiah);
         (_duneId, _messiahId) = (dune.BookId, messiah.BookId);
-        _clientId = await OrderSources.WriteClientAsync(tables, "Malin Persson", "malin@example.se");
-        (_orderId, _, _) = await orders.PlaceAsync(_clientId, Line(AuthorId, title: "Dune", quantity: 2), Line(AuthorId, title: "Dune Messiah"));
-        var (cancelled, _, _) = await orders.PlaceAsync(_clientId, Line(AuthorId, title: "Dune", quantity: 5));
-        await orders.ChangeAsync(_clientId, cancelled, "cancel", 1);
+        _clientId = await Clients.RegisterAsync("Malin Persson", "malin@example.se");
+        (_orderId, _, _) = await Http.PlaceAsync(_clientId, Line(AuthorId, title: "Dune", quantity: 2), Line(AuthorId, title: "Dune Messiah"));
+        var (cancelled, _, _) = await Http.PlaceAsync(_clientId, Line(AuthorId, title: "Dune", quantity: 5));
+        await Http.ChangeAsync(_clientId, cancelled, "cancel", 1);
         await Eventually.Until(async () =>
         {
-            using var client = DynamoDbLocalFixture.CreateClient(tables);
-            return await OrderChecks.RunAsync(client, tables.TableName, Cancellation);
+            using var client = DynamoDbLocalFixture.CreateClient(Tables);
+            return await OrderChecks.RunAsync(client, Tables.TableName, Cancellation);
         }, drifts => drifts.Count == 0, what: "the Orders copies and aggregates to converge");
-        await _worker.StopAsync(Cancellation);
-        await OrderSources.WriteMissingStreamsAsync(tables);
+        await Worker!.StopAsync(Cancellation);
+        await OrderSources.WriteMissingStreamsAsync(Tables);
     }
 
-    public async ValueTask DisposeAsync()
+    protected override async Task<IHost?> StartWorkerAsync(DynamoDbOptions tables) =>
+        await OrdersWorker.StartAsync(tables, await rabbit.NewVirtualHostAsync("order-repair"), relay: true);
+
+    public override async ValueTask DisposeAsync()
     {
-        _worker.Dispose();
-        await _api.DisposeAsync();
+        await base.DisposeAsync();
         File.Delete(_reportPath);
     }
 

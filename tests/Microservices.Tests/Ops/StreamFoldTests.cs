@@ -1,14 +1,7 @@
 using System.Globalization;
-using System.Net;
-using Amazon.DynamoDBv2.Model;
-using Microservices.Schema;
-using Microservices.SingleTable;
-using Microservices.Tests.Catalog;
 using Microservices.Tests.Clients;
-using Microservices.Tests.Infrastructure;
 using Microservices.Tests.Orders;
-using Ops;
-using static Microservices.Tests.Orders.OrdersClient;
+using static Microservices.Tests.Orders.OrderCalls;
 
 namespace Microservices.Tests.Ops;
 
@@ -38,9 +31,9 @@ public sealed class StreamFoldTests(DynamoDbLocalFixture dynamo) : IAsyncLifetim
         _catalogApi = new CatalogApi(tables);
         _clientsApi = new ClientsApi(tables);
         _ordersApi = new OrdersApi(tables);
-        var catalog = new CatalogClient(_catalogApi.CreateClient());
-        var clients = new ClientsHttp(_clientsApi.CreateClient());
-        var orders = new OrdersClient(_ordersApi.CreateClient());
+        var catalog = new ApiClient(_catalogApi.CreateClient());
+        var clients = new ApiClient(_clientsApi.CreateClient());
+        var orders = new ApiClient(_ordersApi.CreateClient());
 
         // Authors renamed; books with price, genre and title changes; a deleted book.
         (_herbert, var herbertVersion) = await catalog.RegisterAuthorAsync("Frank Herbert");
@@ -191,7 +184,7 @@ public sealed class StreamFoldTests(DynamoDbLocalFixture dynamo) : IAsyncLifetim
             ExpressionAttributeValues = new() { [":v"] = value },
         }, Cancellation);
 
-    private static async Task Put(CatalogClient catalog, string path, object body) =>
+    private static async Task Put(ApiClient catalog, string path, object body) =>
         await catalog.SendAsync(HttpMethod.Put, path, body, HttpStatusCode.OK);
 
     private static async Task<long> Version(Task<System.Text.Json.Nodes.JsonNode> response) => (await response)["version"]!.GetValue<long>();

@@ -1,20 +1,10 @@
-using MassTransit;
 using Microservices.Contracts.Clients;
-using Microservices.EventSourcing;
-using Microservices.Messaging;
-using Microservices.SingleTable;
 
 namespace Microservices.Tests.Orders;
 
-/// <summary>
-/// Stands in for the Clients service's events (its service is being built in parallel): the client item is
-/// written by the test, and its change published on the test's bus as the relay would publish it.
-/// </summary>
+/// <summary>Watches the Orders worker's bus for the client changes the relay delivers.</summary>
 public static class ClientEvents
 {
-    public static ClientDetailsChangedV1 Changed(string clientId, long version, string name, string email) =>
-        new(EventIds.For("client", clientId, version), $"client-{clientId}", version, DateTimeOffset.UtcNow, clientId, name, email);
-
     /// <summary>Completes once a consumer has finished a <see cref="ClientDetailsChangedV1"/> of this client and version.</summary>
     public static Task ConsumedAsync(IBus bus, string clientId, long version)
     {

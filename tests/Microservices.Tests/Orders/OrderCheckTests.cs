@@ -1,11 +1,4 @@
-using Amazon.DynamoDBv2.Model;
-using Microservices.EventSourcing;
-using Microservices.Schema;
-using Microservices.SingleTable;
-using Microservices.Tests.Infrastructure;
-using Microsoft.Extensions.Hosting;
-using Ops;
-using static Microservices.Tests.Orders.OrdersClient;
+using static Microservices.Tests.Orders.OrderCalls;
 
 namespace Microservices.Tests.Orders;
 
@@ -13,45 +6,35 @@ namespace Microservices.Tests.Orders;
 /// The ops check on Orders' copies and aggregates: nothing on a converged table, and exactly the copy or aggregate
 /// a test broke by hand, through the real command line's output and exit code too.
 /// </summary>
-public sealed class OrderCheckTests(DynamoDbLocalFixture dynamo, RabbitMqFixture rabbit) : IAsyncLifetime
+public sealed class OrderCheckTests(DynamoDbLocalFixture dynamo, RabbitMqFixture rabbit) : OrdersTest(dynamo, "order-check")
 {
     private static readonly string AuthorId = Ids.New();
 
-    private OrdersApi _api = null!;
-    private IHost _worker = null!;
     private string _clientId = null!;
     private string _orderId = null!;
     private string _bookId = null!;
 
-    private DynamoDbOptions Tables => _api.Tables;
-
-    public async ValueTask InitializeAsync()
+    public override async ValueTask InitializeAsync()
     {
-        var tables = await dynamo.CreateTablesAsync("order-check");
-        _api = new OrdersApi(tables);
-        var orders = new OrdersClient(_api.CreateClient());
-        _worker = await OrdersWorker.StartAsync(tables, await rabbit.NewVirtualHostAsync("order-check"), $"orders-relay-{Guid.NewGuid():N}");
+        await base.InitializeAsync();
 
-        var dune = await OrderSources.WriteBookAsync(tables, AuthorId, "Dune", 10.00m);
-        var messiah = await OrderSources.WriteBookAsync(tables, AuthorId, "Dune Messiah", 7.00m);
-        await OrderSources.WriteConvergedCatalogAsync(tables, new global::Catalog.Domain.Author(AuthorId, "Frank Herbert", 1), dune, messiah);
+        var dune = await OrderSources.WriteBookAsync(Tables, AuthorId, "Dune", 10.00m);
+        var messiah = await OrderSources.WriteBookAsync(Tables, AuthorId, "Dune Messiah", 7.00m);
+        await OrderSources.WriteConvergedCatalogAsync(Tables, new global::Catalog.Domain.Author(AuthorId, "Frank Herbert", 1), dune, messiah);
         _bookId = dune.BookId;
-        _clientId = await OrderSources.WriteClientAsync(tables, "Malin Persson", "malin@example.se");
-        (_orderId, _, _) = await orders.PlaceAsync(_clientId, Line(AuthorId, title: "Dune", quantity: 2), Line(AuthorId, title: "Dune Messiah"));
-        var (cancelled, _, _) = await orders.PlaceAsync(_clientId, Line(AuthorId, title: "Dune", quantity: 5));
-        await orders.ChangeAsync(_clientId, cancelled, "cancel", 1);
+        _clientId = await Clients.RegisterAsync("Malin Persson", "malin@example.se");
+        (_orderId, _, _) = await Http.PlaceAsync(_clientId, Line(AuthorId, title: "Dune", quantity: 2), Line(AuthorId, title: "Dune Messiah"));
+        var (cancelled, _, _) = await Http.PlaceAsync(_clientId, Line(AuthorId, title: "Dune", quantity: 5));
+        await Http.ChangeAsync(_clientId, cancelled, "cancel", 1);
         await Eventually.Until(CheckAsync, drifts => drifts.Count == 0, what: "the Orders copies and aggregates to converge");
         // Stop the worker, so nothing repairs what the tests break.
-        await _worker.StopAsync(TestContext.Current.CancellationToken);
+        await Worker!.StopAsync(TestContext.Current.CancellationToken);
         // The whole-table check also wants each canonical item's event stream, which the sources above were written without.
-        await OrderSources.WriteMissingStreamsAsync(tables);
+        await OrderSources.WriteMissingStreamsAsync(Tables);
     }
 
-    public async ValueTask DisposeAsync()
-    {
-        _worker.Dispose();
-        await _api.DisposeAsync();
-    }
+    protected override async Task<IHost?> StartWorkerAsync(DynamoDbOptions tables) =>
+        await OrdersWorker.StartAsync(tables, await rabbit.NewVirtualHostAsync("order-check"), relay: true);
 
     [Fact]
     public async Task A_converged_table_has_no_drift_and_check_exits_0()

@@ -1,14 +1,7 @@
-using Amazon.DynamoDBv2.Model;
-using MassTransit;
 using Microservices.Contracts;
-using Microservices.EventSourcing;
 using Microservices.Messaging;
-using Microservices.Schema;
-using Microservices.Tests.Infrastructure;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
 using Orders.Domain;
-using static Microservices.Tests.Orders.OrdersClient;
+using static Microservices.Tests.Orders.OrderCalls;
 
 namespace Microservices.Tests.Orders;
 
@@ -17,34 +10,24 @@ namespace Microservices.Tests.Orders;
 /// and a cancel before its order's placement: the aggregates and copies must end exactly right, because the consumers
 /// recompute from the sources instead of counting messages.
 /// </summary>
-public sealed class OrderDeliveryTests(DynamoDbLocalFixture dynamo, RabbitMqFixture rabbit) : IAsyncLifetime
+public sealed class OrderDeliveryTests(DynamoDbLocalFixture dynamo, RabbitMqFixture rabbit) : OrdersTest(dynamo, "order-delivery")
 {
     private static readonly string AuthorId = Ids.New();
 
-    private OrdersApi _api = null!;
-    private OrdersClient _orders = null!;
-    private IHost _worker = null!;
     private BusTraffic _traffic = null!;
     private (string ClientId, string BookId)? _history;
 
-    private IBus Bus => _worker.Services.GetRequiredService<IBus>();
+    private IBus Bus => Worker!.Services.GetRequiredService<IBus>();
 
-    public async ValueTask InitializeAsync()
+    public override async ValueTask InitializeAsync()
     {
-        var tables = await dynamo.CreateTablesAsync("order-delivery");
-        _api = new OrdersApi(tables);
-        _orders = new OrdersClient(_api.CreateClient());
-        // Consumers only: the test is the publisher, so it decides what arrives, how often and in which order.
-        _worker = await OrdersWorker.StartAsync(tables, await rabbit.NewVirtualHostAsync("order-delivery"));
+        await base.InitializeAsync();
         _traffic = BusTraffic.Watch(Bus);
     }
 
-    public async ValueTask DisposeAsync()
-    {
-        await _worker.StopAsync();
-        _worker.Dispose();
-        await _api.DisposeAsync();
-    }
+    // Consumers only: the test is the publisher, so it decides what arrives, how often and in which order.
+    protected override async Task<IHost?> StartWorkerAsync(DynamoDbOptions tables) =>
+        await OrdersWorker.StartAsync(tables, await rabbit.NewVirtualHostAsync("order-delivery"), relay: false);
 
     [Fact]
     public async Task Every_message_twice_and_in_reverse_leaves_the_aggregates_exactly_right()
@@ -88,10 +71,10 @@ public sealed class OrderDeliveryTests(DynamoDbLocalFixture dynamo, RabbitMqFixt
     {
         var (clientId, _) = await WriteHistoryAsync();
         var key = Keys.ClientOrderStats(clientId);
-        using var client = DynamoDbLocalFixture.CreateClient(_api.Tables);
+        using var client = DynamoDbLocalFixture.CreateClient(Tables);
         await client.PutItemAsync(new PutItemRequest
         {
-            TableName = _api.Tables.TableName,
+            TableName = Tables.TableName,
             Item = new()
             {
                 [Attributes.PK] = new(key.PK),
@@ -109,20 +92,20 @@ public sealed class OrderDeliveryTests(DynamoDbLocalFixture dynamo, RabbitMqFixt
         await Bus.Publish(placed, placed.GetType(), TestContext.Current.CancellationToken);
         await _traffic.UntilConsumedAsync(delivered + 1);
 
-        var stats = await OrderSources.GetAsync(_api.Tables, key);
+        var stats = await OrderSources.GetAsync(Tables, key);
         Assert.Equal(("99", "1000"), (stats![Attributes.OrderCount].N, stats[Attributes.SourceVersion].N));
     }
 
     /// <summary>Three orders of one client for one book (2, 4 and 10 units); the third is cancelled, the second paid.</summary>
     private async Task<(string ClientId, string BookId)> WriteHistoryAsync()
     {
-        var book = await OrderSources.WriteBookAsync(_api.Tables, AuthorId, $"Book {Ids.New()}", 5.00m);
-        var clientId = await OrderSources.WriteClientAsync(_api.Tables, "Malin Persson", "malin@example.se");
-        await _orders.PlaceAsync(clientId, Line(AuthorId, bookId: book.BookId, quantity: 2));
-        var (paid, _, _) = await _orders.PlaceAsync(clientId, Line(AuthorId, bookId: book.BookId, quantity: 4));
-        var (cancelled, _, _) = await _orders.PlaceAsync(clientId, Line(AuthorId, bookId: book.BookId, quantity: 10));
-        await _orders.ChangeAsync(clientId, paid, "pay", 1);
-        await _orders.ChangeAsync(clientId, cancelled, "cancel", 1);
+        var book = await OrderSources.WriteBookAsync(Tables, AuthorId, $"Book {Ids.New()}", 5.00m);
+        var clientId = await Clients.RegisterAsync("Malin Persson", "malin@example.se");
+        await Http.PlaceAsync(clientId, Line(AuthorId, bookId: book.BookId, quantity: 2));
+        var (paid, _, _) = await Http.PlaceAsync(clientId, Line(AuthorId, bookId: book.BookId, quantity: 4));
+        var (cancelled, _, _) = await Http.PlaceAsync(clientId, Line(AuthorId, bookId: book.BookId, quantity: 10));
+        await Http.ChangeAsync(clientId, paid, "pay", 1);
+        await Http.ChangeAsync(clientId, cancelled, "cancel", 1);
         _history = (clientId, book.BookId);
         return _history.Value;
     }
@@ -130,15 +113,16 @@ public sealed class OrderDeliveryTests(DynamoDbLocalFixture dynamo, RabbitMqFixt
     /// <summary>This test's Orders events as the relay would publish them: the contracts recorded on the event items.</summary>
     private async Task<List<IIntegrationEvent>> ContractsAsync()
     {
-        var contracts = (await StreamRecords.PublishedContractsAsync(_api.Tables)).Select(c => c.Contract).OfType<IIntegrationEvent>();
+        var contracts = (await StreamRecords.PublishedContractsAsync(Tables)).Select(c => c.Contract).OfType<IIntegrationEvent>();
         var clientId = _history!.Value.ClientId;
-        return [.. contracts.Where(c => c.GetType().GetProperty("ClientId")!.GetValue(c) as string == clientId)];
+        return [.. contracts.Where(c => c.GetType().Namespace == typeof(global::Microservices.Contracts.Orders.OrderPlacedV1).Namespace
+                                        && c.GetType().GetProperty("ClientId")!.GetValue(c) as string == clientId)];
     }
 
     private async Task AssertAggregatesAsync(string clientId, string bookId)
     {
-        var stats = await OrderSources.GetAsync(_api.Tables, Keys.ClientOrderStats(clientId));
-        var sales = await OrderSources.GetAsync(_api.Tables, Keys.BookSales(bookId));
+        var stats = await OrderSources.GetAsync(Tables, Keys.ClientOrderStats(clientId));
+        var sales = await OrderSources.GetAsync(Tables, Keys.BookSales(bookId));
 
         Assert.Equal(("2", 30m), (stats![Attributes.OrderCount].N, decimal.Parse(stats[Attributes.TotalSpent].N, System.Globalization.CultureInfo.InvariantCulture)));
         Assert.Equal("6", sales![Attributes.UnitsSold].N);

@@ -1,58 +1,39 @@
-using Amazon.DynamoDBv2.Model;
-using MassTransit;
-using Microservices.EventSourcing;
-using Microservices.Schema;
-using Microservices.SingleTable;
-using Microservices.Tests.Infrastructure;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
-using static Microservices.Tests.Orders.OrdersClient;
+using static Microservices.Tests.Orders.OrderCalls;
 
 namespace Microservices.Tests.Orders;
 
 /// <summary>
-/// The Orders worker over RabbitMQ, fed by a test-host publisher of Orders' events from the table's stream and by
-/// client changes published on the bus: the client copies follow the client, also when a change races a new order,
+/// The Orders worker over RabbitMQ, fed by the relay with Orders' events and with the changes of clients made through
+/// the real Clients API: the client copies follow the client, also when a change races a new order,
 /// and the aggregates converge.
 /// </summary>
-public sealed class OrderProjectionTests(DynamoDbLocalFixture dynamo, RabbitMqFixture rabbit) : IAsyncLifetime
+public sealed class OrderProjectionTests(DynamoDbLocalFixture dynamo, RabbitMqFixture rabbit) : OrdersTest(dynamo, "order-projections")
 {
     private static readonly string AuthorId = Ids.New();
 
-    private OrdersApi _api = null!;
-    private OrdersClient _orders = null!;
-    private IHost _worker = null!;
     private string _duneId = null!;
     private string _messiahId = null!;
 
-    private IBus Bus => _worker.Services.GetRequiredService<IBus>();
+    private IBus Bus => Worker!.Services.GetRequiredService<IBus>();
 
-    public async ValueTask InitializeAsync()
+    public override async ValueTask InitializeAsync()
     {
-        var tables = await dynamo.CreateTablesAsync("order-projections");
-        _api = new OrdersApi(tables);
-        _orders = new OrdersClient(_api.CreateClient());
-        _worker = await OrdersWorker.StartAsync(tables, await rabbit.NewVirtualHostAsync("order-projections"), $"orders-relay-{Guid.NewGuid():N}");
-        _duneId = (await OrderSources.WriteBookAsync(tables, AuthorId, "Dune", 10.00m)).BookId;
-        _messiahId = (await OrderSources.WriteBookAsync(tables, AuthorId, "Dune Messiah", 5.50m)).BookId;
+        await base.InitializeAsync();
+        _duneId = (await OrderSources.WriteBookAsync(Tables, AuthorId, "Dune", 10.00m)).BookId;
+        _messiahId = (await OrderSources.WriteBookAsync(Tables, AuthorId, "Dune Messiah", 5.50m)).BookId;
     }
 
-    public async ValueTask DisposeAsync()
-    {
-        await _worker.StopAsync();
-        _worker.Dispose();
-        await _api.DisposeAsync();
-    }
+    protected override async Task<IHost?> StartWorkerAsync(DynamoDbOptions tables) =>
+        await OrdersWorker.StartAsync(tables, await rabbit.NewVirtualHostAsync("order-projections"), relay: true);
 
     [Fact]
     public async Task A_client_change_rewrites_the_name_and_email_on_every_order_of_the_client()
     {
-        var clientId = await OrderSources.WriteClientAsync(_api.Tables, "Malin Persson", "malin@example.se");
-        var (first, _, _) = await _orders.PlaceAsync(clientId, Line(AuthorId, title: "Dune"));
-        var (second, _, _) = await _orders.PlaceAsync(clientId, Line(AuthorId, title: "Dune Messiah"));
+        var clientId = await Clients.RegisterAsync("Malin Persson", "malin@example.se");
+        var (first, _, _) = await Http.PlaceAsync(clientId, Line(AuthorId, title: "Dune"));
+        var (second, _, _) = await Http.PlaceAsync(clientId, Line(AuthorId, title: "Dune Messiah"));
 
-        await OrderSources.WriteClientAsync(_api.Tables, "Malin Lindqvist", "malin@lindqvist.se", version: 2, clientId: clientId);
-        await Bus.Publish(ClientEvents.Changed(clientId, 2, "Malin Lindqvist", "malin@lindqvist.se"), TestContext.Current.CancellationToken);
+        await Clients.ChangeDetailsAsync(clientId, "Malin Lindqvist", "malin@lindqvist.se", expectedVersion: 1);
 
         foreach (var orderId in new[] { first, second })
         {
@@ -67,20 +48,19 @@ public sealed class OrderProjectionTests(DynamoDbLocalFixture dynamo, RabbitMqFi
     [Fact]
     public async Task An_order_placed_while_its_client_is_renamed_ends_with_the_new_name()
     {
-        var clientId = await OrderSources.WriteClientAsync(_api.Tables, "Frank Herbert", "frank@example.com");
+        var clientId = await Clients.RegisterAsync("Frank Herbert", "frank@example.com");
         var fannedOut = false;
-        // Between the API's read of the client and its transaction: the client is renamed, and the rename is fanned
-        // out to the client's orders, of which the new one is not yet one.
-        _api.Spy.ArmBeforeNextTransaction(async () =>
+        // Between the API's read of the client and its transaction: the client is renamed through the Clients API, and
+        // the relay's ClientDetailsChangedV1 is fanned out to the client's orders, of which the new one is not yet one.
+        Api.Requests.Before(r => r is TransactWriteItemsRequest, async () =>
         {
-            await OrderSources.WriteClientAsync(_api.Tables, "Franklin Herbert", "franklin@example.com", version: 2, clientId: clientId);
             var consumed = ClientEvents.ConsumedAsync(Bus, clientId, 2);
-            await Bus.Publish(ClientEvents.Changed(clientId, 2, "Franklin Herbert", "franklin@example.com"));
+            await Clients.ChangeDetailsAsync(clientId, "Franklin Herbert", "franklin@example.com", expectedVersion: 1);
             await consumed.WaitAsync(TimeSpan.FromSeconds(30));
             fannedOut = true;
         });
 
-        var (orderId, _, _) = await _orders.PlaceAsync(clientId, Line(AuthorId, title: "Dune"));
+        var (orderId, _, _) = await Http.PlaceAsync(clientId, Line(AuthorId, title: "Dune"));
 
         Assert.True(fannedOut, "the rename was fanned out before the order was written");
         var order = await Eventually.Until(
@@ -93,12 +73,12 @@ public sealed class OrderProjectionTests(DynamoDbLocalFixture dynamo, RabbitMqFi
     [Fact]
     public async Task A_clients_order_count_and_total_spent_converge_and_leave_out_cancelled_orders()
     {
-        var clientId = await OrderSources.WriteClientAsync(_api.Tables, "Astrid Lindgren", "astrid@example.se");
-        await _orders.PlaceAsync(clientId, Line(AuthorId, title: "Dune", quantity: 2));                       // 20.00
-        var (paid, _, _) = await _orders.PlaceAsync(clientId, Line(AuthorId, title: "Dune Messiah", quantity: 3)); // 16.50
-        var (cancelled, _, _) = await _orders.PlaceAsync(clientId, Line(AuthorId, title: "Dune"));            // 10.00, cancelled
-        await _orders.ChangeAsync(clientId, paid, "pay", 1);
-        await _orders.ChangeAsync(clientId, cancelled, "cancel", 1);
+        var clientId = await Clients.RegisterAsync("Astrid Lindgren", "astrid@example.se");
+        await Http.PlaceAsync(clientId, Line(AuthorId, title: "Dune", quantity: 2));                       // 20.00
+        var (paid, _, _) = await Http.PlaceAsync(clientId, Line(AuthorId, title: "Dune Messiah", quantity: 3)); // 16.50
+        var (cancelled, _, _) = await Http.PlaceAsync(clientId, Line(AuthorId, title: "Dune"));            // 10.00, cancelled
+        await Http.ChangeAsync(clientId, paid, "pay", 1);
+        await Http.ChangeAsync(clientId, cancelled, "cancel", 1);
 
         var stats = await Eventually.Until(
             () => ItemAsync(Keys.ClientOrderStats(clientId)),
@@ -111,12 +91,12 @@ public sealed class OrderProjectionTests(DynamoDbLocalFixture dynamo, RabbitMqFi
     [Fact]
     public async Task A_books_units_sold_converge_and_leave_out_cancelled_orders()
     {
-        var book = await OrderSources.WriteBookAsync(_api.Tables, AuthorId, "Children of Dune", 9.00m);
-        var clientId = await OrderSources.WriteClientAsync(_api.Tables, "Selma Lagerlöf", "selma@example.se");
-        await _orders.PlaceAsync(clientId, Line(AuthorId, bookId: book.BookId, quantity: 2), Line(AuthorId, title: book.Title, quantity: 1));
-        await _orders.PlaceAsync(clientId, Line(AuthorId, bookId: book.BookId, quantity: 4));
-        var (cancelled, _, _) = await _orders.PlaceAsync(clientId, Line(AuthorId, bookId: book.BookId, quantity: 10));
-        await _orders.ChangeAsync(clientId, cancelled, "cancel", 1);
+        var book = await OrderSources.WriteBookAsync(Tables, AuthorId, "Children of Dune", 9.00m);
+        var clientId = await Clients.RegisterAsync("Selma Lagerlöf", "selma@example.se");
+        await Http.PlaceAsync(clientId, Line(AuthorId, bookId: book.BookId, quantity: 2), Line(AuthorId, title: book.Title, quantity: 1));
+        await Http.PlaceAsync(clientId, Line(AuthorId, bookId: book.BookId, quantity: 4));
+        var (cancelled, _, _) = await Http.PlaceAsync(clientId, Line(AuthorId, bookId: book.BookId, quantity: 10));
+        await Http.ChangeAsync(clientId, cancelled, "cancel", 1);
 
         var sales = await Eventually.Until(
             () => ItemAsync(Keys.BookSales(book.BookId)),
@@ -129,7 +109,7 @@ public sealed class OrderProjectionTests(DynamoDbLocalFixture dynamo, RabbitMqFi
     private Task<Dictionary<string, AttributeValue>> OrderItemAsync(string clientId, string orderId) =>
         ItemAsync(Keys.Order(clientId, orderId))!;
 
-    private async Task<Dictionary<string, AttributeValue>?> ItemAsync(ItemKey key) => await OrderSources.GetAsync(_api.Tables, key);
+    private async Task<Dictionary<string, AttributeValue>?> ItemAsync(ItemKey key) => await OrderSources.GetAsync(Tables, key);
 
     private static string Normalise(string number) =>
         decimal.Parse(number, System.Globalization.CultureInfo.InvariantCulture).ToString(System.Globalization.CultureInfo.InvariantCulture);

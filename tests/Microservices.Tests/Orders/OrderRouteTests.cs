@@ -1,42 +1,32 @@
-using System.Net;
-using Microservices.EventSourcing;
-using Microservices.Schema;
-using Microservices.Tests.Infrastructure;
-using static Microservices.Tests.Orders.OrdersClient;
+using static Microservices.Tests.Orders.OrderCalls;
 
 namespace Microservices.Tests.Orders;
 
 /// <summary>Every Orders route against the real service on DynamoDB Local, including its 400, 404 and 409 answers.</summary>
-public sealed class OrderRouteTests(DynamoDbLocalFixture dynamo) : IAsyncLifetime
+public sealed class OrderRouteTests(DynamoDbLocalFixture dynamo) : OrdersTest(dynamo, "orders")
 {
     private static readonly string AuthorId = Ids.New();
 
-    private OrdersApi _api = null!;
-    private OrdersClient _orders = null!;
     private string _clientId = null!;
     private string _duneId = null!;
 
-    public async ValueTask InitializeAsync()
+    public override async ValueTask InitializeAsync()
     {
-        var tables = await dynamo.CreateTablesAsync("orders");
-        _api = new OrdersApi(tables);
-        _orders = new OrdersClient(_api.CreateClient());
-        _clientId = await OrderSources.WriteClientAsync(tables, "Malin Persson", "malin@example.se");
-        _duneId = (await OrderSources.WriteBookAsync(tables, AuthorId, "Dune", 10.99m)).BookId;
-        await OrderSources.WriteBookAsync(tables, AuthorId, "Dune Messiah", 9.99m);
+        await base.InitializeAsync();
+        _clientId = await Clients.RegisterAsync("Malin Persson", "malin@example.se");
+        _duneId = (await OrderSources.WriteBookAsync(Tables, AuthorId, "Dune", 10.99m)).BookId;
+        await OrderSources.WriteBookAsync(Tables, AuthorId, "Dune Messiah", 9.99m);
     }
-
-    public async ValueTask DisposeAsync() => await _api.DisposeAsync();
 
     [Fact]
     public async Task Placing_an_order_returns_201_and_stores_lines_with_the_books_title_and_price()
     {
-        var (orderId, version, total) = await _orders.PlaceAsync(_clientId,
+        var (orderId, version, total) = await Http.PlaceAsync(_clientId,
             Line(AuthorId, bookId: _duneId, quantity: 2), Line(AuthorId, title: "Dune Messiah"));
 
         Assert.Equal(1, version);
         Assert.Equal(31.97m, total);
-        var order = await _orders.GetAsync($"/clients/{_clientId}/orders/{orderId}");
+        var order = await Http.GetAsync($"/clients/{_clientId}/orders/{orderId}");
         Assert.Equal("placed", order["order"]!["status"]!.GetValue<string>());
         Assert.Equal("Malin Persson", order["order"]!["clientName"]!.GetValue<string>());
         Assert.Equal("malin@example.se", order["order"]!["clientEmail"]!.GetValue<string>());
@@ -49,50 +39,50 @@ public sealed class OrderRouteTests(DynamoDbLocalFixture dynamo) : IAsyncLifetim
     [Fact]
     public async Task Placing_reads_the_client_and_books_by_title_in_one_batch_and_writes_in_one_transaction()
     {
-        _api.Spy.Clear();
+        Api.Requests.Clear();
 
-        await _orders.PlaceAsync(_clientId, Line(AuthorId, title: "Dune"), Line(AuthorId, title: "Dune Messiah", quantity: 3));
+        await Http.PlaceAsync(_clientId, Line(AuthorId, title: "Dune"), Line(AuthorId, title: "Dune Messiah", quantity: 3));
 
-        Assert.Equal(["BatchGetItem", "TransactWriteItems"], _api.Spy.Requests);
+        Assert.Equal(["BatchGetItem", "TransactWriteItems"], Api.Requests.Operations);
     }
 
     [Fact]
     public async Task Books_named_by_id_cost_one_query_per_author_besides_the_batch()
     {
         var otherAuthor = Ids.New();
-        var other = await OrderSources.WriteBookAsync(_api.Tables, otherAuthor, "The Dispossessed", 11.50m);
-        _api.Spy.Clear();
+        var other = await OrderSources.WriteBookAsync(Tables, otherAuthor, "The Dispossessed", 11.50m);
+        Api.Requests.Clear();
 
-        await _orders.PlaceAsync(_clientId, Line(AuthorId, bookId: _duneId), Line(otherAuthor, bookId: other.BookId), Line(AuthorId, title: "Dune Messiah"));
+        await Http.PlaceAsync(_clientId, Line(AuthorId, bookId: _duneId), Line(otherAuthor, bookId: other.BookId), Line(AuthorId, title: "Dune Messiah"));
 
-        Assert.Equal(["BatchGetItem", "Query", "Query", "TransactWriteItems"], _api.Spy.Requests);
+        Assert.Equal(["BatchGetItem", "Query", "Query", "TransactWriteItems"], Api.Requests.Operations);
     }
 
     [Fact]
     public async Task An_order_with_its_lines_is_one_query()
     {
-        var (orderId, _, _) = await _orders.PlaceAsync(_clientId, Line(AuthorId, title: "Dune"), Line(AuthorId, title: "Dune Messiah"));
-        _api.Spy.Clear();
+        var (orderId, _, _) = await Http.PlaceAsync(_clientId, Line(AuthorId, title: "Dune"), Line(AuthorId, title: "Dune Messiah"));
+        Api.Requests.Clear();
 
-        var order = await _orders.GetAsync($"/clients/{_clientId}/orders/{orderId}");
+        var order = await Http.GetAsync($"/clients/{_clientId}/orders/{orderId}");
 
-        Assert.Equal(["Query"], _api.Spy.Requests);
+        Assert.Equal(["Query"], Api.Requests.Operations);
         Assert.Equal(2, order["lines"]!.AsArray().Count);
     }
 
     [Fact]
     public async Task A_line_keeps_the_title_and_price_it_was_ordered_at_after_the_book_changes()
     {
-        var book = await OrderSources.WriteBookAsync(_api.Tables, AuthorId, "The Left Hand of Darkness", 11.50m);
-        var (orderId, _, _) = await _orders.PlaceAsync(_clientId, Line(AuthorId, bookId: book.BookId));
+        var book = await OrderSources.WriteBookAsync(Tables, AuthorId, "The Left Hand of Darkness", 11.50m);
+        var (orderId, _, _) = await Http.PlaceAsync(_clientId, Line(AuthorId, bookId: book.BookId));
 
         // The catalog changes the book (a new price, a new version) behind Orders' back.
-        await OrderSources.WriteBookAsync(_api.Tables, AuthorId, book.Title, 14.00m, book.BookId, version: 2);
+        await OrderSources.WriteBookAsync(Tables, AuthorId, book.Title, 14.00m, book.BookId, version: 2);
 
-        var line = (await _orders.GetAsync($"/clients/{_clientId}/orders/{orderId}"))["lines"]![0]!;
+        var line = (await Http.GetAsync($"/clients/{_clientId}/orders/{orderId}"))["lines"]![0]!;
         Assert.Equal(11.50m, line["price"]!.GetValue<decimal>());
         Assert.Equal("The Left Hand of Darkness", line["title"]!.GetValue<string>());
-        var (later, _, total) = await _orders.PlaceAsync(_clientId, Line(AuthorId, bookId: book.BookId));
+        var (later, _, total) = await Http.PlaceAsync(_clientId, Line(AuthorId, bookId: book.BookId));
         Assert.Equal(14.00m, total);
         Assert.NotEqual(orderId, later);
     }
@@ -100,20 +90,20 @@ public sealed class OrderRouteTests(DynamoDbLocalFixture dynamo) : IAsyncLifetim
     [Fact]
     public async Task A_clients_orders_are_listed_newest_first_without_lines_a_page_at_a_time()
     {
-        var clientId = await OrderSources.WriteClientAsync(_api.Tables, "Frank Herbert", "frank@example.com");
+        var clientId = await Clients.RegisterAsync("Frank Herbert", "frank@example.com");
         var placed = new List<string>();
         for (var i = 0; i < 3; i++)
         {
-            placed.Add((await _orders.PlaceAsync(clientId, Line(AuthorId, title: "Dune"), Line(AuthorId, title: "Dune Messiah"))).OrderId);
+            placed.Add((await Http.PlaceAsync(clientId, Line(AuthorId, title: "Dune"), Line(AuthorId, title: "Dune Messiah"))).OrderId);
         }
 
-        var first = await _orders.GetAsync($"/clients/{clientId}/orders?limit=2");
-        var second = await _orders.GetAsync($"/clients/{clientId}/orders?limit=2&cursor={first["nextCursor"]!.GetValue<string>()}");
+        var first = await Http.GetAsync($"/clients/{clientId}/orders?limit=2");
+        var second = await Http.GetAsync($"/clients/{clientId}/orders?limit=2&cursor={first["nextCursor"]!.GetValue<string>()}");
 
         Assert.Equal([placed[2], placed[1]], first["items"]!.AsArray().Select(o => o!["orderId"]!.GetValue<string>()));
         Assert.Equal([placed[0]], second["items"]!.AsArray().Select(o => o!["orderId"]!.GetValue<string>()));
         Assert.Null(second["nextCursor"]);
-        var all = await _orders.GetAsync($"/clients/{clientId}/orders");
+        var all = await Http.GetAsync($"/clients/{clientId}/orders");
         Assert.Equal(3, all["items"]!.AsArray().Count);
         Assert.All(all["items"]!.AsArray(), o => Assert.Null(o!["lines"]));
     }
@@ -121,13 +111,13 @@ public sealed class OrderRouteTests(DynamoDbLocalFixture dynamo) : IAsyncLifetim
     [Fact]
     public async Task Orders_are_listed_by_status_and_move_with_each_change()
     {
-        var clientId = await OrderSources.WriteClientAsync(_api.Tables, "Astrid Lindgren", "astrid@example.se");
-        var (paid, _, _) = await _orders.PlaceAsync(clientId, Line(AuthorId, title: "Dune"));
-        var (shipped, _, _) = await _orders.PlaceAsync(clientId, Line(AuthorId, title: "Dune"));
-        var (cancelled, _, _) = await _orders.PlaceAsync(clientId, Line(AuthorId, title: "Dune"));
-        await _orders.ChangeAsync(clientId, paid, "pay", 1);
-        await _orders.ChangeAsync(clientId, shipped, "ship", await _orders.ChangeAsync(clientId, shipped, "pay", 1));
-        await _orders.ChangeAsync(clientId, cancelled, "cancel", 1);
+        var clientId = await Clients.RegisterAsync("Astrid Lindgren", "astrid@example.se");
+        var (paid, _, _) = await Http.PlaceAsync(clientId, Line(AuthorId, title: "Dune"));
+        var (shipped, _, _) = await Http.PlaceAsync(clientId, Line(AuthorId, title: "Dune"));
+        var (cancelled, _, _) = await Http.PlaceAsync(clientId, Line(AuthorId, title: "Dune"));
+        await Http.ChangeAsync(clientId, paid, "pay", 1);
+        await Http.ChangeAsync(clientId, shipped, "ship", await Http.ChangeAsync(clientId, shipped, "pay", 1));
+        await Http.ChangeAsync(clientId, cancelled, "cancel", 1);
 
         Assert.Contains(paid, await IdsWithStatusAsync("paid"));
         Assert.DoesNotContain(paid, await IdsWithStatusAsync("placed"));
@@ -140,16 +130,16 @@ public sealed class OrderRouteTests(DynamoDbLocalFixture dynamo) : IAsyncLifetim
     [Fact]
     public async Task Orders_by_status_come_oldest_first_a_page_at_a_time()
     {
-        var clientId = await OrderSources.WriteClientAsync(_api.Tables, "Selma Lagerlöf", "selma@example.se");
-        var (older, _, _) = await _orders.PlaceAsync(clientId, Line(AuthorId, title: "Dune"));
-        var (newer, _, _) = await _orders.PlaceAsync(clientId, Line(AuthorId, title: "Dune"));
-        await _orders.ChangeAsync(clientId, older, "pay", 1);
-        await _orders.ChangeAsync(clientId, newer, "pay", 1);
-        await _orders.ChangeAsync(clientId, older, "ship", 2);
-        await _orders.ChangeAsync(clientId, newer, "ship", 2);
+        var clientId = await Clients.RegisterAsync("Selma Lagerlöf", "selma@example.se");
+        var (older, _, _) = await Http.PlaceAsync(clientId, Line(AuthorId, title: "Dune"));
+        var (newer, _, _) = await Http.PlaceAsync(clientId, Line(AuthorId, title: "Dune"));
+        await Http.ChangeAsync(clientId, older, "pay", 1);
+        await Http.ChangeAsync(clientId, newer, "pay", 1);
+        await Http.ChangeAsync(clientId, older, "ship", 2);
+        await Http.ChangeAsync(clientId, newer, "ship", 2);
 
-        var first = await _orders.GetAsync("/orders?status=shipped&limit=1");
-        var second = await _orders.GetAsync($"/orders?status=shipped&limit=1&cursor={first["nextCursor"]!.GetValue<string>()}");
+        var first = await Http.GetAsync("/orders?status=shipped&limit=1");
+        var second = await Http.GetAsync($"/orders?status=shipped&limit=1&cursor={first["nextCursor"]!.GetValue<string>()}");
 
         Assert.Equal(older, first["items"]![0]!["orderId"]!.GetValue<string>());
         Assert.Equal(newer, second["items"]![0]!["orderId"]!.GetValue<string>());
@@ -158,11 +148,11 @@ public sealed class OrderRouteTests(DynamoDbLocalFixture dynamo) : IAsyncLifetim
     [Fact]
     public async Task Paying_shipping_and_cancelling_with_the_current_version_return_the_next_version()
     {
-        var (orderId, _, _) = await _orders.PlaceAsync(_clientId, Line(AuthorId, title: "Dune"));
+        var (orderId, _, _) = await Http.PlaceAsync(_clientId, Line(AuthorId, title: "Dune"));
 
-        Assert.Equal(2, await _orders.ChangeAsync(_clientId, orderId, "pay", 1));
-        Assert.Equal(3, await _orders.ChangeAsync(_clientId, orderId, "ship", 2));
-        var order = await _orders.GetAsync($"/clients/{_clientId}/orders/{orderId}");
+        Assert.Equal(2, await Http.ChangeAsync(_clientId, orderId, "pay", 1));
+        Assert.Equal(3, await Http.ChangeAsync(_clientId, orderId, "ship", 2));
+        var order = await Http.GetAsync($"/clients/{_clientId}/orders/{orderId}");
         Assert.Equal("shipped", order["order"]!["status"]!.GetValue<string>());
         Assert.Equal(3, order["order"]!["version"]!.GetValue<long>());
     }
@@ -170,44 +160,44 @@ public sealed class OrderRouteTests(DynamoDbLocalFixture dynamo) : IAsyncLifetim
     [Fact]
     public async Task A_stale_expected_version_returns_409_with_the_current_version()
     {
-        var (orderId, _, _) = await _orders.PlaceAsync(_clientId, Line(AuthorId, title: "Dune"));
-        await _orders.ChangeAsync(_clientId, orderId, "pay", 1);
+        var (orderId, _, _) = await Http.PlaceAsync(_clientId, Line(AuthorId, title: "Dune"));
+        await Http.ChangeAsync(_clientId, orderId, "pay", 1);
 
-        var problem = await _orders.SendAsync(HttpMethod.Post, $"/clients/{_clientId}/orders/{orderId}/cancel", new { expectedVersion = 1 }, HttpStatusCode.Conflict);
+        var problem = await Http.SendAsync(HttpMethod.Post, $"/clients/{_clientId}/orders/{orderId}/cancel", new { expectedVersion = 1 }, HttpStatusCode.Conflict);
 
         Assert.Equal(2, problem["currentVersion"]!.GetValue<long>());
-        Assert.Equal("paid", (await _orders.GetAsync($"/clients/{_clientId}/orders/{orderId}"))["order"]!["status"]!.GetValue<string>());
+        Assert.Equal("paid", (await Http.GetAsync($"/clients/{_clientId}/orders/{orderId}"))["order"]!["status"]!.GetValue<string>());
     }
 
     [Theory]
     [InlineData("ship")]
     public async Task An_illegal_transition_returns_409_and_changes_nothing(string verb)
     {
-        var (orderId, _, _) = await _orders.PlaceAsync(_clientId, Line(AuthorId, title: "Dune"));
+        var (orderId, _, _) = await Http.PlaceAsync(_clientId, Line(AuthorId, title: "Dune"));
 
-        var problem = await _orders.SendAsync(HttpMethod.Post, $"/clients/{_clientId}/orders/{orderId}/{verb}", new { expectedVersion = 1 }, HttpStatusCode.Conflict);
+        var problem = await Http.SendAsync(HttpMethod.Post, $"/clients/{_clientId}/orders/{orderId}/{verb}", new { expectedVersion = 1 }, HttpStatusCode.Conflict);
 
         Assert.Contains("placed", problem["detail"]!.GetValue<string>(), StringComparison.Ordinal);
         Assert.Null(problem["currentVersion"]);
-        var order = (await _orders.GetAsync($"/clients/{_clientId}/orders/{orderId}"))["order"]!;
+        var order = (await Http.GetAsync($"/clients/{_clientId}/orders/{orderId}"))["order"]!;
         Assert.Equal(("placed", 1L), (order["status"]!.GetValue<string>(), order["version"]!.GetValue<long>()));
     }
 
     [Fact]
     public async Task Of_two_concurrent_changes_from_the_same_version_one_wins_and_the_other_gets_409()
     {
-        var (orderId, _, _) = await _orders.PlaceAsync(_clientId, Line(AuthorId, title: "Dune"));
+        var (orderId, _, _) = await Http.PlaceAsync(_clientId, Line(AuthorId, title: "Dune"));
 
         var answers = await Task.WhenAll(
             Send($"/clients/{_clientId}/orders/{orderId}/pay"),
             Send($"/clients/{_clientId}/orders/{orderId}/cancel"));
 
         Assert.Equal([HttpStatusCode.OK, HttpStatusCode.Conflict], answers.Order());
-        Assert.Equal(2, (await _orders.GetAsync($"/clients/{_clientId}/orders/{orderId}"))["order"]!["version"]!.GetValue<long>());
+        Assert.Equal(2, (await Http.GetAsync($"/clients/{_clientId}/orders/{orderId}"))["order"]!["version"]!.GetValue<long>());
 
         async Task<HttpStatusCode> Send(string path)
         {
-            using var response = await _orders.Http.PostAsync(path, System.Net.Http.Json.JsonContent.Create(new { expectedVersion = 1 }), TestContext.Current.CancellationToken);
+            using var response = await Http.Http.PostAsync(path, System.Net.Http.Json.JsonContent.Create(new { expectedVersion = 1 }), TestContext.Current.CancellationToken);
             return response.StatusCode;
         }
     }
@@ -215,7 +205,7 @@ public sealed class OrderRouteTests(DynamoDbLocalFixture dynamo) : IAsyncLifetim
     [Fact]
     public async Task Two_concurrent_creates_with_the_same_idempotency_key_make_one_order()
     {
-        var clientId = await OrderSources.WriteClientAsync(_api.Tables, "Impatient Client", "again@example.com");
+        var clientId = await Clients.RegisterAsync("Impatient Client", "again@example.com");
 
         var answers = await Task.WhenAll(Enumerable.Range(0, 4).Select(async _ =>
         {
@@ -224,7 +214,7 @@ public sealed class OrderRouteTests(DynamoDbLocalFixture dynamo) : IAsyncLifetim
                 Content = System.Net.Http.Json.JsonContent.Create(new { lines = new[] { Line(AuthorId, title: "Dune") } }),
             };
             request.Headers.Add("Idempotency-Key", "double-click");
-            using var response = await _orders.Http.SendAsync(request, TestContext.Current.CancellationToken);
+            using var response = await Http.Http.SendAsync(request, TestContext.Current.CancellationToken);
             var body = System.Text.Json.Nodes.JsonNode.Parse(await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken))!;
             return (response.StatusCode, OrderId: body["orderId"]?.GetValue<string>());
         }));
@@ -233,34 +223,34 @@ public sealed class OrderRouteTests(DynamoDbLocalFixture dynamo) : IAsyncLifetim
         Assert.Contains(answers, a => a.StatusCode == HttpStatusCode.Created);
         Assert.All(answers, a => Assert.Contains(a.StatusCode, new[] { HttpStatusCode.Created, HttpStatusCode.Conflict }));
         Assert.Single(answers.Where(a => a.StatusCode == HttpStatusCode.Created).Select(a => a.OrderId).Distinct());
-        Assert.Single((await _orders.GetAsync($"/clients/{clientId}/orders"))["items"]!.AsArray());
+        Assert.Single((await Http.GetAsync($"/clients/{clientId}/orders"))["items"]!.AsArray());
     }
 
     [Fact]
     public async Task A_cancelled_order_cannot_be_paid()
     {
-        var (orderId, _, _) = await _orders.PlaceAsync(_clientId, Line(AuthorId, title: "Dune"));
-        await _orders.ChangeAsync(_clientId, orderId, "cancel", 1);
+        var (orderId, _, _) = await Http.PlaceAsync(_clientId, Line(AuthorId, title: "Dune"));
+        await Http.ChangeAsync(_clientId, orderId, "cancel", 1);
 
-        await _orders.SendAsync(HttpMethod.Post, $"/clients/{_clientId}/orders/{orderId}/pay", new { expectedVersion = 2 }, HttpStatusCode.Conflict);
+        await Http.SendAsync(HttpMethod.Post, $"/clients/{_clientId}/orders/{orderId}/pay", new { expectedVersion = 2 }, HttpStatusCode.Conflict);
     }
 
     [Fact]
     public async Task Unknown_clients_books_and_orders_return_404()
     {
         var nobody = Ids.New();
-        await _orders.SendAsync(HttpMethod.Post, $"/clients/{nobody}/orders", new { lines = new[] { Line(AuthorId, title: "Dune") } }, HttpStatusCode.NotFound);
-        await _orders.SendAsync(HttpMethod.Post, $"/clients/{_clientId}/orders", new { lines = new[] { Line(AuthorId, title: "No Such Book") } }, HttpStatusCode.NotFound);
-        await _orders.SendAsync(HttpMethod.Post, $"/clients/{_clientId}/orders", new { lines = new[] { Line(AuthorId, bookId: Ids.New()) } }, HttpStatusCode.NotFound);
-        await _orders.GetAsync($"/clients/{_clientId}/orders/{Ids.New()}", HttpStatusCode.NotFound);
-        await _orders.GetAsync($"/clients/{_clientId}/orders/not-an-id", HttpStatusCode.NotFound);
-        await _orders.SendAsync(HttpMethod.Post, $"/clients/{_clientId}/orders/{Ids.New()}/pay", new { expectedVersion = 1 }, HttpStatusCode.NotFound);
+        await Http.SendAsync(HttpMethod.Post, $"/clients/{nobody}/orders", new { lines = new[] { Line(AuthorId, title: "Dune") } }, HttpStatusCode.NotFound);
+        await Http.SendAsync(HttpMethod.Post, $"/clients/{_clientId}/orders", new { lines = new[] { Line(AuthorId, title: "No Such Book") } }, HttpStatusCode.NotFound);
+        await Http.SendAsync(HttpMethod.Post, $"/clients/{_clientId}/orders", new { lines = new[] { Line(AuthorId, bookId: Ids.New()) } }, HttpStatusCode.NotFound);
+        await Http.GetAsync($"/clients/{_clientId}/orders/{Ids.New()}", HttpStatusCode.NotFound);
+        await Http.GetAsync($"/clients/{_clientId}/orders/not-an-id", HttpStatusCode.NotFound);
+        await Http.SendAsync(HttpMethod.Post, $"/clients/{_clientId}/orders/{Ids.New()}/pay", new { expectedVersion = 1 }, HttpStatusCode.NotFound);
 
         // Another client's order is not at this client's address.
-        var (orderId, _, _) = await _orders.PlaceAsync(_clientId, Line(AuthorId, title: "Dune"));
-        var other = await OrderSources.WriteClientAsync(_api.Tables, "Someone Else", "else@example.com");
-        await _orders.SendAsync(HttpMethod.Post, $"/clients/{other}/orders/{orderId}/pay", new { expectedVersion = 1 }, HttpStatusCode.NotFound);
-        await _orders.GetAsync($"/clients/{other}/orders/{orderId}", HttpStatusCode.NotFound);
+        var (orderId, _, _) = await Http.PlaceAsync(_clientId, Line(AuthorId, title: "Dune"));
+        var other = await Clients.RegisterAsync("Someone Else", "else@example.com");
+        await Http.SendAsync(HttpMethod.Post, $"/clients/{other}/orders/{orderId}/pay", new { expectedVersion = 1 }, HttpStatusCode.NotFound);
+        await Http.GetAsync($"/clients/{other}/orders/{orderId}", HttpStatusCode.NotFound);
     }
 
     [Theory]
@@ -276,7 +266,7 @@ public sealed class OrderRouteTests(DynamoDbLocalFixture dynamo) : IAsyncLifetim
     [InlineData("{\"lines\":[{\"authorId\":\"AUTHOR\",\"title\":\"Dune\",\"quantity\":\"two\"}]}", "lines[0].quantity")]
     public async Task Placing_with_bad_input_returns_400_naming_the_field(string json, string field)
     {
-        var problem = await _orders.SendRawAsync(HttpMethod.Post, $"/clients/{_clientId}/orders", json.Replace("AUTHOR", AuthorId, StringComparison.Ordinal), HttpStatusCode.BadRequest);
+        var problem = await Http.SendRawAsync(HttpMethod.Post, $"/clients/{_clientId}/orders", json.Replace("AUTHOR", AuthorId, StringComparison.Ordinal), HttpStatusCode.BadRequest);
 
         Assert.True(problem["errors"]![field] is not null, $"expected an error for {field}: {problem.ToJsonString()}");
     }
@@ -287,9 +277,9 @@ public sealed class OrderRouteTests(DynamoDbLocalFixture dynamo) : IAsyncLifetim
     [InlineData("{\"expectedVersion\":\"one\"}")]
     public async Task Changing_status_with_bad_input_returns_400_naming_expectedVersion(string json)
     {
-        var (orderId, _, _) = await _orders.PlaceAsync(_clientId, Line(AuthorId, title: "Dune"));
+        var (orderId, _, _) = await Http.PlaceAsync(_clientId, Line(AuthorId, title: "Dune"));
 
-        var problem = await _orders.SendRawAsync(HttpMethod.Post, $"/clients/{_clientId}/orders/{orderId}/pay", json, HttpStatusCode.BadRequest);
+        var problem = await Http.SendRawAsync(HttpMethod.Post, $"/clients/{_clientId}/orders/{orderId}/pay", json, HttpStatusCode.BadRequest);
 
         Assert.NotNull(problem["errors"]!["expectedVersion"]);
     }
@@ -303,7 +293,7 @@ public sealed class OrderRouteTests(DynamoDbLocalFixture dynamo) : IAsyncLifetim
     [InlineData("/clients/CLIENT/orders?cursor=garbage", "cursor")]
     public async Task Listing_with_bad_parameters_returns_400_naming_the_parameter(string path, string field)
     {
-        var problem = await _orders.GetAsync(path.Replace("CLIENT", _clientId, StringComparison.Ordinal), HttpStatusCode.BadRequest);
+        var problem = await Http.GetAsync(path.Replace("CLIENT", _clientId, StringComparison.Ordinal), HttpStatusCode.BadRequest);
 
         Assert.NotNull(problem["errors"]![field]);
     }
@@ -311,13 +301,13 @@ public sealed class OrderRouteTests(DynamoDbLocalFixture dynamo) : IAsyncLifetim
     [Fact]
     public async Task A_cursor_of_one_clients_orders_is_refused_on_another_clients_list()
     {
-        var clientId = await OrderSources.WriteClientAsync(_api.Tables, "Two Orders", "two@example.se");
-        await _orders.PlaceAsync(clientId, Line(AuthorId, title: "Dune"));
-        await _orders.PlaceAsync(clientId, Line(AuthorId, title: "Dune"));
-        var cursor = (await _orders.GetAsync($"/clients/{clientId}/orders?limit=1"))["nextCursor"]!.GetValue<string>();
+        var clientId = await Clients.RegisterAsync("Two Orders", "two@example.se");
+        await Http.PlaceAsync(clientId, Line(AuthorId, title: "Dune"));
+        await Http.PlaceAsync(clientId, Line(AuthorId, title: "Dune"));
+        var cursor = (await Http.GetAsync($"/clients/{clientId}/orders?limit=1"))["nextCursor"]!.GetValue<string>();
 
-        await _orders.GetAsync($"/clients/{clientId}/orders?cursor={cursor}");
-        var problem = await _orders.GetAsync($"/clients/{_clientId}/orders?cursor={cursor}", HttpStatusCode.BadRequest);
+        await Http.GetAsync($"/clients/{clientId}/orders?cursor={cursor}");
+        var problem = await Http.GetAsync($"/clients/{_clientId}/orders?cursor={cursor}", HttpStatusCode.BadRequest);
 
         Assert.NotNull(problem["errors"]!["cursor"]);
     }
@@ -326,11 +316,11 @@ public sealed class OrderRouteTests(DynamoDbLocalFixture dynamo) : IAsyncLifetim
     public async Task An_order_holds_at_most_40_lines()
     {
         var forty = Enumerable.Range(0, 40).Select(_ => Line(AuthorId, title: "Dune")).ToArray();
-        var (orderId, _, total) = await _orders.PlaceAsync(_clientId, forty);
+        var (orderId, _, total) = await Http.PlaceAsync(_clientId, forty);
         Assert.Equal(40 * 10.99m, total);
-        Assert.Equal(40, (await _orders.GetAsync($"/clients/{_clientId}/orders/{orderId}"))["lines"]!.AsArray().Count);
+        Assert.Equal(40, (await Http.GetAsync($"/clients/{_clientId}/orders/{orderId}"))["lines"]!.AsArray().Count);
 
-        var problem = await _orders.SendAsync(HttpMethod.Post, $"/clients/{_clientId}/orders",
+        var problem = await Http.SendAsync(HttpMethod.Post, $"/clients/{_clientId}/orders",
             new { lines = Enumerable.Range(0, 41).Select(_ => Line(AuthorId, title: "Dune")).ToArray() }, HttpStatusCode.BadRequest);
 
         Assert.Contains("at most 40 lines", problem["errors"]!["lines"]![0]!.GetValue<string>(), StringComparison.Ordinal);
@@ -339,12 +329,12 @@ public sealed class OrderRouteTests(DynamoDbLocalFixture dynamo) : IAsyncLifetim
     [Fact]
     public async Task A_cursor_for_one_status_is_refused_for_another()
     {
-        var (orderId, _, _) = await _orders.PlaceAsync(_clientId, Line(AuthorId, title: "Dune"));
-        await _orders.PlaceAsync(_clientId, Line(AuthorId, title: "Dune"));
-        var page = await _orders.GetAsync("/orders?status=placed&limit=1");
+        var (orderId, _, _) = await Http.PlaceAsync(_clientId, Line(AuthorId, title: "Dune"));
+        await Http.PlaceAsync(_clientId, Line(AuthorId, title: "Dune"));
+        var page = await Http.GetAsync("/orders?status=placed&limit=1");
         Assert.NotNull(orderId);
 
-        var problem = await _orders.GetAsync($"/orders?status=paid&cursor={page["nextCursor"]!.GetValue<string>()}", HttpStatusCode.BadRequest);
+        var problem = await Http.GetAsync($"/orders?status=paid&cursor={page["nextCursor"]!.GetValue<string>()}", HttpStatusCode.BadRequest);
 
         Assert.NotNull(problem["errors"]!["cursor"]);
     }
@@ -352,47 +342,42 @@ public sealed class OrderRouteTests(DynamoDbLocalFixture dynamo) : IAsyncLifetim
     [Fact]
     public async Task A_retried_create_with_the_same_idempotency_key_returns_the_first_order()
     {
-        var clientId = await OrderSources.WriteClientAsync(_api.Tables, "Retrying Client", "retry@example.com");
+        var clientId = await Clients.RegisterAsync("Retrying Client", "retry@example.com");
         var body = new { lines = new[] { Line(AuthorId, title: "Dune", quantity: 2) } };
-        var key = new Dictionary<string, string> { ["Idempotency-Key"] = "checkout-42" };
+        var key = ApiClient.IdempotencyKey("checkout-42");
 
-        var first = await _orders.SendAsync(HttpMethod.Post, $"/clients/{clientId}/orders", body, HttpStatusCode.Created, key);
-        var retry = await _orders.SendAsync(HttpMethod.Post, $"/clients/{clientId}/orders", body, HttpStatusCode.Created, key);
+        var first = await Http.SendAsync(HttpMethod.Post, $"/clients/{clientId}/orders", body, HttpStatusCode.Created, key);
+        var retry = await Http.SendAsync(HttpMethod.Post, $"/clients/{clientId}/orders", body, HttpStatusCode.Created, key);
 
         Assert.Equal(first["orderId"]!.GetValue<string>(), retry["orderId"]!.GetValue<string>());
         Assert.Equal(first["total"]!.GetValue<decimal>(), retry["total"]!.GetValue<decimal>());
-        Assert.Single((await _orders.GetAsync($"/clients/{clientId}/orders"))["items"]!.AsArray());
-        var stored = await OrderSources.GetAsync(_api.Tables, Keys.Idempotency("orders", "checkout-42"));
+        Assert.Single((await Http.GetAsync($"/clients/{clientId}/orders"))["items"]!.AsArray());
+        var stored = await OrderSources.GetAsync(Tables, Keys.Idempotency("orders", "checkout-42"));
         Assert.Contains(first["orderId"]!.GetValue<string>(), stored![Attributes.Response].S, StringComparison.Ordinal);
     }
 
     [Fact]
     public async Task The_same_idempotency_key_with_a_different_body_returns_422()
     {
-        var key = new Dictionary<string, string> { ["Idempotency-Key"] = "checkout-43" };
-        await _orders.SendAsync(HttpMethod.Post, $"/clients/{_clientId}/orders", new { lines = new[] { Line(AuthorId, title: "Dune") } }, HttpStatusCode.Created, key);
+        var key = ApiClient.IdempotencyKey("checkout-43");
+        await Http.SendAsync(HttpMethod.Post, $"/clients/{_clientId}/orders", new { lines = new[] { Line(AuthorId, title: "Dune") } }, HttpStatusCode.Created, key);
 
-        await _orders.SendAsync(HttpMethod.Post, $"/clients/{_clientId}/orders",
+        await Http.SendAsync(HttpMethod.Post, $"/clients/{_clientId}/orders",
             new { lines = new[] { Line(AuthorId, title: "Dune", quantity: 5) } }, HttpStatusCode.UnprocessableEntity, key);
     }
 
     [Fact]
     public async Task An_idempotency_key_with_control_characters_returns_400_naming_the_header()
     {
-        using var request = new HttpRequestMessage(HttpMethod.Post, $"/clients/{_clientId}/orders")
-        {
-            Content = System.Net.Http.Json.JsonContent.Create(new { lines = new[] { Line(AuthorId, title: "Dune") } }),
-        };
-        request.Headers.TryAddWithoutValidation("Idempotency-Key", " padded ");
-        using var response = await _orders.Http.SendAsync(request, TestContext.Current.CancellationToken);
+        var problem = await Http.SendAsync(HttpMethod.Post, $"/clients/{_clientId}/orders",
+            new { lines = new[] { Line(AuthorId, title: "Dune") } }, HttpStatusCode.BadRequest, ApiClient.IdempotencyKey(" padded "));
 
-        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
-        Assert.Contains("Idempotency-Key", await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken), StringComparison.Ordinal);
+        Assert.Contains("Idempotency-Key", ApiClient.ErrorFields(problem));
     }
 
     private async Task<IReadOnlyList<string>> IdsWithStatusAsync(string status)
     {
-        var page = await _orders.GetAsync($"/orders?status={status}&limit=100");
+        var page = await Http.GetAsync($"/orders?status={status}&limit=100");
         return [.. page["items"]!.AsArray().Select(o => o!["orderId"]!.GetValue<string>())];
     }
 }

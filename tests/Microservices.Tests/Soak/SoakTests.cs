@@ -1,6 +1,4 @@
 using Microservices.Faults;
-using Microservices.SingleTable;
-using Microservices.Tests.Infrastructure;
 using Ops.Soak;
 
 namespace Microservices.Tests.Soak;

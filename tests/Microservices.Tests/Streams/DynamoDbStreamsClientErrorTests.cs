@@ -1,7 +1,5 @@
-using System.Net;
 using System.Text;
 using Amazon.Runtime;
-using Microservices.Streams;
 
 namespace Microservices.Tests.Streams;
 

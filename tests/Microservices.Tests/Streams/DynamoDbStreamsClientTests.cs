@@ -1,12 +1,8 @@
 using System.Globalization;
-using System.Net;
 using Amazon.DynamoDBv2;
-using Amazon.DynamoDBv2.Model;
 using Amazon.Runtime;
 using Microservices.Streams.Lambda;
-using Microservices.Streams;
 
-using Microservices.Tests.Infrastructure;
 
 namespace Microservices.Tests.Streams;
 

@@ -1,7 +1,4 @@
 using System.Diagnostics;
-using Microservices.SingleTable;
-using Microservices.Streams;
-using Microservices.Tests.Infrastructure;
 
 namespace Microservices.Tests.Streams;
 
@@ -62,7 +59,7 @@ public sealed class ShardLeaseTests(DynamoDbLocalFixture dynamo)
 
         TestContext.Current.TestOutputHelper?.WriteLine($"Takeover after the failure: {takeover.TotalMilliseconds:F0} ms");
         var options = b.Consumer.Options;
-        var bound = LeaseTakeover.Bound(options);
+        var bound = Leases.TakeoverBound(options);
         Assert.True(takeover < bound, $"Takeover took {takeover}, the bound is {bound} (failover time {options.FailoverTime}).");
         Assert.Equal(split.Keys.Order(), shards);
     }
@@ -211,10 +208,5 @@ public sealed class ShardLeaseTests(DynamoDbLocalFixture dynamo)
         public override string ToString() => string.Join(", ", this.Select(o => $"{o.Key}={o.Value}"));
     }
 
-    private static async Task<IReadOnlyList<ShardLease>> LeasesAsync(DynamoDbOptions tables)
-    {
-        using var client = DynamoDbLocalFixture.CreateClient(tables);
-        var leases = new LeaseStore(client, tables.LeaseTableName);
-        return (await leases.ReadAsync(Consumer, Cancelled)).Leases;
-    }
+    private static Task<IReadOnlyList<ShardLease>> LeasesAsync(DynamoDbOptions tables) => Leases.OfAsync(tables, Consumer);
 }

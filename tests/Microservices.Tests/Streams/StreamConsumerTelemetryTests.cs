@@ -1,12 +1,7 @@
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
-using Amazon.DynamoDBv2.Model;
-using Microservices.Schema;
 using Microservices.ServiceDefaults;
-using Microservices.SingleTable;
-using Microservices.Streams;
 using Microservices.Streams.Lambda;
-using Microservices.Tests.Infrastructure;
 
 namespace Microservices.Tests.Streams;
 

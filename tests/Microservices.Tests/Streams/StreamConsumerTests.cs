@@ -1,12 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
-using Amazon.DynamoDBv2.Model;
-using Microservices.Schema;
-using Microservices.SingleTable;
-using Microservices.Streams;
 using Microservices.Streams.Lambda;
-using Microservices.Tests.Infrastructure;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace Microservices.Tests.Streams;
 
@@ -255,12 +249,7 @@ public sealed class StreamConsumerTests(DynamoDbLocalFixture dynamo)
         Assert.Equal(b.Consumer.InstanceId, (await OnlyLeaseAsync(tables)).Owner);
     }
 
-    private static async Task<ShardLease> OnlyLeaseAsync(DynamoDbOptions tables)
-    {
-        using var client = DynamoDbLocalFixture.CreateClient(tables);
-        var leases = new LeaseStore(client, tables.LeaseTableName);
-        return Assert.Single((await leases.ReadAsync(Consumer, Cancelled)).Leases);
-    }
+    private static async Task<ShardLease> OnlyLeaseAsync(DynamoDbOptions tables) => Assert.Single(await Leases.OfAsync(tables, Consumer));
 
     private static async Task PutItemsAsync(DynamoDbOptions tables, string prefix, int count, string itemType = "Thing")
     {

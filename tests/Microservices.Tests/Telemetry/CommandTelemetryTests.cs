@@ -1,27 +1,13 @@
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
-using System.Net;
-using Microservices.EventSourcing;
+using Catalog.Api;
 using Microservices.ServiceDefaults;
-using Microservices.Tests.Catalog;
-using Microservices.Tests.Infrastructure;
 
 namespace Microservices.Tests.Telemetry;
 
 /// <summary>The mediator's telemetry behaviour: every command is a span and a measurement, named and with its outcome.</summary>
-public sealed class CommandTelemetryTests(DynamoDbLocalFixture dynamo) : IAsyncLifetime
+public sealed class CommandTelemetryTests(DynamoDbLocalFixture dynamo) : ApiTest<CatalogService>(dynamo, "command-telemetry")
 {
-    private CatalogApi _api = null!;
-    private CatalogClient _catalog = null!;
-
-    public async ValueTask InitializeAsync()
-    {
-        _api = new CatalogApi(await dynamo.CreateTablesAsync("command-telemetry"));
-        _catalog = new CatalogClient(_api.CreateClient());
-    }
-
-    public async ValueTask DisposeAsync() => await _api.DisposeAsync();
-
     [Fact]
     public async Task Each_command_is_a_span_and_a_duration_named_after_it_with_its_outcome()
     {
@@ -49,8 +35,8 @@ public sealed class CommandTelemetryTests(DynamoDbLocalFixture dynamo) : IAsyncL
         });
         meters.Start();
 
-        var (authorId, version) = await _catalog.RegisterAuthorAsync("Traced Author");
-        await _catalog.SendAsync(HttpMethod.Put, $"/authors/{authorId}/name", new { name = "Late", expectedVersion = version + 5 }, HttpStatusCode.Conflict);
+        var (authorId, version) = await Http.RegisterAuthorAsync("Traced Author");
+        await Http.SendAsync(HttpMethod.Put, $"/authors/{authorId}/name", new { name = "Late", expectedVersion = version + 5 }, HttpStatusCode.Conflict);
 
         lock (spans)
         {

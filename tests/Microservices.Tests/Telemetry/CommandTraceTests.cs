@@ -1,11 +1,8 @@
 using System.Diagnostics;
+using Catalog.Api;
 using Catalog.Domain;
-using Microservices.EventSourcing;
 using Microservices.Messaging;
-using Microservices.Schema;
 using Microservices.ServiceDefaults;
-using Microservices.Tests.Infrastructure;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace Microservices.Tests.Telemetry;
 
@@ -13,22 +10,8 @@ namespace Microservices.Tests.Telemetry;
 /// A command's trace, sent as a traceparent header to the real Catalog service, lands on the event items it appends
 /// and comes back out of the table's real stream as the parent a consumer continues from.
 /// </summary>
-public sealed class CommandTraceTests(DynamoDbLocalFixture dynamo) : IAsyncLifetime
+public sealed class CommandTraceTests(DynamoDbLocalFixture dynamo) : ApiTest<CatalogService>(dynamo, "trace")
 {
-    private CatalogApi _api = null!;
-    private HttpClient _http = null!;
-
-    public async ValueTask InitializeAsync()
-    {
-        _api = new CatalogApi(await dynamo.CreateTablesAsync("trace"));
-        _http = _api.CreateClient();
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        _http.Dispose();
-        await _api.DisposeAsync();
-    }
 
     [Fact]
     public async Task A_command_with_a_traceparent_stores_its_trace_on_the_event_item_as_the_append_span()
@@ -38,7 +21,7 @@ public sealed class CommandTraceTests(DynamoDbLocalFixture dynamo) : IAsyncLifet
 
         var authorId = await RegisterAuthorAsync("Malin Persson", traceParent, traceState: "vendor=blue");
 
-        var item = Assert.Single(await TracedCommands.EventItemsAsync(_api.Tables, "author", authorId));
+        var item = Assert.Single(await TracedCommands.EventItemsAsync(Tables, "author", authorId));
         var stored = ActivityContext.Parse(item[Attributes.TraceParent].S, item[Attributes.TraceState].S);
         Assert.Equal(trace, stored.TraceId);
         Assert.Equal("vendor=blue", stored.TraceState);
@@ -55,10 +38,10 @@ public sealed class CommandTraceTests(DynamoDbLocalFixture dynamo) : IAsyncLifet
         var (renameTrace, renameParent) = TracedCommands.NewTraceParent();
         var authorId = await RegisterAuthorAsync("Frank Herbert", registerParent);
 
-        await TracedCommands.SendAsync(_http, HttpMethod.Put, $"/authors/{authorId}/name",
+        await TracedCommands.SendAsync(Http.Http, HttpMethod.Put, $"/authors/{authorId}/name",
             new { name = "Franklin Herbert", expectedVersion = 1 }, renameParent);
 
-        var items = await TracedCommands.EventItemsAsync(_api.Tables, "author", authorId);
+        var items = await TracedCommands.EventItemsAsync(Tables, "author", authorId);
         Assert.Equal(
             [registerTrace, renameTrace],
             items.Select(item => ActivityContext.Parse(item[Attributes.TraceParent].S, null).TraceId));
@@ -70,9 +53,9 @@ public sealed class CommandTraceTests(DynamoDbLocalFixture dynamo) : IAsyncLifet
     {
         var (trace, traceParent) = TracedCommands.NewTraceParent();
         var authorId = await RegisterAuthorAsync("Astrid Lindgren", traceParent);
-        var stored = (await TracedCommands.EventItemsAsync(_api.Tables, "author", authorId)).Single()[Attributes.TraceParent].S;
+        var stored = (await TracedCommands.EventItemsAsync(Tables, "author", authorId)).Single()[Attributes.TraceParent].S;
 
-        var records = await StreamRecords.ReadAllAsync(_api.Tables);
+        var records = await StreamRecords.ReadAllAsync(Tables);
 
         var eventRecord = records.Single(r => r.Dynamodb.NewImage?[Attributes.ItemType].S == ItemTypes.Event);
         var parent = StreamTraceContext.ParentOf(eventRecord);
@@ -88,23 +71,23 @@ public sealed class CommandTraceTests(DynamoDbLocalFixture dynamo) : IAsyncLifet
     [Fact]
     public async Task An_append_outside_any_activity_stores_no_trace_context()
     {
-        var store = _api.Services.GetRequiredService<EventStore>();
+        var store = Api.Services.GetRequiredService<EventStore>();
         var authorId = Ids.New();
         Activity.Current = null;
 
         await store.AppendAsync(CatalogEvents.Author(authorId), 0, [new AuthorRegistered(authorId, "Selma Lagerlöf")], [],
             TestContext.Current.CancellationToken);
 
-        var item = Assert.Single(await TracedCommands.EventItemsAsync(_api.Tables, "author", authorId));
+        var item = Assert.Single(await TracedCommands.EventItemsAsync(Tables, "author", authorId));
         Assert.False(item.ContainsKey(Attributes.TraceParent));
         Assert.False(item.ContainsKey(Attributes.TraceState));
-        var record = Assert.Single(await StreamRecords.ReadAllAsync(_api.Tables));
+        var record = Assert.Single(await StreamRecords.ReadAllAsync(Tables));
         Assert.Equal(default, StreamTraceContext.ParentOf(record));
     }
 
     private async Task<string> RegisterAuthorAsync(string name, string traceParent, string? traceState = null)
     {
-        var created = await TracedCommands.SendAsync(_http, HttpMethod.Post, "/authors", new { name }, traceParent, traceState);
+        var created = await TracedCommands.SendAsync(Http.Http, HttpMethod.Post, "/authors", new { name }, traceParent, traceState);
         return created["authorId"]!.GetValue<string>();
     }
 }

@@ -1,9 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
-using Microservices.EventSourcing;
 using Microservices.ServiceDefaults;
-using Microservices.Tests.Catalog;
-using Microservices.Tests.Infrastructure;
 
 namespace Microservices.Tests.Telemetry;
 
@@ -35,7 +32,7 @@ public sealed class EndToEndTraceTests(DynamoDbLocalFixture dynamo, RabbitMqFixt
         ActivitySource.AddActivityListener(listener);
         var tables = await dynamo.CreateTablesAsync("e2e-trace");
         await using var api = new CatalogApi(tables);
-        var catalog = new CatalogClient(api.CreateClient());
+        var catalog = new ApiClient(api.CreateClient());
         using var worker = await GenreWorker.StartAsync(tables, await rabbit.NewVirtualHostAsync("e2e-trace"));
         var (authorId, version) = await catalog.RegisterAuthorAsync("Selma Lagerlöf");
         await catalog.AddBookAsync(authorId, "Gösta Berlings saga", "novel", 9m);

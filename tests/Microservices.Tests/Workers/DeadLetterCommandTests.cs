@@ -1,9 +1,4 @@
 using EventRelay;
-using Microservices.Schema;
-using Microservices.SingleTable;
-using Microservices.Streams;
-using Microservices.Tests.Catalog;
-using Microservices.Tests.Infrastructure;
 
 namespace Microservices.Tests.Workers;
 
@@ -19,7 +14,7 @@ public sealed class DeadLetterCommandTests(DynamoDbLocalFixture dynamo, RabbitMq
     {
         var tables = await dynamo.CreateTablesAsync("dead-letter-cli");
         await using var api = new CatalogApi(tables);
-        var catalog = new CatalogClient(api.CreateClient());
+        var catalog = new ApiClient(api.CreateClient());
         var (authorId, _) = await catalog.RegisterAuthorAsync("Vilhelm Moberg");
         await catalog.AddBookAsync(authorId, "Utvandrarna", "novel", 11m);
         var bookAdded = (await StreamRecords.ReadAllAsync(tables))
@@ -53,8 +48,8 @@ public sealed class DeadLetterCommandTests(DynamoDbLocalFixture dynamo, RabbitMq
         Assert.DoesNotContain(bookAdded.Dynamodb.SequenceNumber, after.Output, StringComparison.Ordinal);
 
         var novels = await Eventually.Until(
-            () => catalog.GetAsync("/genres/novel/books"), list => CatalogClient.Items(list).Count == 1, TimeSpan.FromSeconds(30), "the replayed book's copy");
-        Assert.Equal(["Utvandrarna"], CatalogClient.Titles(novels));
+            () => catalog.GetAsync("/genres/novel/books"), list => ApiClient.Items(list).Count == 1, TimeSpan.FromSeconds(30), "the replayed book's copy");
+        Assert.Equal(["Utvandrarna"], CatalogCalls.Titles(novels));
         await worker.StopAsync(TestContext.Current.CancellationToken);
     }
 

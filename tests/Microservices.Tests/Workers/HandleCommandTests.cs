@@ -1,5 +1,3 @@
-using System.Text.Json.Nodes;
-using Microservices.Tests.Infrastructure;
 
 namespace Microservices.Tests.Workers;
 

@@ -1,9 +1,5 @@
 using System.Diagnostics;
 using EventRelay;
-using Microservices.SingleTable;
-using Microservices.Streams;
-using Microservices.Tests.Catalog;
-using Microservices.Tests.Infrastructure;
 
 namespace Microservices.Tests.Workers;
 
@@ -16,14 +12,14 @@ public sealed class WorkerFailoverTests(DynamoDbLocalFixture dynamo, RabbitMqFix
 {
     private DynamoDbOptions _tables = null!;
     private CatalogApi _api = null!;
-    private CatalogClient _catalog = null!;
+    private ApiClient _catalog = null!;
     private Dictionary<string, string?> _settings = null!;
 
     public async ValueTask InitializeAsync()
     {
         _tables = await dynamo.CreateTablesAsync("failover");
         _api = new CatalogApi(_tables);
-        _catalog = new CatalogClient(_api.CreateClient());
+        _catalog = new ApiClient(_api.CreateClient());
         _settings = await rabbit.NewVirtualHostAsync("failover");
     }
 
@@ -53,17 +49,12 @@ public sealed class WorkerFailoverTests(DynamoDbLocalFixture dynamo, RabbitMqFix
 
         Assert.Contains($"-{survivor.Id}-", newHolder, StringComparison.Ordinal);
         TestContext.Current.TestOutputHelper?.WriteLine($"Lease taken over {takeover.TotalMilliseconds:F0} ms after SIGKILL");
-        var bound = LeaseTakeover.Bound(new StreamConsumerOptions());
+        var bound = Leases.TakeoverBound(new StreamConsumerOptions());
         Assert.True(takeover < bound, $"takeover took {takeover}, the bound is {bound}");
         await load.UntilConvergedAsync(_tables, TimeSpan.FromSeconds(120));
         Assert.False(survivor.HasExited, survivor.Output());
     }
 
-    private async Task<string?> OwnerAsync()
-    {
-        using var client = DynamoDbLocalFixture.CreateClient(_tables);
-        var leases = new LeaseStore(client, _tables.LeaseTableName);
-        var table = await leases.ReadAsync(EventRelayModule.ConsumerName, TestContext.Current.CancellationToken);
-        return table.Leases.SingleOrDefault(l => !l.Finished)?.Owner;
-    }
+    private async Task<string?> OwnerAsync() =>
+        (await Leases.OfAsync(_tables, EventRelayModule.ConsumerName)).SingleOrDefault(l => !l.Finished)?.Owner;
 }
