@@ -1,13 +1,11 @@
-using MassTransit;
-
 namespace Microservices.Contracts;
 
 /// <summary>
 /// What every integration event carries about the stored event it was published from. A contract's name ends in
 /// its version (<c>AuthorRenamedV1</c>); a change that breaks readers is a new record (<c>V2</c>), never an edit.
-/// Nobody subscribes to this interface itself, so it gets no exchange of its own on the broker.
+/// Nobody subscribes to this interface itself, so the buses of Microservices.Messaging exclude it from the broker's
+/// topology (it gets no exchange of its own); contracts reference no MassTransit.
 /// </summary>
-[ExcludeFromTopology]
 public interface IIntegrationEvent
 {
     /// <summary>The stored event's id, derived from its stream and version: the same event always has the same id.</summary>

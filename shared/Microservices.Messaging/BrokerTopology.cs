@@ -38,6 +38,7 @@ public sealed class BrokerTopology(
         var bus = Bus.Factory.CreateUsingRabbitMq(cfg =>
         {
             MessagingServiceCollectionExtensions.ConfigureHost(cfg, settings);
+            MessagingServiceCollectionExtensions.ConfigureTopology(cfg);
             cfg.DeployTopologyOnly = true;
             foreach (var (queue, messageTypes) in subscriptions)
             {

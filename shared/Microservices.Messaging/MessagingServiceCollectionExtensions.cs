@@ -1,4 +1,5 @@
 using MassTransit;
+using Microservices.Contracts;
 using Microservices.EventSourcing;
 using Microservices.SingleTable;
 using Microservices.Streams;
@@ -105,10 +106,18 @@ public static class MessagingServiceCollectionExtensions
         });
     }
 
+    /// <summary>
+    /// The topology every bus of ours shares: <see cref="IIntegrationEvent"/> is what all contracts carry, and nobody
+    /// subscribes to it, so it gets no exchange of its own (a contract's exchange is bound to nothing above it).
+    /// </summary>
+    internal static void ConfigureTopology(IBusFactoryConfigurator cfg) =>
+        cfg.Publish<IIntegrationEvent>(publish => publish.Exclude = true);
+
     private static void ConfigureBus<TEndpoint>(IBusRegistrationContext context, IBusFactoryConfigurator<TEndpoint> cfg)
         where TEndpoint : IReceiveEndpointConfigurator
     {
         var options = context.GetRequiredService<IOptions<MessagingOptions>>().Value;
+        ConfigureTopology(cfg);
         // Consumers keep copies with version guards, so a redelivered message is harmless and retrying is safe.
         cfg.UseMessageRetry(retry => retry.Exponential(
             options.RetryLimit, options.RetryMinInterval, options.RetryMaxInterval, options.RetryMinInterval));

@@ -1,5 +1,4 @@
 using System.Text.RegularExpressions;
-using Microservices.ServiceDefaults;
 
 namespace Catalog.Api;
 

@@ -1,7 +1,4 @@
 using Catalog.Api.Features;
-using Catalog.Domain;
-using Microservices.EventSourcing;
-using Microservices.ServiceDefaults;
 
 namespace Catalog.Api;
 

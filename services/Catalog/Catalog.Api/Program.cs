@@ -1,6 +1,4 @@
 using Catalog.Api;
-using Microservices.EventSourcing;
-using Microservices.ServiceDefaults;
 
 await ServiceApp.Build<CatalogService>(args).RunAsync();
 

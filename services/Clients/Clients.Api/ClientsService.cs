@@ -1,7 +1,4 @@
 using Clients.Api.Features;
-using Clients.Domain;
-using Microservices.EventSourcing;
-using Microservices.ServiceDefaults;
 
 namespace Clients.Api;
 

@@ -1,6 +1,4 @@
 using Clients.Api;
-using Microservices.EventSourcing;
-using Microservices.ServiceDefaults;
 
 await ServiceApp.Build<ClientsService>(args).RunAsync();
 

@@ -1,7 +1,4 @@
-using Microservices.EventSourcing;
-using Microservices.ServiceDefaults;
 using Orders.Api.Features;
-using Orders.Domain;
 
 namespace Orders.Api;
 

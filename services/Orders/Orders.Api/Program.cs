@@ -1,5 +1,3 @@
-using Microservices.EventSourcing;
-using Microservices.ServiceDefaults;
 using Orders.Api;
 
 await ServiceApp.Build<OrdersService>(args).RunAsync();

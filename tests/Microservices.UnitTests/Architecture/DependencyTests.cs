@@ -28,7 +28,7 @@ public sealed class DependencyTests
         [Schema] = [SingleTable, EventSourcing, Streams],
         [ServiceDefaults] = [SingleTable, EventSourcing],
         [Streams] = [],
-        [Messaging] = [SingleTable, EventSourcing, Streams],
+        [Messaging] = [SingleTable, EventSourcing, Streams, Contracts],
         [Faults] = [SingleTable, Messaging, Streams],
     };
 
@@ -110,7 +110,7 @@ public sealed class DependencyTests
     [InlineData("MassTransit.RabbitMqTransport", true)]
     [InlineData("OpenTelemetry.Api", true)]
     [InlineData("System.CommandLine", true)]
-    [InlineData("MassTransit.Abstractions", false)]
+    [InlineData("MassTransit.Abstractions", true)]
     [InlineData("Microsoft.Extensions.Options", false)]
     [InlineData("AWSSDK.DynamoDBv2", false)]
     public void A_domain_may_not_reach_a_web_bus_telemetry_or_command_line_assembly(string reference, bool forbidden) =>
@@ -121,14 +121,14 @@ public sealed class DependencyTests
         Assert.Contains(Faults, Closure("ops"));
 
     /// <summary>
-    /// A domain's contracts carry MassTransit's topology attributes from MassTransit.Abstractions, which has no bus; any
-    /// other MassTransit assembly, and any ASP.NET Core, OpenTelemetry or System.CommandLine one, is forbidden.
+    /// Any MassTransit assembly (MassTransit.Abstractions too: the contracts are plain records, and the buses keep
+    /// their topology), and any ASP.NET Core, OpenTelemetry or System.CommandLine one, is forbidden.
     /// </summary>
     private static bool IsForbiddenInADomain(string reference) =>
         reference.StartsWith("Microsoft.AspNetCore", StringComparison.Ordinal)
         || reference.StartsWith("OpenTelemetry", StringComparison.Ordinal)
         || reference == "System.CommandLine"
-        || (IsOrStartsWith(reference, "MassTransit") && reference != "MassTransit.Abstractions");
+        || IsOrStartsWith(reference, "MassTransit");
 
     private static bool IsOrStartsWith(string name, string prefix) =>
         name == prefix || name.StartsWith(prefix + ".", StringComparison.Ordinal);

@@ -1,5 +1,3 @@
-using Catalog.Domain;
-
 namespace Catalog.Api.Features;
 
 public sealed record ChangeBookPriceBody(decimal? Price, long? ExpectedVersion) : IValidatable

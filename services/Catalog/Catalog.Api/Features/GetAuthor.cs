@@ -1,10 +1,3 @@
-using Catalog.Domain;
-using Mediator;
-using Microservices.EventSourcing;
-using Microservices.Schema;
-using Microservices.SingleTable;
-using Microsoft.Extensions.Options;
-
 namespace Catalog.Api.Features;
 
 public sealed record BookView(string BookId, string Title, string Genre, decimal Price, long Version)

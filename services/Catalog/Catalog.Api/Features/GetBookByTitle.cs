@@ -1,12 +1,3 @@
-using Catalog.Domain;
-using Mediator;
-using Microservices.EventSourcing;
-using Microservices.Schema;
-using Microservices.ServiceDefaults;
-using Microservices.SingleTable;
-using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.Extensions.Options;
-
 namespace Catalog.Api.Features;
 
 public sealed record GetBookByTitle(string AuthorId, string Title) : IQuery<BookView>, IValidatable

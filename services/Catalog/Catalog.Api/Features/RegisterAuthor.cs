@@ -1,11 +1,3 @@
-using Catalog.Domain;
-using Mediator;
-using Microservices.EventSourcing;
-using Microservices.ServiceDefaults;
-using Microservices.SingleTable;
-using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.Extensions.Options;
-
 namespace Catalog.Api.Features;
 
 public sealed record RegisterAuthorBody(string? Name) : IValidatable

@@ -1,10 +1,3 @@
-using Clients.Domain;
-using Mediator;
-using Microservices.EventSourcing;
-using Microservices.ServiceDefaults;
-using Microservices.SingleTable;
-using Microsoft.AspNetCore.Http.HttpResults;
-
 namespace Clients.Api.Features;
 
 public sealed record AddAddressBody(string? Street, string? City, string? PostalCode, string? Country, long? ExpectedVersion) : IValidatable

@@ -1,8 +1,3 @@
-using Clients.Domain;
-using Mediator;
-using Microservices.ServiceDefaults;
-using Microsoft.AspNetCore.Http.HttpResults;
-
 namespace Clients.Api.Features;
 
 public sealed record ChangeClientDetailsBody(string? Name, string? Email, long? ExpectedVersion) : IValidatable

@@ -1,12 +1,3 @@
-using Clients.Domain;
-using Mediator;
-using Microservices.EventSourcing;
-using Microservices.Schema;
-using Microservices.ServiceDefaults;
-using Microservices.SingleTable;
-using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.Extensions.Options;
-
 namespace Clients.Api.Features;
 
 public sealed record ClientPhonesView(string ClientId, IReadOnlyDictionary<string, string> Phones);

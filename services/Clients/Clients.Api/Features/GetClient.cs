@@ -1,10 +1,3 @@
-using Clients.Domain;
-using Mediator;
-using Microservices.EventSourcing;
-using Microservices.Schema;
-using Microservices.SingleTable;
-using Microsoft.Extensions.Options;
-
 namespace Clients.Api.Features;
 
 public sealed record AddressView(string AddressId, string Street, string City, string PostalCode, string Country)

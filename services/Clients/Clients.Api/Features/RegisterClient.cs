@@ -1,12 +1,4 @@
-using Clients.Domain;
-using Mediator;
-using Microservices.EventSourcing;
-using Microservices.Schema;
-using Microservices.ServiceDefaults;
-using Microservices.SingleTable;
-using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
-using Microsoft.Extensions.Options;
 
 namespace Clients.Api.Features;
 

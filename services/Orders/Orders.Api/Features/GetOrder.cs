@@ -1,11 +1,5 @@
 using Amazon.DynamoDBv2;
 using Amazon.DynamoDBv2.Model;
-using Mediator;
-using Microservices.EventSourcing;
-using Microservices.Schema;
-using Microservices.SingleTable;
-using Microsoft.Extensions.Options;
-using Orders.Domain;
 
 namespace Orders.Api.Features;
 

@@ -1,13 +1,5 @@
 using Amazon.DynamoDBv2;
 using Amazon.DynamoDBv2.Model;
-using Mediator;
-using Microservices.EventSourcing;
-using Microservices.Schema;
-using Microservices.ServiceDefaults;
-using Microservices.SingleTable;
-using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.Extensions.Options;
-using Orders.Domain;
 
 namespace Orders.Api.Features;
 

@@ -1,9 +1,0 @@
-namespace Microservices.Contracts.Catalog;
-
-public sealed record AuthorRenamedV1(
-    Guid EventId,
-    string StreamId,
-    long StreamVersion,
-    DateTimeOffset OccurredAt,
-    string AuthorId,
-    string Name) : IIntegrationEvent;

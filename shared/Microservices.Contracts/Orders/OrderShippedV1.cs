@@ -1,9 +1,0 @@
-namespace Microservices.Contracts.Orders;
-
-public sealed record OrderShippedV1(
-    Guid EventId,
-    string StreamId,
-    long StreamVersion,
-    DateTimeOffset OccurredAt,
-    string OrderId,
-    string ClientId) : IIntegrationEvent;
