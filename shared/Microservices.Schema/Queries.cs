@@ -9,6 +9,18 @@ namespace Microservices.Schema;
 /// </summary>
 public static class Queries
 {
+    /// <summary>
+    /// One partition of GSI1 in its sort key's order (every author by name, a genre's books by title, the orders in
+    /// one status oldest first). The index is eventually consistent, so this is never a consistent read.
+    /// </summary>
+    public static QueryRequest IndexPartition(string table, string gsi1Partition) => new()
+    {
+        TableName = table,
+        IndexName = TableSchema.Gsi1,
+        KeyConditionExpression = "GSI1PK = :pk",
+        ExpressionAttributeValues = new() { [":pk"] = new(gsi1Partition) },
+    };
+
     /// <summary>An author's books whose title starts with <paramref name="titlePrefix"/> (all of them by default), sorted by title.</summary>
     public static QueryRequest AuthorBooks(string table, string authorId, string titlePrefix = "") => new()
     {
