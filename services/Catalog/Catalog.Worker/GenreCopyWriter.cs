@@ -118,18 +118,7 @@ public sealed class GenreCopyWriter(IAmazonDynamoDB dynamo, IOptions<DynamoDbOpt
             return;
         }
 
-        var books = dynamo.QueryAllAsync(new QueryRequest
-        {
-            TableName = _table,
-            KeyConditionExpression = "PK = :pk AND begins_with(SK, :books)",
-            ExpressionAttributeValues = new()
-            {
-                [":pk"] = new(Keys.AuthorPartition(authorId)),
-                [":books"] = new(Keys.BooksStartingWith("")),
-            },
-            ConsistentRead = true,
-        }, cancellationToken);
-        await foreach (var item in books)
+        await foreach (var item in dynamo.QueryAllAsync(Queries.AuthorBooks(_table, authorId), cancellationToken))
         {
             var book = CatalogItems.ReadBook(item);
             if (!await TryWriteAsync(book, author, cancellationToken))
@@ -197,20 +186,10 @@ public sealed class GenreCopyWriter(IAmazonDynamoDB dynamo, IOptions<DynamoDbOpt
             return hinted;
         }
 
-        var found = await dynamo.QueryAllAsync(new QueryRequest
-            {
-                TableName = _table,
-                KeyConditionExpression = "PK = :pk AND begins_with(SK, :books)",
-                FilterExpression = "BookId = :bookId",
-                ExpressionAttributeValues = new()
-                {
-                    [":pk"] = new(Keys.AuthorPartition(authorId)),
-                    [":books"] = new(Keys.BooksStartingWith("")),
-                    [":bookId"] = new(bookId),
-                },
-                ConsistentRead = true,
-            }, cancellationToken)
-            .FirstOrDefaultAsync(cancellationToken);
+        var byId = Queries.AuthorBooks(_table, authorId);
+        byId.FilterExpression = "BookId = :bookId";
+        byId.ExpressionAttributeValues[":bookId"] = new(bookId);
+        var found = await dynamo.QueryAllAsync(byId, cancellationToken).FirstOrDefaultAsync(cancellationToken);
         return found is null ? null : CatalogItems.ReadBook(found);
     }
 

@@ -26,20 +26,7 @@ public sealed class ClientCopyWriter(IAmazonDynamoDB dynamo, IOptions<DynamoDbOp
             return;
         }
 
-        var orders = dynamo.QueryAllAsync(new QueryRequest
-        {
-            TableName = _table,
-            KeyConditionExpression = "PK = :pk AND begins_with(SK, :orders)",
-            FilterExpression = "ItemType = :order",
-            ExpressionAttributeValues = new()
-            {
-                [":pk"] = new(Keys.ClientPartition(clientId)),
-                [":orders"] = new(Keys.OrdersPrefix),
-                [":order"] = new(ItemTypes.Order),
-            },
-            ConsistentRead = true,
-        }, cancellationToken);
-        await foreach (var order in orders)
+        await foreach (var order in dynamo.QueryAllAsync(Queries.ClientOrders(_table, clientId), cancellationToken))
         {
             await TryWriteAsync(clientId, order[Attributes.OrderId].S, client, cancellationToken);
         }

@@ -25,20 +25,7 @@ public sealed class OrderAggregates(IAmazonDynamoDB dynamo, IOptions<DynamoDbOpt
     {
         long count = 0, sourceVersion = 0;
         var spent = 0m;
-        var orders = dynamo.QueryAllAsync(new QueryRequest
-        {
-            TableName = _table,
-            KeyConditionExpression = "PK = :pk AND begins_with(SK, :orders)",
-            FilterExpression = "ItemType = :order",
-            ExpressionAttributeValues = new()
-            {
-                [":pk"] = new(Keys.ClientPartition(clientId)),
-                [":orders"] = new(Keys.OrdersPrefix),
-                [":order"] = new(ItemTypes.Order),
-            },
-            ConsistentRead = true,
-        }, cancellationToken);
-        await foreach (var item in orders)
+        await foreach (var item in dynamo.QueryAllAsync(Queries.ClientOrders(_table, clientId), cancellationToken))
         {
             var order = OrderItems.ReadOrder(item);
             sourceVersion += order.Version;

@@ -24,19 +24,10 @@ public sealed class DeleteAuthorHandler(CommandRunner<Author> authors, IAmazonDy
             ConsistentRead = true,
         }, cancellationToken);
         var bookAdds = authorItem.Item?.GetValueOrDefault(Attributes.BookAdds)?.N;
-        var books = await dynamo.QueryAsync(new QueryRequest
-        {
-            TableName = table,
-            KeyConditionExpression = "PK = :pk AND begins_with(SK, :books)",
-            ExpressionAttributeValues = new()
-            {
-                [":pk"] = new(Keys.AuthorPartition(command.AuthorId)),
-                [":books"] = new(Keys.BooksStartingWith("")),
-            },
-            ProjectionExpression = "PK",
-            Limit = 1,
-            ConsistentRead = true,
-        }, cancellationToken);
+        var anyBook = Queries.AuthorBooks(table, command.AuthorId);
+        anyBook.ProjectionExpression = "PK";
+        anyBook.Limit = 1;
+        var books = await dynamo.QueryAsync(anyBook, cancellationToken);
         var done = await authors.Run(
             command.AuthorId,
             state => Author.Delete(state, command.ExpectedVersion, books.Items?.Count ?? 0),

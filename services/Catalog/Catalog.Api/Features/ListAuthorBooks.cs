@@ -22,17 +22,8 @@ public sealed class ListAuthorBooksHandler(IAmazonDynamoDB dynamo, IOptions<Dyna
     {
         var table = options.Value.TableName;
         var page = Pages.Read(query.Limit, query.Cursor, query.Shape);
-        var (items, next) = await dynamo.QueryPageAsync(new QueryRequest
-            {
-                TableName = table,
-                KeyConditionExpression = "PK = :pk AND begins_with(SK, :prefix)",
-                ExpressionAttributeValues = new()
-                {
-                    [":pk"] = new(Keys.AuthorPartition(query.AuthorId)),
-                    [":prefix"] = new(Keys.BooksStartingWith(query.StartsWith)),
-                },
-                ConsistentRead = true,
-            }, page, query.Shape, cancellationToken);
+        var (items, next) = await dynamo.QueryPageAsync(
+            Queries.AuthorBooks(table, query.AuthorId, query.StartsWith), page, query.Shape, cancellationToken);
 
         if (items.Count == 0 && page.Start is null)
         {

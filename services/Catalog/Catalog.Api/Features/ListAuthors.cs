@@ -1,6 +1,5 @@
 using System.Globalization;
 using Amazon.DynamoDBv2;
-using Amazon.DynamoDBv2.Model;
 
 namespace Catalog.Api.Features;
 
@@ -27,13 +26,9 @@ public sealed class ListAuthorsHandler(IAmazonDynamoDB dynamo, IOptions<DynamoDb
 {
     public async ValueTask<Page<AuthorSummary>> Handle(ListAuthors query, CancellationToken cancellationToken)
     {
-        var (items, next) = await dynamo.QueryPageAsync(new QueryRequest
-            {
-                TableName = options.Value.TableName,
-                IndexName = TableSchema.Gsi1,
-                KeyConditionExpression = "GSI1PK = :authors",
-                ExpressionAttributeValues = new() { [":authors"] = new(Keys.AuthorsIndexPartition) },
-            }, Pages.Read(query.Limit, query.Cursor, ListAuthors.Shape), ListAuthors.Shape, cancellationToken);
+        var (items, next) = await dynamo.QueryPageAsync(
+            Queries.IndexPartition(options.Value.TableName, Keys.AuthorsIndexPartition),
+            Pages.Read(query.Limit, query.Cursor, ListAuthors.Shape), ListAuthors.Shape, cancellationToken);
         return new Page<AuthorSummary>(items.Select(item => new AuthorSummary(
                 item[Attributes.AuthorId].S,
                 item[Attributes.Name].S,

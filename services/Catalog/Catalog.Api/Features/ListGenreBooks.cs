@@ -1,6 +1,5 @@
 using System.Globalization;
 using Amazon.DynamoDBv2;
-using Amazon.DynamoDBv2.Model;
 
 namespace Catalog.Api.Features;
 
@@ -34,13 +33,9 @@ public sealed class ListGenreBooksHandler(IAmazonDynamoDB dynamo, IOptions<Dynam
 {
     public async ValueTask<Page<GenreBookView>> Handle(ListGenreBooks query, CancellationToken cancellationToken)
     {
-        var (items, next) = await dynamo.QueryPageAsync(new QueryRequest
-            {
-                TableName = options.Value.TableName,
-                IndexName = Keys.GenreIndex,
-                KeyConditionExpression = "GSI1PK = :genre",
-                ExpressionAttributeValues = new() { [":genre"] = new(Keys.GenrePartition(query.Genre)) },
-            }, Pages.Read(query.Limit, query.Cursor, query.Shape), query.Shape, cancellationToken);
+        var (items, next) = await dynamo.QueryPageAsync(
+            Queries.IndexPartition(options.Value.TableName, Keys.GenrePartition(query.Genre)),
+            Pages.Read(query.Limit, query.Cursor, query.Shape), query.Shape, cancellationToken);
         return new Page<GenreBookView>(items.Select(item => new GenreBookView(
                 item[Attributes.BookId].S,
                 item[Attributes.Title].S,

@@ -1,5 +1,4 @@
 using Amazon.DynamoDBv2;
-using Amazon.DynamoDBv2.Model;
 
 namespace Orders.Api.Features;
 
@@ -26,19 +25,10 @@ public sealed class ListClientOrdersHandler(IAmazonDynamoDB dynamo, IOptions<Dyn
 {
     public async ValueTask<Page<OrderView>> Handle(ListClientOrders query, CancellationToken cancellationToken)
     {
-        var (items, next) = await dynamo.QueryPageAsync(new QueryRequest
-            {
-                TableName = options.Value.TableName,
-                KeyConditionExpression = "PK = :pk AND begins_with(SK, :orders)",
-                FilterExpression = "ItemType = :order",
-                ExpressionAttributeValues = new()
-                {
-                    [":pk"] = new(Keys.ClientPartition(query.ClientId)),
-                    [":orders"] = new(Keys.OrdersPrefix),
-                    [":order"] = new(ItemTypes.Order),
-                },
-                ScanIndexForward = false,
-            }, Pages.Read(query.Limit, query.Cursor, query.Shape), query.Shape, cancellationToken);
+        var request = Queries.ClientOrders(options.Value.TableName, query.ClientId, consistentRead: false);
+        request.ScanIndexForward = false;
+        var (items, next) = await dynamo.QueryPageAsync(
+            request, Pages.Read(query.Limit, query.Cursor, query.Shape), query.Shape, cancellationToken);
         return new Page<OrderView>(items.Select(i => OrderView.From(OrderItems.ReadOrder(i))).ToList(), next);
     }
 }

@@ -1,5 +1,4 @@
 using Amazon.DynamoDBv2;
-using Amazon.DynamoDBv2.Model;
 
 namespace Orders.Api.Features;
 
@@ -31,13 +30,9 @@ public sealed class ListOrdersByStatusHandler(IAmazonDynamoDB dynamo, IOptions<D
 {
     public async ValueTask<Page<OrderView>> Handle(ListOrdersByStatus query, CancellationToken cancellationToken)
     {
-        var (items, next) = await dynamo.QueryPageAsync(new QueryRequest
-            {
-                TableName = options.Value.TableName,
-                IndexName = TableSchema.Gsi1,
-                KeyConditionExpression = "GSI1PK = :status",
-                ExpressionAttributeValues = new() { [":status"] = new(Keys.OrderStatusIndexKey(query.Status!)) },
-            }, Pages.Read(query.Limit, query.Cursor, query.Shape), query.Shape, cancellationToken);
+        var (items, next) = await dynamo.QueryPageAsync(
+            Queries.IndexPartition(options.Value.TableName, Keys.OrderStatusIndexKey(query.Status!)),
+            Pages.Read(query.Limit, query.Cursor, query.Shape), query.Shape, cancellationToken);
         return new Page<OrderView>(items.Select(i => OrderView.From(OrderItems.ReadOrder(i))).ToList(), next);
     }
 }

@@ -99,18 +99,7 @@ public sealed class PlaceOrderHandler(IAmazonDynamoDB dynamo, CommandRunner<Orde
 
         foreach (var authorId in command.Lines.Where(l => l.BookId is not null).Select(l => l.AuthorId).Distinct(StringComparer.Ordinal))
         {
-            var authorBooks = dynamo.QueryAllAsync(new QueryRequest
-            {
-                TableName = _table,
-                KeyConditionExpression = "PK = :pk AND begins_with(SK, :books)",
-                ExpressionAttributeValues = new()
-                {
-                    [":pk"] = new(Keys.AuthorPartition(authorId)),
-                    [":books"] = new(Keys.BooksStartingWith("")),
-                },
-                ConsistentRead = true,
-            }, cancellationToken);
-            await foreach (var item in authorBooks)
+            await foreach (var item in dynamo.QueryAllAsync(Queries.AuthorBooks(_table, authorId), cancellationToken))
             {
                 books.Add(BookRead.From(item));
             }
