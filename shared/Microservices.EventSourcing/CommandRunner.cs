@@ -33,19 +33,38 @@ public sealed record Aggregate<TState>(
     where TState : IAggregateState;
 
 /// <summary>
-/// How every command of every service runs: load the aggregate (the fold of its whole stream), decide, apply, and
-/// append the new events with the canonical writes and the command's own guarded writes in one TransactWriteItems.
-/// A decision of no events writes nothing and answers the current version.
+/// How every command of every service runs: load the aggregate, decide, apply, and append the new events with the
+/// canonical writes and the command's own guarded writes in one TransactWriteItems. The last event of every append
+/// carries the state after it as a snapshot (<see cref="StateSnapshot"/>), so that loading costs the same however long
+/// the stream is. A decision of no events writes nothing and answers the current version.
 /// </summary>
 public sealed class CommandRunner<TState>(EventStore store, IOptions<DynamoDbOptions> options, Aggregate<TState> aggregate)
     where TState : IAggregateState
 {
     public string Table => options.Value.TableName;
 
-    public async Task<TState> LoadAsync(string id, CancellationToken cancellationToken) =>
-        (await store.ReadAsync(aggregate.Stream(id), cancellationToken))
-        .Select(e => e.Data)
-        .Aggregate(aggregate.None(id), aggregate.Apply);
+    /// <summary>
+    /// The aggregate's state: its newest snapshot with the events after it folded on, read in one strongly consistent
+    /// Query backwards from the newest event (<see cref="EventStore.ReadTailAsync"/>), normally a single item. A stream
+    /// with no snapshot (written before snapshots were) is folded from its first event. A snapshot that cannot be read
+    /// (the state record changed shape since it was written, see <see cref="StateSnapshot"/>) is not an error: the whole
+    /// stream is read and folded instead, and the command's own append writes a snapshot of the new shape.
+    /// </summary>
+    public async Task<TState> LoadAsync(string id, CancellationToken cancellationToken)
+    {
+        var stream = aggregate.Stream(id);
+        var tail = await store.ReadTailAsync(stream, cancellationToken);
+        if (tail.Snapshot is null)
+        {
+            return Fold(aggregate.None(id), tail.Events);
+        }
+
+        return StateSnapshot.TryRead<TState>(tail.Snapshot, tail.SnapshotVersion, out var snapshot)
+            ? Fold(snapshot, tail.Events)
+            : Fold(aggregate.None(id), await store.ReadAsync(stream, cancellationToken));
+    }
+
+    private TState Fold(TState state, IEnumerable<RecordedEvent> events) => events.Select(e => e.Data).Aggregate(state, aggregate.Apply);
 
     /// <summary>A command on an existing aggregate that writes nothing but its events and canonical item.</summary>
     public async Task<VersionResponse> Run(string id, Func<TState, IReadOnlyList<object>> decide, CancellationToken cancellationToken) =>
@@ -99,7 +118,8 @@ public sealed class CommandRunner<TState>(EventStore store, IOptions<DynamoDbOpt
         var events = decide(state);
         var change = new Change<TState>(aggregate.Stream(id), state, events.Aggregate(state, aggregate.Apply), Table);
         List<GuardedWrite> writes = [.. (canonical ?? aggregate.Canonical)(change), .. alongside?.Invoke(change) ?? []];
-        var version = await store.AppendAsync(change.Stream, state.Version, events, writes, cancellationToken);
+        var snapshot = events.Count == 0 ? null : StateSnapshot.Write(change.After);
+        var version = await store.AppendAsync(change.Stream, state.Version, events, writes, snapshot, cancellationToken);
         return new Committed<TState>(change.After, version);
     }
 }

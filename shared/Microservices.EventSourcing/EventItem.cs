@@ -25,6 +25,13 @@ public static class EventItem
     /// <summary>The integration contract as JSON, when the event has one.</summary>
     public const string Contract = "Contract";
 
+    /// <summary>
+    /// The aggregate's state after this event, as JSON (<see cref="StateSnapshot"/>), on the last event of each append
+    /// by the command runner: a command loads it and folds only the events after it. Absent on other events and on
+    /// events appended before snapshots were written.
+    /// </summary>
+    public const string Snapshot = "Snapshot";
+
     /// <summary>The W3C trace context of the append, so a stream consumer continues the command's trace.</summary>
     public const string TraceParent = "TraceParent";
 

@@ -24,32 +24,70 @@ public sealed class EventStore(IAmazonDynamoDB dynamo, IOptions<DynamoDbOptions>
 
     private readonly string _table = options.Value.TableName;
 
-    public async Task<IReadOnlyList<RecordedEvent>> ReadAsync(StreamName stream, CancellationToken cancellationToken)
+    /// <summary>Every event of the stream, in order (one strongly consistent Query, a page per MB).</summary>
+    public async Task<IReadOnlyList<RecordedEvent>> ReadAsync(StreamName stream, CancellationToken cancellationToken) =>
+        await dynamo.QueryAllAsync(StreamQuery(stream), cancellationToken).Select(Recorded).ToListAsync(cancellationToken);
+
+    /// <summary>
+    /// The stream read backwards from its newest event to the newest one that carries a snapshot
+    /// (<see cref="EventItem.Snapshot"/>): one strongly consistent Query, its first page a single item, which is the
+    /// whole read when the last append wrote a snapshot. Without a snapshot on the newest event the rest is read a page
+    /// (1 MB) at a time until one is found or the stream begins, so a stream without any snapshot comes back whole.
+    /// </summary>
+    public async Task<StreamTail> ReadTailAsync(StreamName stream, CancellationToken cancellationToken)
     {
-        return await dynamo.QueryAllAsync(new QueryRequest
+        var request = StreamQuery(stream);
+        request.ScanIndexForward = false;
+        request.Limit = 1;
+        var newestFirst = new List<Dictionary<string, AttributeValue>>();
+        do
+        {
+            var page = await dynamo.QueryAsync(request, cancellationToken);
+            foreach (var item in page.Items ?? [])
             {
-                TableName = _table,
-                KeyConditionExpression = "PK = :pk",
-                ExpressionAttributeValues = new() { [":pk"] = new AttributeValue(stream.Partition) },
-                ConsistentRead = true,
-            }, cancellationToken)
-            .Select(item => new RecordedEvent(
-                long.Parse(item[EventItem.Version].N, CultureInfo.InvariantCulture),
-                item[EventItem.EventType].S,
-                types.Deserialize(item[EventItem.EventType].S, item[EventItem.Data].S),
-                DateTimeOffset.Parse(item[EventItem.RecordedAt].S, CultureInfo.InvariantCulture)))
-            .ToListAsync(cancellationToken);
+                if (item.GetValueOrDefault(EventItem.Snapshot)?.S is { } snapshot)
+                {
+                    return new StreamTail(snapshot, VersionOf(item), [.. Enumerable.Reverse(newestFirst).Select(Recorded)]);
+                }
+
+                newestFirst.Add(item);
+            }
+
+            request.Limit = null;
+            request.ExclusiveStartKey = page.LastEvaluatedKey is { Count: > 0 } ? page.LastEvaluatedKey : null;
+        }
+        while (request.ExclusiveStartKey is not null);
+
+        return new StreamTail(null, 0, [.. Enumerable.Reverse(newestFirst).Select(Recorded)]);
     }
+
+    private QueryRequest StreamQuery(StreamName stream) => new()
+    {
+        TableName = _table,
+        KeyConditionExpression = "PK = :pk",
+        ExpressionAttributeValues = new() { [":pk"] = new AttributeValue(stream.Partition) },
+        ConsistentRead = true,
+    };
+
+    private RecordedEvent Recorded(Dictionary<string, AttributeValue> item) => new(
+        VersionOf(item),
+        item[EventItem.EventType].S,
+        types.Deserialize(item[EventItem.EventType].S, item[EventItem.Data].S),
+        DateTimeOffset.Parse(item[EventItem.RecordedAt].S, CultureInfo.InvariantCulture));
+
+    private static long VersionOf(Dictionary<string, AttributeValue> item) => long.Parse(item[EventItem.Version].N, CultureInfo.InvariantCulture);
 
     /// <summary>
     /// Appends events after <paramref name="expectedVersion"/> and returns the stream's new version. Each event item
     /// carries the trace context current at the append, so the stream consumer can continue the command's trace.
     /// </summary>
+    /// <param name="snapshot">The state after the events as JSON, stored on the last event item; null stores none.</param>
     public async Task<long> AppendAsync(
         StreamName stream,
         long expectedVersion,
         IReadOnlyList<object> events,
         IReadOnlyList<GuardedWrite> alongside,
+        string? snapshot,
         CancellationToken cancellationToken)
     {
         if (events.Count == 0)
@@ -60,7 +98,7 @@ public sealed class EventStore(IAmazonDynamoDB dynamo, IOptions<DynamoDbOptions>
         using var activity = StartAppendActivity(stream, expectedVersion, events.Count);
         try
         {
-            return await AppendInTransactionAsync(stream, expectedVersion, events, alongside, cancellationToken);
+            return await AppendInTransactionAsync(stream, expectedVersion, events, alongside, snapshot, cancellationToken);
         }
         catch (Exception exception)
         {
@@ -90,6 +128,7 @@ public sealed class EventStore(IAmazonDynamoDB dynamo, IOptions<DynamoDbOptions>
         long expectedVersion,
         IReadOnlyList<object> events,
         IReadOnlyList<GuardedWrite> alongside,
+        string? snapshot,
         CancellationToken cancellationToken)
     {
         if (events.Count + alongside.Count > MaxTransactionItems)
@@ -102,12 +141,18 @@ public sealed class EventStore(IAmazonDynamoDB dynamo, IOptions<DynamoDbOptions>
         var items = new List<TransactWriteItem>(events.Count + alongside.Count);
         for (var i = 0; i < events.Count; i++)
         {
+            var item = NewEventItem(stream, expectedVersion + i + 1, events[i], recordedAt);
+            if (i == events.Count - 1 && snapshot is not null)
+            {
+                item[EventItem.Snapshot] = new AttributeValue(snapshot);
+            }
+
             items.Add(new TransactWriteItem
             {
                 Put = new Put
                 {
                     TableName = _table,
-                    Item = NewEventItem(stream, expectedVersion + i + 1, events[i], recordedAt),
+                    Item = item,
                     ConditionExpression = "attribute_not_exists(PK)",
                 },
             });
@@ -147,16 +192,12 @@ public sealed class EventStore(IAmazonDynamoDB dynamo, IOptions<DynamoDbOptions>
 
     public async Task<long> CurrentVersionAsync(StreamName stream, CancellationToken cancellationToken)
     {
-        var last = await dynamo.QueryAsync(new QueryRequest
-        {
-            TableName = _table,
-            KeyConditionExpression = "PK = :pk",
-            ExpressionAttributeValues = new() { [":pk"] = new AttributeValue(stream.Partition) },
-            ScanIndexForward = false,
-            Limit = 1,
-            ConsistentRead = true,
-        }, cancellationToken);
-        return last.Items is [var item, ..] ? long.Parse(item[EventItem.Version].N, CultureInfo.InvariantCulture) : 0;
+        var request = StreamQuery(stream);
+        request.ScanIndexForward = false;
+        request.Limit = 1;
+        request.ProjectionExpression = EventItem.Version;
+        var last = await dynamo.QueryAsync(request, cancellationToken);
+        return last.Items is [var item, ..] ? VersionOf(item) : 0;
     }
 
     private Dictionary<string, AttributeValue> NewEventItem(StreamName stream, long version, object @event, DateTimeOffset recordedAt)

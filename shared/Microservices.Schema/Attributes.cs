@@ -30,6 +30,9 @@ public static class Attributes
     public const string ContractType = EventItem.ContractType;
     public const string Contract = EventItem.Contract;
 
+    // Event items: the aggregate's state after the event, on the last event of each append (a command's starting point).
+    public const string Snapshot = EventItem.Snapshot;
+
     // Event items: the W3C trace context of the append, so a stream consumer continues the command's trace.
     public const string TraceParent = EventItem.TraceParent;
     public const string TraceState = EventItem.TraceState;

@@ -33,6 +33,7 @@ public static class TableSchema
             new(Attributes.ContractType, AttributeKind.S, "the integration contract it is published as, e.g. Microservices.Contracts.Catalog.AuthorRenamedV1, or none; absent on events stored before contracts were recorded", Required: false),
             new(Attributes.Contract, AttributeKind.S, "that contract as JSON, written by the owning service at append time (absent when none)", Required: false),
             new(Attributes.TraceParent, AttributeKind.S, "W3C trace context of the command", Required: false),
+            new(Attributes.Snapshot, AttributeKind.S, "the aggregate's state after this event as JSON, on the last event of each append: a command reads it and folds only the events after it (absent on other events and on streams written before snapshots)", Required: false),
         ],
         [],
         new Dictionary<string, string>

@@ -11,12 +11,12 @@ public static class CatalogAggregates
         CatalogEvents.Author,
         Author.None,
         Author.Apply,
-        change => [CanonicalWrite.Put(change.Table, CatalogItems.Author(change.After), change.Stream, change.Before.Version)]);
+        change => [CanonicalWrite.Update(change.Table, CatalogItems.Author(change.After), change.Stream, change.Before.Version)]);
 
     /// <summary>
     /// The title is the book item's sort key: an add puts the item where no book of that title is (a title is taken
     /// once per author, 409), a retitle deletes the item under the old title (conditioned on the version loaded) and
-    /// puts it under the new one, a delete deletes it; any other change puts it over the version loaded.
+    /// puts it under the new one, a delete deletes it; any other change updates it over the version loaded.
     /// </summary>
     public static Aggregate<Book> Books { get; } = new(CatalogEvents.Book, Book.None, Book.Apply, BookWrites);
 
@@ -35,7 +35,7 @@ public static class CatalogAggregates
         }
 
         yield return before.Exists && before.Title == after.Title
-            ? CanonicalWrite.Put(change.Table, CatalogItems.Book(after), change.Stream, before.Version)
+            ? CanonicalWrite.Update(change.Table, CatalogItems.Book(after), change.Stream, before.Version)
             : GuardedWrite.PutNew(change.Table, CatalogItems.Book(after),
                 () => new ConflictException($"Author '{after.AuthorId}' already has a book titled '{after.Title}'."));
     }

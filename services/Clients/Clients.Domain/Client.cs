@@ -22,6 +22,9 @@ public sealed record Client(
     public const int MaxPhones = 10;
     public const int MaxAddresses = 20;
 
+    /// <summary>Always in the ordinal order of their types (the order PhoneNumbers joins them in), however the map was built or read.</summary>
+    public ImmutableSortedDictionary<string, string> Phones { get; init; } = Phones.WithComparers(StringComparer.Ordinal);
+
     public static Client None(string clientId) =>
         new(clientId, "", "", ImmutableSortedDictionary.Create<string, string>(StringComparer.Ordinal), [], 0);
 

@@ -4,8 +4,9 @@ using Microservices.SingleTable;
 namespace Clients.Domain;
 
 /// <summary>
-/// The client for the command runner. The client item is put whole at every change, so a new name moves its GSI1 key
-/// in the same transaction as the event: the old name finds the client no more the moment the new one does.
+/// The client for the command runner. Every attribute of the client item is set at every change (its phones removed
+/// once it has none), so a new name moves its GSI1 key in the same transaction as the event: the old name finds the
+/// client no more the moment the new one does.
 /// </summary>
 public static class ClientsAggregates
 {
@@ -13,5 +14,6 @@ public static class ClientsAggregates
         ClientsEvents.Client,
         Client.None,
         Client.Apply,
-        change => [CanonicalWrite.Put(change.Table, ClientsItems.Client(change.After), change.Stream, change.Before.Version)]);
+        change => [CanonicalWrite.Update(
+            change.Table, ClientsItems.Client(change.After), change.Stream, change.Before.Version, ClientsItems.ClientOptional)]);
 }

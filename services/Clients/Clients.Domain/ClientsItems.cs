@@ -11,9 +11,12 @@ public static class ClientsItems
     /// <summary>Joins the numbers for the contains() filter; numbers never hold it, so a match cannot span two numbers.</summary>
     public const char NumberSeparator = '|';
 
+    /// <summary>The attributes the client item goes without when the client has no phone: removed by the change that removes the last one.</summary>
+    public static IReadOnlyList<string> ClientOptional { get; } = [Attributes.Phones, Attributes.PhoneNumbers];
+
     /// <summary>
-    /// The client item: the phones as a map, and the GSI1 keys of its exact name. A rename is a Put of this whole item,
-    /// so the GSI1 key moves in the same transaction as the event.
+    /// The client item: the phones as a map, and the GSI1 keys of its exact name. A rename sets every attribute of this
+    /// item, so the GSI1 key moves in the same transaction as the event.
     /// </summary>
     public static Dictionary<string, AttributeValue> Client(Client client)
     {

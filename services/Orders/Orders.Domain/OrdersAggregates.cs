@@ -1,4 +1,3 @@
-using Amazon.DynamoDBv2.Model;
 using Microservices.EventSourcing;
 using Microservices.Schema;
 using Microservices.SingleTable;
@@ -17,28 +16,20 @@ public static class OrdersAggregates
 
     private static IEnumerable<GuardedWrite> StatusUpdate(Change<Order> change)
     {
-        var (before, after) = (change.Before, change.After);
+        var after = change.After;
         var key = Keys.Order(after.ClientId, after.OrderId);
         var status = OrderStatuses.Name(after.Status);
-        yield return new GuardedWrite(
-            new TransactWriteItem
+        yield return CanonicalWrite.Update(
+            change.Table,
+            new()
             {
-                Update = new Update
-                {
-                    TableName = change.Table,
-                    Key = new() { [Attributes.PK] = new(key.PK), [Attributes.SK] = new(key.SK) },
-                    UpdateExpression = "SET #status = :status, GSI1PK = :gsi1pk, Version = :version",
-                    ConditionExpression = "Version = :expected",
-                    ExpressionAttributeNames = new() { ["#status"] = Attributes.Status },
-                    ExpressionAttributeValues = new()
-                    {
-                        [":status"] = new(status),
-                        [":gsi1pk"] = new(Keys.OrderStatusIndexKey(status)),
-                        [":version"] = OrderItems.Number(after.Version),
-                        [":expected"] = OrderItems.Number(before.Version),
-                    },
-                },
+                [Attributes.PK] = new(key.PK),
+                [Attributes.SK] = new(key.SK),
+                [Attributes.Status] = new(status),
+                [Attributes.GSI1PK] = new(Keys.OrderStatusIndexKey(status)),
+                [Attributes.Version] = OrderItems.Number(after.Version),
             },
-            () => new VersionConflictException(change.Stream.ToString(), before.Version));
+            change.Stream,
+            change.Before.Version);
     }
 }

@@ -75,7 +75,7 @@ public sealed class CommandTraceTests(DynamoDbLocalFixture dynamo) : ApiTest<Cat
         var authorId = Ids.New();
         Activity.Current = null;
 
-        await store.AppendAsync(CatalogEvents.Author(authorId), 0, [new AuthorRegistered(authorId, "Selma Lagerlöf")], [],
+        await store.AppendAsync(CatalogEvents.Author(authorId), 0, [new AuthorRegistered(authorId, "Selma Lagerlöf")], [], null,
             TestContext.Current.CancellationToken);
 
         var item = Assert.Single(await TracedCommands.EventItemsAsync(Tables, "author", authorId));
