@@ -15,11 +15,19 @@ namespace Ops;
 /// An event type the fold does not know is reported (<c>unknown-event</c>), as is one whose Data it cannot read
 /// (<c>unreadable-event</c>); the stream is then not compared, since its fold is unknown. A stream with a gap is not
 /// compared either (<see cref="StreamCheck"/> reports the gap), nor is one without a canonical item.
+/// Every snapshot on an event (<c>Snapshot</c>, the state a command starts from) must equal the fold of the events up to
+/// and including that one: its JSON is read here too, by its documented property names, never by the services' state
+/// records, and compared with this fold (<c>drifted</c>, at the event's key, field <c>Snapshot.{attribute}</c>), or
+/// reported <c>unreadable-snapshot</c> when it cannot be read.
 /// </summary>
 public static class StreamFold
 {
     public const string UnknownEvent = "unknown-event";
     public const string UnreadableEvent = "unreadable-event";
+    public const string UnreadableSnapshot = "unreadable-snapshot";
+
+    /// <summary>Not an attribute of any item: whether the fold so far ends in a delete, compared with a snapshot's <c>deleted</c>.</summary>
+    private const string Deleted = "Deleted";
 
     /// <summary>The attributes compared, per stream type; Phones (a map) is compared entry by entry besides them.</summary>
     private static readonly Dictionary<string, string[]> Compared = new(StringComparer.Ordinal)
@@ -35,7 +43,7 @@ public static class StreamFold
     {
         ["author.registered.v1"] = (e, s) => s[Attributes.Name] = Text(e, "name"),
         ["author.renamed.v1"] = (e, s) => s[Attributes.Name] = Text(e, "name"),
-        ["author.deleted.v1"] = (_, _) => { },
+        ["author.deleted.v1"] = (_, s) => s[Deleted] = "true",
         ["book.added.v1"] = (e, s) =>
         {
             s[Attributes.Title] = Text(e, "title");
@@ -46,7 +54,7 @@ public static class StreamFold
         ["book.price-changed.v1"] = (e, s) => s[Attributes.Price] = Number(e, "price"),
         ["book.genre-changed.v1"] = (e, s) => s[Attributes.Genre] = Text(e, "genre"),
         ["book.retitled.v1"] = (e, s) => s[Attributes.Title] = Text(e, "title"),
-        ["book.deleted.v1"] = (_, _) => { },
+        ["book.deleted.v1"] = (_, s) => s[Deleted] = "true",
         ["client.registered.v1"] = (e, s) =>
         {
             s[Attributes.Name] = Text(e, "name");
@@ -71,18 +79,52 @@ public static class StreamFold
         ["client.address-removed.v1"] = (_, _) => { },
         ["order.placed.v1"] = (e, s) =>
         {
-            var lines = e.GetProperty("lines").EnumerateArray().ToList();
             s[Attributes.ClientId] = Text(e, "clientId");
             s[Attributes.Status] = "placed";
-            s[Attributes.PlacedAt] = e.GetProperty("placedAt").GetDateTimeOffset().UtcDateTime
-                .ToString("yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'", CultureInfo.InvariantCulture);
-            s[Attributes.Total] = CopySpecs.Canonical(lines.Sum(l => l.GetProperty("price").GetDecimal() * l.GetProperty("quantity").GetDecimal()));
-            s[Attributes.LineCount] = CopySpecs.Canonical(lines.Count);
+            PlacedWith(e, s);
         },
         ["order.paid.v1"] = (_, s) => s[Attributes.Status] = "paid",
         ["order.shipped.v1"] = (_, s) => s[Attributes.Status] = "shipped",
         ["order.cancelled.v1"] = (_, s) => s[Attributes.Status] = "cancelled",
     };
+
+    /// <summary>
+    /// How a snapshot's JSON is read, per stream type: the property holding the id (compared with the stream's id, as
+    /// the attribute the canonical item keeps it in) and the properties read into the fold's attributes. Every snapshot
+    /// also says its <c>version</c> (compared with its event's) and an author's or book's whether it is <c>deleted</c>.
+    /// </summary>
+    private static readonly Dictionary<string, (string IdProperty, string IdAttribute, Action<JsonElement, State> Read)> Snapshots =
+        new(StringComparer.Ordinal)
+        {
+            ["author"] = ("authorId", Attributes.AuthorId, (j, s) =>
+            {
+                s[Attributes.Name] = Text(j, "name");
+                ReadDeleted(j, s);
+            }),
+            ["book"] = ("bookId", Attributes.BookId, (j, s) =>
+            {
+                s[Attributes.Title] = Text(j, "title");
+                s[Attributes.Genre] = Text(j, "genre");
+                s[Attributes.Price] = Number(j, "price");
+                s[Attributes.AuthorId] = Text(j, "authorId");
+                ReadDeleted(j, s);
+            }),
+            ["client"] = ("clientId", Attributes.ClientId, (j, s) =>
+            {
+                s[Attributes.Name] = Text(j, "name");
+                s[Attributes.Email] = Text(j, "email");
+                foreach (var phone in j.GetProperty("phones").EnumerateObject())
+                {
+                    s.Phones[phone.Name] = phone.Value.GetString() ?? throw new FormatException($"phones.{phone.Name} is null");
+                }
+            }),
+            ["order"] = ("orderId", Attributes.OrderId, (j, s) =>
+            {
+                s[Attributes.ClientId] = Text(j, "clientId");
+                s[Attributes.Status] = Text(j, "status");
+                PlacedWith(j, s);
+            }),
+        };
 
     /// <summary>Checks a snapshot of the whole table (<see cref="TableSnapshot"/>).</summary>
     public static IReadOnlyList<Drift> Check(IReadOnlyList<Dictionary<string, AttributeValue>> items)
@@ -108,12 +150,17 @@ public static class StreamFold
             var events = stream.OrderBy(Version).ToList();
             var state = new State();
             var folded = true;
-            foreach (var @event in events)
+            var contiguous = true;
+            for (var i = 0; i < events.Count; i++)
             {
-                folded &= Apply(type, @event, state, drifts);
+                folded &= Apply(type, events[i], state, drifts);
+                contiguous &= Version(events[i]) == i + 1;
+                if (folded && contiguous && events[i].GetValueOrDefault(Attributes.Snapshot)?.S is { } snapshot)
+                {
+                    drifts.AddRange(CompareSnapshot(type, id, events[i], snapshot, state));
+                }
             }
 
-            var contiguous = events.Select(Version).SequenceEqual(Enumerable.Range(1, events.Count).Select(v => (long)v));
             if (folded && contiguous && Compared.TryGetValue(type, out var fields) && canonical.TryGetValue((type, id), out var item))
             {
                 drifts.AddRange(Compare(type, fields, state, item));
@@ -150,31 +197,102 @@ public static class StreamFold
 
     private static IEnumerable<Drift> Compare(string streamType, string[] fields, State state, Dictionary<string, AttributeValue> item)
     {
-        var key = new ItemKey(item[Attributes.PK].S, item[Attributes.SK].S);
         if (streamType == "client")
         {
             // The numbers joined in the order of their types, for the contains() filter; absent with the map.
             state[Attributes.PhoneNumbers] = state.Phones.Count == 0 ? null : string.Join('|', state.Phones.Values);
-            var found = item.GetValueOrDefault(Attributes.Phones)?.M ?? [];
-            foreach (var phoneType in state.Phones.Keys.Union(found.Keys).Order(StringComparer.Ordinal))
+        }
+
+        var found = new State();
+        foreach (var field in fields)
+        {
+            found[field] = item.TryGetValue(field, out var value) ? CopySpecs.Text(value) : null;
+        }
+
+        foreach (var (phoneType, number) in item.GetValueOrDefault(Attributes.Phones)?.M ?? [])
+        {
+            found.Phones[phoneType] = CopySpecs.Text(number) ?? "";
+        }
+
+        return Differences(new ItemKey(item[Attributes.PK].S, item[Attributes.SK].S), "", fields, state, found);
+    }
+
+    /// <summary>A snapshot against the fold of the events up to its own: every attribute the fold gives, its id and version.</summary>
+    private static IEnumerable<Drift> CompareSnapshot(
+        string streamType, string id, Dictionary<string, AttributeValue> @event, string snapshot, State state)
+    {
+        var key = new ItemKey(@event[Attributes.PK].S, @event[Attributes.SK].S);
+        if (!Snapshots.TryGetValue(streamType, out var reader))
+        {
+            return [];
+        }
+
+        var found = new State();
+        try
+        {
+            using var json = JsonDocument.Parse(snapshot);
+            found[reader.IdAttribute] = Text(json.RootElement, reader.IdProperty);
+            found[Attributes.Version] = json.RootElement.GetProperty("version").GetInt64().ToString(CultureInfo.InvariantCulture);
+            reader.Read(json.RootElement, found);
+        }
+        catch (Exception e) when (e is JsonException or FormatException or KeyNotFoundException or InvalidOperationException)
+        {
+            return [new Drift(UnreadableSnapshot, key, Attributes.Snapshot, $"the {streamType} state as JSON ({e.Message})", snapshot)];
+        }
+
+        var expected = new State();
+        foreach (var (field, value) in state)
+        {
+            expected[field] = value;
+        }
+
+        foreach (var (phoneType, number) in state.Phones)
+        {
+            expected.Phones[phoneType] = number;
+        }
+
+        expected[reader.IdAttribute] = id;
+        expected[Attributes.Version] = @event[Attributes.Version].N;
+        var fields = found.Keys.Union(expected.Keys).Where(f => f != Attributes.PhoneNumbers).Order(StringComparer.Ordinal).ToArray();
+        return Differences(key, $"{Attributes.Snapshot}.", fields, expected, found);
+    }
+
+    private static IEnumerable<Drift> Differences(ItemKey key, string prefix, string[] fields, State expected, State found)
+    {
+        foreach (var phoneType in expected.Phones.Keys.Union(found.Phones.Keys).Order(StringComparer.Ordinal))
+        {
+            var (want, have) = (expected.Phones.GetValueOrDefault(phoneType), found.Phones.GetValueOrDefault(phoneType));
+            if (want != have)
             {
-                var expected = state.Phones.GetValueOrDefault(phoneType);
-                var actual = found.TryGetValue(phoneType, out var number) ? CopySpecs.Text(number) : null;
-                if (actual != expected)
-                {
-                    yield return new Drift("drifted", key, $"{Attributes.Phones}.{phoneType}", expected, actual);
-                }
+                yield return new Drift("drifted", key, $"{prefix}{Attributes.Phones}.{phoneType}", want, have);
             }
         }
 
         foreach (var field in fields)
         {
-            var expected = state.GetValueOrDefault(field);
-            var actual = item.TryGetValue(field, out var value) ? CopySpecs.Text(value) : null;
-            if (actual != expected)
+            var (want, have) = (expected.GetValueOrDefault(field), found.GetValueOrDefault(field));
+            if (want != have)
             {
-                yield return new Drift("drifted", key, field, expected, actual);
+                yield return new Drift("drifted", key, prefix + field, want, have);
             }
+        }
+    }
+
+    /// <summary>An order's placed time (UTC, fixed width), total (price x quantity over the lines) and line count, from an event or a snapshot.</summary>
+    private static void PlacedWith(JsonElement e, State s)
+    {
+        var lines = e.GetProperty("lines").EnumerateArray().ToList();
+        s[Attributes.PlacedAt] = e.GetProperty("placedAt").GetDateTimeOffset().UtcDateTime
+            .ToString("yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'", CultureInfo.InvariantCulture);
+        s[Attributes.Total] = CopySpecs.Canonical(lines.Sum(l => l.GetProperty("price").GetDecimal() * l.GetProperty("quantity").GetDecimal()));
+        s[Attributes.LineCount] = CopySpecs.Canonical(lines.Count);
+    }
+
+    private static void ReadDeleted(JsonElement snapshot, State s)
+    {
+        if (snapshot.GetProperty("deleted").GetBoolean())
+        {
+            s[Deleted] = "true";
         }
     }
 

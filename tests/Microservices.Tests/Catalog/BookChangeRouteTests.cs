@@ -222,6 +222,39 @@ public sealed class BookChangeRouteTests(DynamoDbLocalFixture dynamo) : ApiTest<
     }
 
     [Fact]
+    public async Task Renaming_an_author_keeps_the_book_adds_that_adding_their_books_maintains()
+    {
+        var (authorId, version) = await Http.RegisterAuthorAsync("Counted Author");
+        await Http.AddBookAsync(authorId, "First", "fantasy", 1m);
+        await Http.AddBookAsync(authorId, "Second", "fantasy", 1m);
+
+        await Http.RenameAuthorAsync(authorId, "Renamed Counted Author", version);
+
+        var author = await AuthorItemAsync(authorId);
+        Assert.Equal(("2", "Renamed Counted Author", "2"), (author[Attributes.BookAdds].N, author[Attributes.Name].S, author[Attributes.Version].N));
+    }
+
+    [Fact]
+    public async Task A_book_added_after_a_rename_while_a_delete_looked_for_books_still_makes_the_delete_409()
+    {
+        var (authorId, first) = await AuthorWithBookAsync();
+        await Http.SendAsync(HttpMethod.Delete, $"/authors/{authorId}/books/{first}?expectedVersion=1", null, HttpStatusCode.OK);
+        var anyBook = (Func<Amazon.Runtime.AmazonWebServiceRequest, bool>)(r => r is QueryRequest { Limit: 1, ProjectionExpression: "PK" });
+        // The delete has read BookAdds (1). Before its Query for books, the author is renamed (to the version the delete
+        // expects); after the Query found none, a book arrives. Had the rename dropped BookAdds, the new book would have
+        // set it to 1 again and the delete, finding what it read, would have orphaned the book.
+        Api.Requests.Before(anyBook, () => Http.RenameAuthorAsync(authorId, "Renamed Meanwhile", 1));
+        Api.Requests.After(anyBook, () => Http.AddBookAsync(authorId, "Arrived Late", "fantasy", 1m));
+
+        var problem = await Http.SendAsync(HttpMethod.Delete, $"/authors/{authorId}?expectedVersion=2", null, HttpStatusCode.Conflict);
+
+        Assert.Contains("gained a book", problem["detail"]!.GetValue<string>(), StringComparison.Ordinal);
+        var author = await Http.GetAsync($"/authors/{authorId}");
+        Assert.Equal(("Renamed Meanwhile", ["Arrived Late"]), (author["name"]!.GetValue<string>(), CatalogCalls.Titles(author["books"]!)));
+        Assert.Equal("2", (await AuthorItemAsync(authorId))[Attributes.BookAdds].N);
+    }
+
+    [Fact]
     public async Task A_change_is_one_read_of_its_stream_and_one_transaction_and_a_get_is_one_query()
     {
         var (authorId, bookId) = await AuthorWithBookAsync();
@@ -242,6 +275,18 @@ public sealed class BookChangeRouteTests(DynamoDbLocalFixture dynamo) : ApiTest<
     }
 
     /// <summary>Book items in the author's partition, read straight from the table.</summary>
+    private async Task<Dictionary<string, AttributeValue>> AuthorItemAsync(string authorId)
+    {
+        using var client = DynamoDbLocalFixture.CreateClient(Tables);
+        var key = Microservices.Schema.Keys.Author(authorId);
+        return (await client.GetItemAsync(new Amazon.DynamoDBv2.Model.GetItemRequest
+        {
+            TableName = Tables.TableName,
+            Key = new() { [Attributes.PK] = new(key.PK), [Attributes.SK] = new(key.SK) },
+            ConsistentRead = true,
+        }, TestContext.Current.CancellationToken)).Item;
+    }
+
     private async Task<int> BooksInPartitionAsync(string authorId)
     {
         using var client = DynamoDbLocalFixture.CreateClient(Tables);

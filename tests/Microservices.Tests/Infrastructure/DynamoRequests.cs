@@ -12,6 +12,7 @@ namespace Microservices.Tests.Infrastructure;
 public sealed class DynamoRequests
 {
     private readonly ConcurrentQueue<AmazonWebServiceRequest> _sent = new();
+    private readonly ConcurrentQueue<AmazonWebServiceResponse> _received = new();
     private Armed? _before;
     private Armed? _after;
 
@@ -20,6 +21,9 @@ public sealed class DynamoRequests
     }
 
     public IReadOnlyList<AmazonWebServiceRequest> Sent => [.. _sent];
+
+    /// <summary>The responses received, in order: a Query's says how many items it read (<c>ScannedCount</c>).</summary>
+    public IReadOnlyList<AmazonWebServiceResponse> Received => [.. _received];
 
     /// <summary>The operations sent, in order: "Query", "TransactWriteItems"...</summary>
     public IReadOnlyList<string> Operations => [.. _sent.Select(r => r.GetType().Name.Replace("Request", "", StringComparison.Ordinal))];
@@ -40,6 +44,7 @@ public sealed class DynamoRequests
         {
             if (e is WebServiceResponseEventArgs response)
             {
+                requests._received.Enqueue(response.Response);
                 RunOnce(ref requests._after, response.Request);
             }
         };
@@ -52,7 +57,11 @@ public sealed class DynamoRequests
     /// <summary>Runs <paramref name="step"/> once, after the response to the first request that <paramref name="when"/> matches; the caller waits for it.</summary>
     public void After(Func<AmazonWebServiceRequest, bool> when, Func<Task> step) => _after = new Armed(when, step);
 
-    public void Clear() => _sent.Clear();
+    public void Clear()
+    {
+        _sent.Clear();
+        _received.Clear();
+    }
 
     private static void RunOnce(ref Armed? armed, AmazonWebServiceRequest request)
     {

@@ -119,6 +119,33 @@ public sealed class StreamFoldTests(DynamoDbLocalFixture dynamo) : IAsyncLifetim
     }
 
     [Fact]
+    public async Task A_snapshot_that_disagrees_with_the_events_before_it_is_reported_at_its_event()
+    {
+        // A command would start from this snapshot: the name and version it holds are not what the first two events say.
+        var renamed = Keys.Event("author", _herbert, 2);
+        var messiah = Keys.Event("book", _dune, 2);
+        using var dynamoClient = DynamoDbLocalFixture.CreateClient(Tables);
+        var item = (await dynamoClient.GetItemAsync(new GetItemRequest
+        {
+            TableName = Tables.TableName,
+            Key = new() { [Attributes.PK] = new(renamed.PK), [Attributes.SK] = new(renamed.SK) },
+            ConsistentRead = true,
+        }, Cancellation)).Item;
+        var snapshot = item[Attributes.Snapshot].S;
+        Assert.Contains("\"name\":\"Franklin Patrick Herbert\"", snapshot, StringComparison.Ordinal);
+        await SetAsync(dynamoClient, renamed, "#a = :v", new() { ["#a"] = Attributes.Snapshot },
+            new(snapshot.Replace("Franklin Patrick Herbert", "Frank Herbert", StringComparison.Ordinal)));
+        await SetAsync(dynamoClient, messiah, "#a = :v", new() { ["#a"] = Attributes.Snapshot }, new("{\"bookId\":"));
+
+        var streams = ConsistencyCheck.Run(await SnapshotAsync()).Single(r => r.Invariant == ConsistencyCheck.Streams);
+
+        Assert.Equal(2, streams.Anomalies.Count);
+        Assert.Equal(new Drift("drifted", renamed, "Snapshot.Name", "Franklin Patrick Herbert", "Frank Herbert"), streams.Anomalies[0]);
+        Assert.Equal((StreamFold.UnreadableSnapshot, messiah, Attributes.Snapshot, "{\"bookId\":"),
+            (streams.Anomalies[1].Kind, streams.Anomalies[1].Key, streams.Anomalies[1].Field, streams.Anomalies[1].Found));
+    }
+
+    [Fact]
     public async Task An_event_of_a_type_the_fold_does_not_know_is_reported_and_its_stream_not_compared()
     {
         var unknown = Keys.Event("author", _herbert, 3);
