@@ -23,6 +23,9 @@ public sealed class BookCountWriter(IAmazonDynamoDB dynamo, IOptions<DynamoDbOpt
 {
     private const int Attempts = 10;
 
+    /// <summary>Tries of one transaction refused only by contention: every book of an author writes the same count item.</summary>
+    private const int ConflictAttempts = 30;
+
     private readonly string _table = options.Value.TableName;
 
     public long Writes => Interlocked.Read(ref _writes);
@@ -171,9 +174,9 @@ public sealed class BookCountWriter(IAmazonDynamoDB dynamo, IOptions<DynamoDbOpt
                 Interlocked.Increment(ref _writes);
                 return Refusal.None;
             }
-            catch (TransactionCanceledException canceled) when (attempt < Attempts && IsConflict(canceled))
+            catch (TransactionCanceledException canceled) when (attempt < ConflictAttempts && IsConflict(canceled))
             {
-                await Task.Delay(TimeSpan.FromMilliseconds(Random.Shared.Next(5, 20 * attempt)), cancellationToken);
+                await Task.Delay(TimeSpan.FromMilliseconds(Random.Shared.Next(1, 10 * Math.Min(attempt, 10))), cancellationToken);
             }
             catch (TransactionCanceledException canceled) when (canceled.CancellationReasons is { } reasons && reasons.Any(r => r.Code == "ConditionalCheckFailed"))
             {
