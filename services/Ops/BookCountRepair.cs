@@ -135,31 +135,11 @@ public static class BookCountRepair
         }
         else if (first && error != 0)
         {
-            yield return new TransactWriteItem
-            {
-                Update = new Update
-                {
-                    TableName = table,
-                    Key = new() { [Attributes.PK] = new(key.PK), [Attributes.SK] = new(key.SK) },
-                    UpdateExpression = "ADD BookCount :delta",
-                    ConditionExpression = "BookCount = :stored",
-                    ExpressionAttributeValues = new() { [":delta"] = Number(delta - error), [":stored"] = new() { N = stored } },
-                },
-            };
+            yield return Add(table, key, delta - error, "BookCount = :stored", new() { N = stored });
         }
         else if (delta != 0)
         {
-            yield return new TransactWriteItem
-            {
-                Update = new Update
-                {
-                    TableName = table,
-                    Key = new() { [Attributes.PK] = new(key.PK), [Attributes.SK] = new(key.SK) },
-                    UpdateExpression = "ADD BookCount :delta",
-                    ConditionExpression = "attribute_exists(PK)",
-                    ExpressionAttributeValues = new() { [":delta"] = Number(delta) },
-                },
-            };
+            yield return Add(table, key, delta, "attribute_exists(PK)", null);
         }
         else
         {
@@ -174,6 +154,27 @@ public static class BookCountRepair
                 TableName = table,
                 Key = new() { [Attributes.PK] = new(closed.PK), [Attributes.SK] = new(closed.SK) },
                 ConditionExpression = "attribute_not_exists(PK)",
+            },
+        };
+    }
+
+    private static TransactWriteItem Add(string table, ItemKey key, int delta, string condition, AttributeValue? stored)
+    {
+        var values = new Dictionary<string, AttributeValue> { [":delta"] = Number(delta) };
+        if (stored is not null)
+        {
+            values[":stored"] = stored;
+        }
+
+        return new TransactWriteItem
+        {
+            Update = new Update
+            {
+                TableName = table,
+                Key = new() { [Attributes.PK] = new(key.PK), [Attributes.SK] = new(key.SK) },
+                UpdateExpression = "ADD BookCount :delta",
+                ConditionExpression = condition,
+                ExpressionAttributeValues = values,
             },
         };
     }
