@@ -13,7 +13,7 @@ public sealed record RepairResult(int Rewritten, int Deleted, int Refused, int U
 /// Rewrites every drifted or missing copy and aggregate from its sources in a snapshot of the table, and deletes
 /// orphans. Every write is conditional: a rewrite only where the stored source version is not newer than the one it
 /// was computed from (so a worker's newer write is never overwritten), a delete only where the item is unchanged
-/// since the snapshot. Computed here, from the snapshot, with none of the workers' code. A gap in an event stream or
+/// since the snapshot; a book count and its markers together, guarded as <see cref="BookCountRepair"/> says. Computed here, from the snapshot, with none of the workers' code. A gap in an event stream or
 /// a wrong canonical item is history, not a copy: it is left for a person to judge and stays reported.
 /// </summary>
 public static class Repair
@@ -27,6 +27,8 @@ public static class Repair
         ArgumentNullException.ThrowIfNull(items);
         ArgumentNullException.ThrowIfNull(results);
         var fixes = Fixes(items);
+        var countPlans = BookCountRepair.Plans(items);
+        var plansRun = new HashSet<BookCountRepair.Plan>(ReferenceEqualityComparer.Instance);
         var stored = items.ToDictionary(KeyOf);
         int rewritten = 0, deleted = 0, refused = 0, unrepairable = 0;
         var keys = results.Where(r => r.Invariant != ConsistencyCheck.Streams).SelectMany(r => r.Anomalies).Select(d => d.Key).Distinct();
@@ -35,7 +37,16 @@ public static class Repair
         {
             try
             {
-                if (fixes.TryGetValue(key, out var fix))
+                if (countPlans.TryGetValue(key, out var plan))
+                {
+                    if (plansRun.Add(plan))
+                    {
+                        var (written, wasRefused) = await BookCountRepair.RunAsync(dynamo, table, plan, cancellationToken);
+                        rewritten += written;
+                        refused += wasRefused ? 1 : 0;
+                    }
+                }
+                else if (fixes.TryGetValue(key, out var fix))
                 {
                     await dynamo.PutItemAsync(fix.Put(table), cancellationToken);
                     rewritten++;
@@ -101,19 +112,6 @@ public static class Repair
             fixes[key] = new Fix(item,
                 "attribute_not_exists(PK) OR (BookVersion <= :bookVersion AND (attribute_not_exists(AuthorVersion) OR AuthorVersion <= :authorVersion))",
                 new() { [":bookVersion"] = book[Attributes.Version], [":authorVersion"] = author[Attributes.Version] });
-        }
-
-        foreach (var (authorId, author) in authors)
-        {
-            var key = Keys.AuthorStats(authorId);
-            var bookIds = books.Where(b => b[Attributes.AuthorId].S == authorId).Select(b => b[Attributes.BookId].S).Order(StringComparer.Ordinal).ToList();
-            var item = Item(key, ItemTypes.AuthorStats);
-            item[Attributes.AuthorId] = new(authorId);
-            item[Attributes.BookCount] = Number(bookIds.Count);
-            item[Attributes.BookIds] = new() { L = [.. bookIds.Select(id => new AttributeValue(id))] };
-            item[Attributes.AuthorVersion] = author[Attributes.Version];
-            fixes[key] = new Fix(item, "attribute_not_exists(PK) OR AuthorVersion <= :authorVersion",
-                new() { [":authorVersion"] = author[Attributes.Version] });
         }
 
         foreach (var order in orders)

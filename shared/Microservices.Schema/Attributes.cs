@@ -70,10 +70,10 @@ public static class Attributes
     public const string BookVersion = "BookVersion";
     public const string AuthorVersion = "AuthorVersion";
 
-    // Catalog (complete): the worker's book count.
+    // Catalog (complete): the worker's book count, and whether each book is in it (CountStates).
     public const string BookCount = "BookCount";
     public const string BookAdds = "BookAdds";
-    public const string BookIds = "BookIds";
+    public const string CountState = "CountState";
     public const string Response = IdempotencyItem.Response;
 
     // ---- Orders (owned by the Orders service) ----

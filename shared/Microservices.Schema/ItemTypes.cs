@@ -16,6 +16,8 @@ public static class ItemTypes
 
     // Catalog (complete)
     public const string AuthorStats = "AuthorStats";
+    public const string BookCountMarker = "BookCountMarker";
+    public const string BookCountClosed = "BookCountClosed";
     public const string GenreBookTombstone = "GenreBookTombstone";
 
     // ---- Orders ----

@@ -64,6 +64,12 @@ public static class Keys
     /// <summary>The worker's book count for an author, in the author's partition.</summary>
     public static ItemKey AuthorStats(string authorId) => Of(TableSchema.AuthorStats, [authorId], [authorId]);
 
+    /// <summary>Whether one book is in its author's count, in the partition of the author's markers.</summary>
+    public static ItemKey BookCountMarker(string authorId, string bookId) => Of(TableSchema.BookCountMarker, [authorId], [bookId]);
+
+    /// <summary>The mark that an author's count is closed (the author is deleted), beside the author's markers.</summary>
+    public static ItemKey BookCountClosed(string authorId) => Of(TableSchema.BookCountClosed, [authorId], []);
+
     /// <summary>Where a genre copy was: the same key as <see cref="GenreBook"/>, declared by its own item type.</summary>
     public static ItemKey GenreBookTombstone(string genre, string bookId) => Of(TableSchema.GenreBookTombstone, [genre], [bookId]);
 

@@ -108,18 +108,46 @@ public static class TableSchema
     public static readonly ItemTypeSpec AuthorStats = new(
         ItemTypes.AuthorStats,
         "Catalog worker",
-        "An aggregate over an author's partition: how many books the author has, recomputed from the partition (consistent Query) on every book added or deleted. Its own item, so the API's author writes never touch it.",
+        "An aggregate over an author's books: how many the author has, kept incrementally (ADD 1 or -1 in the transaction that marks a book counted or removed, see BookCountMarker), so a book costs the same requests however many the author has. In the author's partition, so one Query reads it with the author; its own item, so the API's author writes never touch it. Created at 0 by author.registered (or by the first book counted), removed by author.deleted.",
         new("AUTHOR#{authorId}"),
         new("AUTHOR#{authorId}#STATS"),
         null,
         [
             new(Attributes.AuthorId, AttributeKind.S, "the author's id"),
-            new(Attributes.BookCount, AttributeKind.N, "the number of Book items in the author's partition"),
-            new(Attributes.BookIds, AttributeKind.L, "the ids of the books it was counted from"),
-            new(Attributes.AuthorVersion, AttributeKind.N, "the author version it was computed with"),
+            new(Attributes.BookCount, AttributeKind.N, "the number of the author's books marked counted"),
         ],
         [], // an aggregate, not a copy of one source attribute: the Ops check recomputes it from the Book items
         new Dictionary<string, string> { ["authorId"] = "0193a1", [Attributes.BookCount] = "3" });
+
+    public static readonly ItemTypeSpec BookCountMarker = new(
+        ItemTypes.BookCountMarker,
+        "Catalog worker",
+        "Whether one book is in its author's BookCount: put as counted in the transaction that adds 1, turned removed (a tombstone, never deleted) in the one that subtracts it, or put removed by a book.deleted that came first, so a duplicate or late book.added finds it and counts nothing. In a partition of its own, so no Query of the author's partition (the author page, its books) reads it, and no GSI1 keys.",
+        new("BOOKCOUNT#{authorId}"),
+        new("BOOK#{bookId}"),
+        null,
+        [
+            new(Attributes.AuthorId, AttributeKind.S, "the author's id"),
+            new(Attributes.BookId, AttributeKind.S, "the book's id"),
+            new(Attributes.CountState, AttributeKind.S, "counted (in BookCount) or removed (never again)"),
+            new(Attributes.BookVersion, AttributeKind.N, "the book version that set the state (the add's, or the deleting version for removed); 0 where ops repair set it"),
+        ],
+        [],
+        new Dictionary<string, string> { ["authorId"] = "0193a1", ["bookId"] = "0193b7", [Attributes.CountState] = "counted" });
+
+    public static readonly ItemTypeSpec BookCountClosed = new(
+        ItemTypes.BookCountClosed,
+        "Catalog worker",
+        "Left by author.deleted in the transaction that removes the AuthorStats item: every count write is conditioned on its absence, so a late author.registered or book message cannot bring the count of a deleted author back. The author's markers stay (each removed once its book.deleted is handled) and cost nothing to keep.",
+        new("BOOKCOUNT#{authorId}"),
+        new("CLOSED"),
+        null,
+        [
+            new(Attributes.AuthorId, AttributeKind.S, "the author's id"),
+            new(Attributes.AuthorVersion, AttributeKind.N, "the author version that deleted the author"),
+        ],
+        [],
+        new Dictionary<string, string> { ["authorId"] = "0193a1", [Attributes.AuthorVersion] = "3" });
 
     public static readonly ItemTypeSpec GenreBookTombstone = new(
         ItemTypes.GenreBookTombstone,
@@ -290,7 +318,7 @@ public static class TableSchema
     public static IReadOnlyList<ItemTypeSpec> ItemTypeSpecs { get; } =
     [
         Event, Idempotency,
-        Author, Book, GenreBook, AuthorStats, GenreBookTombstone,
+        Author, Book, GenreBook, AuthorStats, BookCountMarker, BookCountClosed, GenreBookTombstone,
         Client, Address,
         Order, OrderLine, BookSale, ClientOrderStats, BookSales,
     ];
@@ -309,6 +337,7 @@ public static class TableSchema
         // Catalog (complete)
         new("Authors sorted by name, a page at a time", "Catalog", "Query", Gsi1, "GSI1PK = AUTHORS", null, "Author"),
         new("An author, their books and their book count", "Catalog", "Query", null, "PK = AUTHOR#{authorId}", null, "Author, AuthorStats, Book"),
+        new("Whether a book is in its author's count (the worker, on book.deleted after a refused transaction)", "Catalog worker", "GetItem", null, "PK = BOOKCOUNT#{authorId} AND SK = BOOK#{bookId}", null, "BookCountMarker"),
         new("A book by its id (its stream's fold gives its author and title, then the key)", "Catalog", "Query", null, "PK = STREAM#book#{bookId}", null, "Event"),
         new("A book by its id in the worker (the author's books, filtered)", "Catalog worker", "Query", null, "PK = AUTHOR#{authorId} AND begins_with(SK, BOOK#)", "BookId = :bookId", "Book"),
         new("Whether an author still has books", "Catalog", "Query", null, "PK = AUTHOR#{authorId} AND begins_with(SK, BOOK#)", null, "Book"),

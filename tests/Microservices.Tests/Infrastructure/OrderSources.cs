@@ -18,7 +18,7 @@ public static class OrderSources
     }
 
     /// <summary>
-    /// The catalog as its worker leaves it once converged: the author item and each book's genre copy, so that the
+    /// The catalog as its worker leaves it once converged: the author item, its book count with each book's marker and each book's genre copy, so that the
     /// whole-table check has nothing of the catalog's to report.
     /// </summary>
     public static async Task WriteConvergedCatalogAsync(DynamoDbOptions tables, Author author, params Book[] books)
@@ -38,12 +38,25 @@ public static class OrderSources
                 [Attributes.ItemType] = new(ItemTypes.AuthorStats),
                 [Attributes.AuthorId] = new(author.AuthorId),
                 [Attributes.BookCount] = CatalogItems.Number(books.Length),
-                [Attributes.BookIds] = new() { L = books.Select(b => new AttributeValue(b.BookId)).ToList() },
-                [Attributes.AuthorVersion] = CatalogItems.Number(author.Version),
             },
         }, TestContext.Current.CancellationToken);
         foreach (var book in books)
         {
+            var marker = Keys.BookCountMarker(author.AuthorId, book.BookId);
+            await dynamo.PutItemAsync(new PutItemRequest
+            {
+                TableName = tables.TableName,
+                Item = new()
+                {
+                    [Attributes.PK] = new(marker.PK),
+                    [Attributes.SK] = new(marker.SK),
+                    [Attributes.ItemType] = new(ItemTypes.BookCountMarker),
+                    [Attributes.AuthorId] = new(author.AuthorId),
+                    [Attributes.BookId] = new(book.BookId),
+                    [Attributes.CountState] = new(CountStates.Counted),
+                    [Attributes.BookVersion] = CatalogItems.Number(1),
+                },
+            }, TestContext.Current.CancellationToken);
             var key = Keys.GenreBook(book.Genre, book.BookId);
             await dynamo.PutItemAsync(new PutItemRequest
             {

@@ -143,6 +143,34 @@ public sealed class HarnessCommandTests(DynamoDbLocalFixture dynamo, RabbitMqFix
     }
 
     [Fact]
+    public async Task A_lost_book_marker_and_a_wrong_count_are_reported_and_repaired_together()
+    {
+        using var client = DynamoDbLocalFixture.CreateClient(Tables);
+        var marker = Keys.BookCountMarker(_herbert, _dune);
+        var stats = Keys.AuthorStats(_herbert);
+        await client.DeleteItemAsync(Tables.TableName, Key(marker), Cancellation);
+        await SetAsync(client, stats, Attributes.BookCount, new() { N = "5" });
+
+        var (exitCode, report, output) = await RunOpsAsync("check");
+
+        Assert.True(exitCode == 1, output);
+        Assert.Equal(
+            [
+                new AnomalyEntry(ConsistencyCheck.Aggregates, "drifted", stats.PK, stats.SK, Attributes.BookCount, "1", "5"),
+                new AnomalyEntry(ConsistencyCheck.Aggregates, "missing", marker.PK, marker.SK, "", null, null),
+            ],
+            report.Anomalies.OrderBy(a => a.Kind, StringComparer.Ordinal));
+
+        var (repairExit, _, repairOutput) = await RunOpsAsync("repair");
+        var (checkExit, _, checkOutput) = await RunOpsAsync("check");
+
+        Assert.True(repairExit == 0, repairOutput);
+        Assert.True(checkExit == 0, checkOutput);
+        Assert.Equal("1", (await GetAsync(client, stats))![Attributes.BookCount].N);
+        Assert.Equal(CountStates.Counted, (await GetAsync(client, marker))![Attributes.CountState].S);
+    }
+
+    [Fact]
     public async Task Repair_leaves_a_gap_in_an_event_stream_reported_and_exits_1()
     {
         using var client = DynamoDbLocalFixture.CreateClient(Tables);

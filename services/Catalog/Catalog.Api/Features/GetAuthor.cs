@@ -5,7 +5,7 @@ public sealed record BookView(string BookId, string Title, string Genre, decimal
     public static BookView From(Book book) => new(book.BookId, book.Title, book.Genre, book.Price, book.Version);
 }
 
-/// <param name="BookCount">The Catalog worker's count of the author's books; null until it has counted them once.</param>
+/// <param name="BookCount">The Catalog worker's count of the author's books; null until it has handled the author's registration or first book.</param>
 public sealed record AuthorView(string AuthorId, string Name, long Version, IReadOnlyList<BookView> Books, int? BookCount);
 
 public sealed record GetAuthor(string AuthorId) : IQuery<AuthorView>;
