@@ -23,6 +23,13 @@ public sealed class DynamoDbOptions
 
     public string? SecretKey { get; set; }
 
+    /// <summary>
+    /// How many writes one fan-out (the copies of one source, written one request each) keeps in flight. DynamoDB
+    /// serves independent items in parallel, so one at a time leaves most of its throughput unused; the default was
+    /// measured on DynamoDB Local (docs/architecture.md, "Workers"), and past it requests only queue.
+    /// </summary>
+    public int FanOutConcurrency { get; set; } = 8;
+
     /// <summary>This section as configuration keys ("DynamoDb:TableName"), for a process configured from outside.</summary>
     public Dictionary<string, string?> ToSettings() => new()
     {
@@ -32,5 +39,6 @@ public sealed class DynamoDbOptions
         [$"{Section}:{nameof(LeaseTableName)}"] = LeaseTableName,
         [$"{Section}:{nameof(AccessKey)}"] = AccessKey,
         [$"{Section}:{nameof(SecretKey)}"] = SecretKey,
+        [$"{Section}:{nameof(FanOutConcurrency)}"] = FanOutConcurrency.ToString(System.Globalization.CultureInfo.InvariantCulture),
     };
 }
