@@ -33,7 +33,8 @@ public sealed class MessagingOptions
 
     /// <summary>
     /// How many keys an endpoint with <see cref="MessageKey"/>s handles at once (its partitions); messages of one key
-    /// are handled one at a time whatever this is. Measured: docs/architecture.md, "Workers".
+    /// are handled one at a time whatever this is. Each of them may itself keep DynamoDb:FanOutConcurrency writes in
+    /// flight, so the two together bound the requests one worker sends at once.
     /// </summary>
     public int ConsumerConcurrency { get; set; } = 8;
 
