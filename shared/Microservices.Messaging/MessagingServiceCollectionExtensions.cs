@@ -16,7 +16,8 @@ public static class MessagingServiceCollectionExtensions
     /// The bus every worker and the one-command run use: the transport named in the "Messaging" section, message
     /// retry on every consumer, and the consumers that <paramref name="consumers"/> registers. The bus is started and
     /// its queues declared before any hosted service registered after this call starts, so a publisher in the same
-    /// process never publishes to an exchange that has no queue bound yet. Every <see cref="ReceiveEndpointConfiguration"/>
+    /// process never publishes to an exchange that has no queue bound yet. An endpoint with <see cref="MessageKey"/>s
+    /// handles messages in order per key and different keys concurrently. Every <see cref="ReceiveEndpointConfiguration"/>
     /// in the container is applied to every receive endpoint.
     /// </summary>
     public static IServiceCollection AddMessaging(
@@ -28,6 +29,8 @@ public static class MessagingServiceCollectionExtensions
             .Validate(o => o.Transport == MessageTransport.InMemory || !string.IsNullOrWhiteSpace(o.Host), "Messaging:Host is required for RabbitMQ.")
             .Validate(o => o.Port is > 0 and <= ushort.MaxValue, "Messaging:Port must be a TCP port.")
             .Validate(o => o.PublishTimeout > TimeSpan.Zero, "Messaging:PublishTimeout must be positive.")
+            .Validate(o => o.ConsumerConcurrency > 0, "Messaging:ConsumerConcurrency must be at least 1.")
+            .Validate(o => o.PrefetchCount >= o.ConsumerConcurrency, "Messaging:PrefetchCount must be at least Messaging:ConsumerConcurrency.")
             .ValidateOnStart();
 
         // The transport decides which registrations exist, so it is read now rather than from the options later.
@@ -40,6 +43,7 @@ public static class MessagingServiceCollectionExtensions
             consumers?.Invoke(bus);
             bus.AddConfigureEndpointsCallback((context, name, endpoint) =>
             {
+                MessageKey.Configure(context, name, endpoint);
                 foreach (var configuration in context.GetServices<ReceiveEndpointConfiguration>())
                 {
                     configuration.Configure(context, name, endpoint);

@@ -18,6 +18,7 @@ public static class DynamoDbServiceCollectionExtensions
             .BindConfiguration(DynamoDbOptions.Section)
             .Validate(o => !string.IsNullOrWhiteSpace(o.TableName), "DynamoDb:TableName is required.")
             .Validate(o => o.TableName != o.LeaseTableName, "The lease table must not be the streamed table.")
+            .Validate(o => o.FanOutConcurrency > 0, "DynamoDb:FanOutConcurrency must be at least 1.")
             .ValidateOnStart();
         // One registration, so a host that needs another client replaces just this one.
         services.AddSingleton<IAmazonDynamoDB>(provider => CreateClient(provider.GetRequiredService<IOptions<DynamoDbOptions>>().Value));

@@ -1,17 +1,21 @@
+using Catalog.Domain;
 using MassTransit;
 using Microservices.Contracts.Catalog;
 
 namespace Catalog.Worker;
 
 /// <summary>
-/// Writes the new book's genre copy. The message only says which book changed; the copy is built from the current
-/// book and author, so a late or repeated message writes nothing older than what is stored.
+/// Writes the new book's genre copy from the book as the message carries it, at the message's version, with the
+/// author read now. A late or repeated message is refused by the copy's version guard, and the copy is then rebuilt
+/// from the current book, so nothing older than what is stored is written.
 /// </summary>
 public sealed class BookAddedConsumer(GenreCopyWriter writer) : IConsumer<BookAddedV1>
 {
     public Task Consume(ConsumeContext<BookAddedV1> context)
     {
         ArgumentNullException.ThrowIfNull(context);
-        return writer.RefreshBookAsync(context.Message.AuthorId, context.Message.BookId, context.Message.Title, context.CancellationToken);
+        var added = context.Message;
+        return writer.WriteBookAsync(
+            new Book(added.BookId, added.AuthorId, added.Title, added.Genre, added.Price, added.StreamVersion), context.CancellationToken);
     }
 }

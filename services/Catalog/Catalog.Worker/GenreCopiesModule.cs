@@ -1,12 +1,17 @@
 using MassTransit;
 using Microservices.Contracts;
+using Microservices.Contracts.Catalog;
+using Microservices.Messaging;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace Catalog.Worker;
 
 public static class GenreCopiesModule
 {
-    /// <summary>One queue for every genre consumer: the genre copies are one projection, with one error queue.</summary>
+    /// <summary>
+    /// One queue for every genre consumer: the genre copies are one projection, with one error queue. Its messages are
+    /// handled in order per author (every copy of an author's books carries the author's name), authors concurrently.
+    /// </summary>
     public const string EndpointName = Subscriptions.GenreCopies;
 
     public static IBusRegistrationConfigurator AddGenreCopies(this IBusRegistrationConfigurator bus)
@@ -16,6 +21,12 @@ public static class GenreCopiesModule
         bus.AddConsumer<BookAddedConsumer>().Endpoint(endpoint => endpoint.Name = EndpointName);
         bus.AddConsumer<AuthorRenamedConsumer>().Endpoint(endpoint => endpoint.Name = EndpointName);
         bus.AddConsumer<BookChangedConsumer>().Endpoint(endpoint => endpoint.Name = EndpointName);
+        bus.PartitionBy<BookAddedV1>(EndpointName, m => m.AuthorId)
+            .PartitionBy<AuthorRenamedV1>(EndpointName, m => m.AuthorId)
+            .PartitionBy<BookPriceChangedV1>(EndpointName, m => m.AuthorId)
+            .PartitionBy<BookRetitledV1>(EndpointName, m => m.AuthorId)
+            .PartitionBy<BookGenreChangedV1>(EndpointName, m => m.AuthorId)
+            .PartitionBy<BookDeletedV1>(EndpointName, m => m.AuthorId);
         return bus;
     }
 }

@@ -8,16 +8,19 @@ using Microsoft.Extensions.Options;
 namespace Catalog.Worker;
 
 /// <summary>
-/// Writes a genre copy from the current book and author, read with strong consistency. The copy carries the
-/// versions of both sources and is written only if neither is older than what is stored, so a late or duplicate
-/// delivery can never regress it. When that guard refuses a write, the sources are read again: what was stored came
-/// from older reads, so the fresh read is at least as new in both versions and the next attempt succeeds.
+/// Writes a genre copy from a book and its author: taken from the message where it carries them with their version
+/// (a rename, a new book), else read with strong consistency. The copy carries the versions of both sources and is
+/// written only if neither is older than what is stored, so a late or duplicate delivery can never regress it. When
+/// that guard refuses a write, that copy's sources are read again: what was stored came from states no newer than
+/// the current ones, so the fresh read is at least as new in both versions and the next attempt succeeds.
 /// </summary>
 public sealed class GenreCopyWriter(IAmazonDynamoDB dynamo, IOptions<DynamoDbOptions> options)
 {
     private const int Attempts = 5;
 
     private readonly string _table = options.Value.TableName;
+
+    private readonly int _fanOut = options.Value.FanOutConcurrency;
 
     public long CopiesWritten => Interlocked.Read(ref _copiesWritten);
 
@@ -107,25 +110,41 @@ public sealed class GenreCopyWriter(IAmazonDynamoDB dynamo, IOptions<DynamoDbOpt
     }
 
     /// <summary>
-    /// After a rename, rewrites the copy of every book the author has now. A book added after this query ran is
-    /// not missed: its own event is handled after it was written, and then reads the new name.
+    /// A new book's copy from the book as the message carries it (<paramref name="book"/>, at the message's version)
+    /// and the author read now, which closes the create-versus-rename race. A message older than the stored copy is
+    /// refused by the guard, and the copy is then rebuilt from the book as it is now.
     /// </summary>
-    public async Task RefreshAuthorAsync(string authorId, CancellationToken cancellationToken)
+    public async Task WriteBookAsync(Book book, CancellationToken cancellationToken)
     {
-        var author = await GetAsync(Keys.Author(authorId), CatalogItems.ReadAuthor, cancellationToken);
-        if (author is null)
+        ArgumentNullException.ThrowIfNull(book);
+        var author = await GetAsync(Keys.Author(book.AuthorId), CatalogItems.ReadAuthor, cancellationToken);
+        if (author is not null && !await TryWriteAsync(book, author, cancellationToken))
         {
-            return;
+            await RefreshBookAsync(book.AuthorId, book.BookId, book.Title, cancellationToken);
         }
+    }
 
-        await foreach (var item in dynamo.QueryAllAsync(Queries.AuthorBooks(_table, authorId), cancellationToken))
-        {
-            var book = CatalogItems.ReadBook(item);
-            if (!await TryWriteAsync(book, author, cancellationToken))
+    /// <summary>
+    /// After a rename, rewrites the copy of every book the author has now with the name and version the message
+    /// carries (no read of the author), <see cref="DynamoDbOptions.FanOutConcurrency"/> copies at a time. Each copy
+    /// is its own item, so the writes never contend; a copy whose guard refuses (it holds a newer author or book
+    /// version) is rebuilt from its sources read again, and only that copy. A book added after the query ran is not
+    /// missed: its own event is handled after it was written, and then reads the new name.
+    /// </summary>
+    public async Task RefreshAuthorAsync(Author author, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(author);
+        await Parallel.ForEachAsync(
+            dynamo.QueryAllAsync(Queries.AuthorBooks(_table, author.AuthorId), cancellationToken),
+            new ParallelOptions { MaxDegreeOfParallelism = _fanOut, CancellationToken = cancellationToken },
+            async (item, ct) =>
             {
-                await RefreshBookAsync(authorId, book.BookId, book.Title, cancellationToken);
-            }
-        }
+                var book = CatalogItems.ReadBook(item);
+                if (!await TryWriteAsync(book, author, ct))
+                {
+                    await RefreshBookAsync(author.AuthorId, book.BookId, book.Title, ct);
+                }
+            });
     }
 
     private async Task<bool> TryWriteAsync(Book book, Author author, CancellationToken cancellationToken)

@@ -8,29 +8,27 @@ using Orders.Domain;
 namespace Orders.Worker;
 
 /// <summary>
-/// Keeps the client's name and email on each of the client's orders equal to the client item. Every write starts
-/// from the client item read with strong consistency and is an update of the order's copy attributes only, refused
-/// when the order already holds a copy from a newer client version: a late or repeated message cannot regress it.
-/// A refused write needs no retry: what is stored came from a client version at least as new as the one just read.
+/// Keeps the client's name and email on each of the client's orders equal to the client item. A write is an update
+/// of the order's copy attributes only, refused when the order already holds a copy from a client version at least
+/// as new: a late or repeated message cannot regress it. A refused write needs no retry: what is stored came from a
+/// client state at least as new as the one being written.
 /// </summary>
 public sealed class ClientCopyWriter(IAmazonDynamoDB dynamo, IOptions<DynamoDbOptions> options)
 {
     private readonly string _table = options.Value.TableName;
 
-    /// <summary>After a client change: rewrites the copies on every order the client has now.</summary>
-    public async Task RefreshClientAsync(string clientId, CancellationToken cancellationToken)
-    {
-        var client = await ReadClientAsync(clientId, cancellationToken);
-        if (client is null)
-        {
-            return;
-        }
+    private readonly int _fanOut = options.Value.FanOutConcurrency;
 
-        await foreach (var order in dynamo.QueryAllAsync(Queries.ClientOrders(_table, clientId), cancellationToken))
-        {
-            await TryWriteAsync(clientId, order[Attributes.OrderId].S, client, cancellationToken);
-        }
-    }
+    /// <summary>
+    /// After a client change: rewrites the copies on every order the client has now with the name, email and version
+    /// the message carries (the client's details at that version, so the client is not read again),
+    /// <see cref="DynamoDbOptions.FanOutConcurrency"/> orders at a time.
+    /// </summary>
+    public Task RefreshClientAsync(string clientId, ClientCopy client, CancellationToken cancellationToken) =>
+        Parallel.ForEachAsync(
+            dynamo.QueryAllAsync(Queries.ClientOrders(_table, clientId), cancellationToken),
+            new ParallelOptions { MaxDegreeOfParallelism = _fanOut, CancellationToken = cancellationToken },
+            async (order, ct) => await TryWriteAsync(clientId, order[Attributes.OrderId].S, client, ct));
 
     /// <summary>
     /// After an order is placed: the order copied the client as the API read it, and a change of the client may have

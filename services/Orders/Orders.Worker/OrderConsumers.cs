@@ -1,16 +1,19 @@
 using MassTransit;
 using Microservices.Contracts.Clients;
 using Microservices.Contracts.Orders;
+using Orders.Domain;
 
 namespace Orders.Worker;
 
-/// <summary>Rewrites the client copies on every order of the changed client, from the client item as it is now.</summary>
+/// <summary>Rewrites the client copies on every order of the changed client, with the details the message carries.</summary>
 public sealed class ClientDetailsChangedConsumer(ClientCopyWriter writer) : IConsumer<ClientDetailsChangedV1>
 {
     public Task Consume(ConsumeContext<ClientDetailsChangedV1> context)
     {
         ArgumentNullException.ThrowIfNull(context);
-        return writer.RefreshClientAsync(context.Message.ClientId, context.CancellationToken);
+        var changed = context.Message;
+        return writer.RefreshClientAsync(
+            changed.ClientId, new ClientCopy(changed.Name, changed.Email, changed.StreamVersion), context.CancellationToken);
     }
 }
 

@@ -1,5 +1,7 @@
 using MassTransit;
 using Microservices.Contracts;
+using Microservices.Contracts.Clients;
+using Microservices.Contracts.Orders;
 using Microservices.EventSourcing;
 using Microservices.Messaging;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -8,7 +10,10 @@ namespace Orders.Worker;
 
 public static class OrdersWorkerModule
 {
-    /// <summary>One queue for the Orders projections (client copies and aggregates), with one error queue.</summary>
+    /// <summary>
+    /// One queue for the Orders projections (client copies and aggregates), with one error queue. Its messages are
+    /// handled in order per client (the client's copies and stats), clients concurrently.
+    /// </summary>
     public const string EndpointName = Subscriptions.OrderProjections;
 
     /// <summary>
@@ -26,6 +31,9 @@ public static class OrdersWorkerModule
         bus.AddConsumer<ClientDetailsChangedConsumer>().Endpoint(endpoint => endpoint.Name = EndpointName);
         bus.AddConsumer<OrderPlacedConsumer>().Endpoint(endpoint => endpoint.Name = EndpointName);
         bus.AddConsumer<OrderCancelledConsumer>().Endpoint(endpoint => endpoint.Name = EndpointName);
+        bus.PartitionBy<ClientDetailsChangedV1>(EndpointName, m => m.ClientId)
+            .PartitionBy<OrderPlacedV1>(EndpointName, m => m.ClientId)
+            .PartitionBy<OrderCancelledV1>(EndpointName, m => m.ClientId);
         return bus;
     }
 }

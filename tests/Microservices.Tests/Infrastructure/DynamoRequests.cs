@@ -7,12 +7,13 @@ namespace Microservices.Tests.Infrastructure;
 /// <summary>
 /// Every request a service's DynamoDB client sends, seen through the SDK's own request events on the real client (no
 /// fake, no proxy): to count them, and to run a step at a chosen moment, such as between a handler's reads and its
-/// write. The one way the tests count DynamoDB requests.
+/// write, or to see how many of them were in flight at once. The one way the tests count DynamoDB requests.
 /// </summary>
 public sealed class DynamoRequests
 {
     private readonly ConcurrentQueue<AmazonWebServiceRequest> _sent = new();
     private readonly ConcurrentQueue<AmazonWebServiceResponse> _received = new();
+    private readonly ConcurrentDictionary<string, InFlight> _inFlight = new(StringComparer.Ordinal);
     private Armed? _before;
     private Armed? _after;
 
@@ -26,7 +27,10 @@ public sealed class DynamoRequests
     public IReadOnlyList<AmazonWebServiceResponse> Received => [.. _received];
 
     /// <summary>The operations sent, in order: "Query", "TransactWriteItems"...</summary>
-    public IReadOnlyList<string> Operations => [.. _sent.Select(r => r.GetType().Name.Replace("Request", "", StringComparison.Ordinal))];
+    public IReadOnlyList<string> Operations => [.. _sent.Select(OperationOf)];
+
+    /// <summary>The most requests of <paramref name="operation"/> ("PutItem") that were sent and not yet answered at one time.</summary>
+    public int MostInFlight(string operation) => _inFlight.TryGetValue(operation, out var count) ? count.Most : 0;
 
     public static DynamoRequests Watch(IServiceProvider services)
     {
@@ -37,6 +41,7 @@ public sealed class DynamoRequests
             if (e is WebServiceRequestEventArgs request)
             {
                 requests._sent.Enqueue(request.Request);
+                requests.InFlightOf(request.Request).Start();
                 RunOnce(ref requests._before, request.Request);
             }
         };
@@ -45,7 +50,15 @@ public sealed class DynamoRequests
             if (e is WebServiceResponseEventArgs response)
             {
                 requests._received.Enqueue(response.Response);
+                requests.InFlightOf(response.Request).End();
                 RunOnce(ref requests._after, response.Request);
+            }
+        };
+        client.ExceptionEvent += (_, e) =>
+        {
+            if (e is WebServiceExceptionEventArgs failed)
+            {
+                requests.InFlightOf(failed.Request).End();
             }
         };
         return requests;
@@ -61,7 +74,12 @@ public sealed class DynamoRequests
     {
         _sent.Clear();
         _received.Clear();
+        _inFlight.Clear();
     }
+
+    private static string OperationOf(AmazonWebServiceRequest request) => request.GetType().Name.Replace("Request", "", StringComparison.Ordinal);
+
+    private InFlight InFlightOf(AmazonWebServiceRequest request) => _inFlight.GetOrAdd(OperationOf(request), _ => new InFlight());
 
     private static void RunOnce(ref Armed? armed, AmazonWebServiceRequest request)
     {
@@ -70,6 +88,25 @@ public sealed class DynamoRequests
             // The SDK raises its events synchronously: the request (or the caller) waits here until the step is done.
             Task.Run(step.Step).GetAwaiter().GetResult();
         }
+    }
+
+    private sealed class InFlight
+    {
+        private int _now;
+        private int _most;
+
+        public int Most => Volatile.Read(ref _most);
+
+        public void Start()
+        {
+            var now = Interlocked.Increment(ref _now);
+            for (var most = Volatile.Read(ref _most); now > most; most = Volatile.Read(ref _most))
+            {
+                Interlocked.CompareExchange(ref _most, now, most);
+            }
+        }
+
+        public void End() => Interlocked.Decrement(ref _now);
     }
 
     private sealed record Armed(Func<AmazonWebServiceRequest, bool> When, Func<Task> Step);
