@@ -45,17 +45,21 @@ public static class SoakCommand
                 result.AddError($"--no-faults turns every fault off; {fault.Name} contradicts it.");
             }
 
-            if (result.GetValue(Rate) is { } rate && !(rate > 0))
-            {
-                result.AddError("--rate must be a number of commands a second above 0.");
-            }
-
-            if (result.GetValue(Rate) is not null && result.GetResult(Concurrency) is { Implicit: false })
+            if (result.GetResult(Rate) is { Implicit: false } && result.GetResult(Concurrency) is { Implicit: false })
             {
                 result.AddError("--rate sets an arrival rate (open loop) and --concurrency a number in flight (closed loop): give one of them.");
             }
-
-            if (result.GetValue(MaxInFlight) < 1)
+        });
+        Rate.Validators.Add(result =>
+        {
+            if (result.GetValueOrDefault<double?>() is { } rate && !(rate > 0))
+            {
+                result.AddError("--rate must be a number of commands a second above 0.");
+            }
+        });
+        MaxInFlight.Validators.Add(result =>
+        {
+            if (result.GetValueOrDefault<int>() < 1)
             {
                 result.AddError("--max-in-flight must be at least 1.");
             }

@@ -30,7 +30,8 @@ public sealed class AcceptedWritesTests
 
         Assert.Equal(1, writes.LostUpdates);
         var lost = Assert.Single(writes.LostUpdateList());
-        Assert.Equal((Book, 4L, new long[] { 5, 5 }), (lost.Stream, lost.From, lost.Answered.ToArray()));
+        Assert.Equal((Book, 4L), (lost.Stream, lost.From));
+        Assert.Equal([5L, 5L], lost.Answered);
         Assert.Equal(0, writes.SharedWithoutLoss);
     }
 
