@@ -152,7 +152,7 @@ public static class SoakCommand
         summary.AddRow("checked", $"{N(report.ItemsChecked)} items: " + string.Join(", ", report.Checked.Select(c => $"{N(c.Value)} {c.Key}")));
         summary.AddRow("faults", string.Join(", ", report.Faults.OrderBy(f => f.Key, StringComparer.Ordinal).Select(f => $"{N(f.Value)} {f.Key}")));
         summary.AddRow("lost updates", $"{N(report.LostUpdates)} ({N(report.UnchangedAcceptances)} accepted without a change, " +
-            $"{N(report.SharedVersionsWithoutLoss)} versions accepted twice with one change: no loss)");
+            $"{N(report.SharedVersionsWithoutLoss)} versions accepted twice with one change, {N(report.BurstsAcceptedMoreThanOnce)} conflict bursts accepted more than once: no loss)");
         summary.AddRow("anomalies", report.Anomalies.Count == 0 ? "[green]0[/]" : $"[red]{report.Anomalies.Count}[/]");
         summary.AddRow("convergence lag", $"p50 {N(report.Lag.P50Milliseconds)} ms, p99 {N(report.Lag.P99Milliseconds)} ms, max {N(report.Lag.MaxMilliseconds)} ms ({N(report.Lag.Samples)} changes followed)");
         summary.AddRow("settled", report.Settled ? $"{report.SettleTime.TotalSeconds:F1} s after the last command" : "[red]no: checked anyway at the settle timeout[/]");

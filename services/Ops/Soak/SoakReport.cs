@@ -56,6 +56,9 @@ public sealed record SoakReport
     /// <summary>Versions more than one write was accepted at, at most one of which moved the stream (serialisable: no loss).</summary>
     public required int SharedVersionsWithoutLoss { get; init; }
 
+    /// <summary>Conflict bursts of which more than one command was accepted (the count of lost updates before they were told apart by version).</summary>
+    public required int BurstsAcceptedMoreThanOnce { get; init; }
+
     public required IReadOnlyList<AnomalyEntry> Anomalies { get; init; }
 
     public required LagSummary Lag { get; init; }

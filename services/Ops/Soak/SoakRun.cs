@@ -140,6 +140,7 @@ public static class SoakRun
             LostUpdateList = workload.Writes.LostUpdateList(),
             UnchangedAcceptances = workload.Writes.Unchanged,
             SharedVersionsWithoutLoss = workload.Writes.SharedWithoutLoss,
+            BurstsAcceptedMoreThanOnce = workload.BurstsAcceptedMoreThanOnce,
             Anomalies = check.Anomalies,
             Lag = LagSummary.Of([.. samples.Select(s => s.Lag)]),
             LoadTime = loadTime,

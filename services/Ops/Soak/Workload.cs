@@ -39,6 +39,7 @@ public sealed class Workload : IDisposable
     private int _ordersPlaced;
     private int _conflicting;
     private int _races;
+    private int _burstsAcceptedMoreThanOnce;
 
     public Workload(SoakSystem system, int seed, int commands)
     {
@@ -60,6 +61,12 @@ public sealed class Workload : IDisposable
 
     /// <summary>Commands sent in bursts that change one item from one expected version.</summary>
     public int ConflictingCommands => Volatile.Read(ref _conflicting);
+
+    /// <summary>
+    /// Conflict bursts of which more than one command was accepted: what counting acceptances alone calls lost
+    /// updates. Without a lost update, all but one of them were answered at the version they expected (no change).
+    /// </summary>
+    public int BurstsAcceptedMoreThanOnce => Volatile.Read(ref _burstsAcceptedMoreThanOnce);
 
     /// <summary>Races sent: commands of different services, or a create and a change, on the same data at once.</summary>
     public int Races => Volatile.Read(ref _races);
@@ -277,7 +284,7 @@ public sealed class Workload : IDisposable
     private Func<CancellationToken, Task> ConflictBurst()
     {
         var count = 2 + _random.Next(2);
-        Func<CancellationToken, Task>[] changes;
+        Func<CancellationToken, Task<JsonElement?>>[] changes;
         switch (_random.Next(3))
         {
             case 0:
@@ -285,7 +292,7 @@ public sealed class Workload : IDisposable
                 var author = Pick(_authors);
                 var version = author.Version;
                 changes = [.. Enumerable.Range(0, count).Select(_ => NextName("Author"))
-                    .Select(name => (Func<CancellationToken, Task>)(ct => RenameAuthor(author, version, name, ct)))];
+                    .Select(name => (Func<CancellationToken, Task<JsonElement?>>)(ct => RenameAuthor(author, version, name, ct)))];
                 break;
             }
 
@@ -294,7 +301,7 @@ public sealed class Workload : IDisposable
                 var book = Pick(_books);
                 var version = book.Version;
                 changes = [.. Enumerable.Range(0, count).Select(_ => Price())
-                    .Select(price => (Func<CancellationToken, Task>)(ct => ChangePrice(book, version, price, ct)))];
+                    .Select(price => (Func<CancellationToken, Task<JsonElement?>>)(ct => ChangePrice(book, version, price, ct)))];
                 break;
             }
 
@@ -303,7 +310,7 @@ public sealed class Workload : IDisposable
                 var client = Pick(_clientPool);
                 var version = client.Version;
                 changes = [.. Enumerable.Range(0, count).Select(_ => NextName("Client"))
-                    .Select(name => (Func<CancellationToken, Task>)(ct => ChangeDetails(client, version, name, ct)))];
+                    .Select(name => (Func<CancellationToken, Task<JsonElement?>>)(ct => ChangeDetails(client, version, name, ct)))];
                 break;
             }
         }
@@ -312,7 +319,10 @@ public sealed class Workload : IDisposable
         return Reserve(count, async ct =>
         {
             Interlocked.Add(ref _conflicting, changes.Length);
-            await Task.WhenAll(changes.Select(change => change(ct)));
+            if ((await Task.WhenAll(changes.Select(change => change(ct)))).Count(answer => answer is not null) > 1)
+            {
+                Interlocked.Increment(ref _burstsAcceptedMoreThanOnce);
+            }
         });
     }
 
