@@ -36,7 +36,13 @@ internal static class OpsProgram
         var root = new RootCommand("Operations on the single table: bootstrap, check, repair, soak, host, data-model.") { bootstrap, check, repair, soak, host, dataModel };
         try
         {
-            return await root.Parse(args).InvokeAsync(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
+            var parsed = root.Parse(args);
+            return await parsed.InvokeAsync(new InvocationConfiguration
+            {
+                EnableDefaultExceptionHandler = false,
+                // On Ctrl+C a soak stops its processes (each up to 20 s) and deletes its virtual host before it exits.
+                ProcessTerminationTimeout = parsed.CommandResult.Command == soak ? TimeSpan.FromSeconds(60) : TimeSpan.FromSeconds(2),
+            });
         }
         catch (Exception exception) when (exception is Amazon.Runtime.AmazonServiceException or Amazon.Runtime.AmazonClientException or HttpRequestException)
         {

@@ -4,18 +4,45 @@ using System.Globalization;
 namespace Ops.Soak;
 
 /// <summary>
-/// The RabbitMQ broker the soak's services share: how they reach it, and <c>rabbitmqctl</c> for the two things the
-/// soak does to it (drop every connection; ask whether any message is still queued or unacknowledged).
+/// The RabbitMQ broker the soak's services share: how they reach it, and <c>rabbitmqctl</c> for what the soak does
+/// to it (create and delete its own virtual host; drop every connection; ask whether any message is still queued or
+/// unacknowledged).
 /// </summary>
-public sealed record Broker(string Host, int Port, string VirtualHost, string Username, string Password, string? Node)
+/// <param name="VirtualHost">The virtual host every process uses; null until the soak has created its own.</param>
+public sealed record Broker(string Host, int Port, string? VirtualHost, string Username, string Password, string? Node)
 {
+    /// <summary>
+    /// Creates the virtual host <paramref name="name"/> and lets this broker's user configure, write and read all of
+    /// it: a soak's queues, and whatever an earlier run left in its own, are then invisible to each other.
+    /// </summary>
+    public async Task<Broker> CreateVirtualHostAsync(string name, CancellationToken cancellationToken)
+    {
+        await CtlAsync(cancellationToken, "add_vhost", name);
+        var created = this with { VirtualHost = name };
+        try
+        {
+            await CtlAsync(cancellationToken, "set_permissions", "-p", name, Username, ".*", ".*", ".*");
+        }
+        catch
+        {
+            await created.DeleteVirtualHostAsync(CancellationToken.None);
+            throw;
+        }
+
+        return created;
+    }
+
+    /// <summary>Deletes the virtual host with its exchanges, queues and messages.</summary>
+    public Task DeleteVirtualHostAsync(CancellationToken cancellationToken) =>
+        CtlAsync(cancellationToken, "delete_vhost", RequiredVirtualHost);
+
     /// <summary>The "Messaging" section of every service, with short retries so that a soak settles quickly.</summary>
     public IReadOnlyDictionary<string, string?> Settings() => new Dictionary<string, string?>
     {
         ["Messaging:Transport"] = "RabbitMq",
         ["Messaging:Host"] = Host,
         ["Messaging:Port"] = Port.ToString(CultureInfo.InvariantCulture),
-        ["Messaging:VirtualHost"] = VirtualHost,
+        ["Messaging:VirtualHost"] = RequiredVirtualHost,
         ["Messaging:Username"] = Username,
         ["Messaging:Password"] = Password,
         ["Messaging:PublishTimeout"] = "00:00:03",
@@ -35,11 +62,13 @@ public sealed record Broker(string Host, int Port, string VirtualHost, string Us
     /// <summary>Whether every queue of the virtual host is empty with nothing unacknowledged (no message in a consumer's retry).</summary>
     public async Task<bool> IdleAsync(CancellationToken cancellationToken)
     {
-        var listed = await CtlAsync(cancellationToken, "list_queues", "-p", VirtualHost, "--quiet", "--no-table-headers", "messages", "messages_unacknowledged");
+        var listed = await CtlAsync(cancellationToken, "list_queues", "-p", RequiredVirtualHost, "--quiet", "--no-table-headers", "messages", "messages_unacknowledged");
         return listed.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
             .SelectMany(line => line.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries))
             .All(count => count == "0");
     }
+
+    private string RequiredVirtualHost => VirtualHost ?? throw new InvalidOperationException("The soak's virtual host has not been created yet.");
 
     private async Task<string> CtlAsync(CancellationToken cancellationToken, params string[] arguments)
     {

@@ -9,7 +9,10 @@ public static class SoakCommand
 {
     private static readonly Option<int> Commands = new("--commands") { Description = "HTTP commands to send across the three APIs", DefaultValueFactory = _ => 2_000 };
     private static readonly Option<int> Seed = new("--seed") { Description = "Seeds the workload and every fault schedule", DefaultValueFactory = _ => 1 };
-    private static readonly Option<int> Concurrency = new("--concurrency") { Description = "Commands in flight at once", DefaultValueFactory = _ => 8 };
+    private static readonly Option<int> Concurrency = new("--concurrency") { Description = "Commands in flight at once (closed loop; not with --rate)", DefaultValueFactory = _ => 8 };
+    private static readonly Option<double?> Rate = new("--rate") { Description = "Commands a second at a fixed arrival rate (open loop: arrivals do not wait for answers), instead of --concurrency" };
+    private static readonly Option<int> MaxInFlight = new("--max-in-flight") { Description = "With --rate: the most commands left unanswered before an arrival waits (the report says if it did)", DefaultValueFactory = _ => 1_000 };
+    private static readonly Option<bool> NoFaults = new("--no-faults") { Description = "Turn every fault off: DynamoDB faults, duplicates, delays, kills and connection drops (the workload's conflicts and races stay)" };
     private static readonly Option<double> DynamoDbFaultRate = new("--dynamodb-fault-rate") { Description = "Fraction of every process's DynamoDB requests answered with throttling or a 500", DefaultValueFactory = _ => 0.05 };
     private static readonly Option<double> DuplicateRate = new("--duplicate-rate") { Description = "Fraction of messages the workers receive twice", DefaultValueFactory = _ => 0.1 };
     private static readonly Option<double> DelayRate = new("--delay-rate") { Description = "Fraction of messages the workers hold back (reordered)", DefaultValueFactory = _ => 0.1 };
@@ -17,7 +20,7 @@ public static class SoakCommand
     private static readonly Option<int> Drops = new("--connection-drops") { Description = "Times every RabbitMQ connection is closed", DefaultValueFactory = _ => 3 };
     private static readonly Option<string> RabbitHost = new("--rabbitmq-host") { DefaultValueFactory = _ => "127.0.0.1" };
     private static readonly Option<int> RabbitPort = new("--rabbitmq-port") { DefaultValueFactory = _ => 5672 };
-    private static readonly Option<string> VirtualHost = new("--rabbitmq-vhost") { DefaultValueFactory = _ => "/" };
+    private static readonly Option<string?> VirtualHost = new("--rabbitmq-vhost") { Description = "Use this existing virtual host, as it is, instead of one the soak creates for itself and deletes at the end" };
     private static readonly Option<string?> Node = new("--rabbitmq-node") { Description = "The node rabbitmqctl talks to (rabbitmqctl -n); its default when omitted" };
     private static readonly Option<TimeSpan> QuietPeriod = new("--quiet-period") { Description = "How long the table and the broker must stay quiet to count as settled", DefaultValueFactory = _ => TimeSpan.FromSeconds(8) };
     private static readonly Option<TimeSpan> SettleTimeout = new("--settle-timeout") { Description = "The longest to wait for quiet after the last command before checking anyway", DefaultValueFactory = _ => TimeSpan.FromMinutes(5) };
@@ -28,10 +31,39 @@ public static class SoakCommand
         var soak = new Command("soak",
             "Start the whole system as processes on a fresh table, send a seeded random workload of concurrent commands while injecting every fault kind, wait until quiet, then check every invariant. Exit code 0 only when clean.");
         OpsSettings.AddTo(soak);
-        foreach (var option in new Option[] { Commands, Seed, Concurrency, DynamoDbFaultRate, DuplicateRate, DelayRate, Kills, Drops, RabbitHost, RabbitPort, VirtualHost, Node, QuietPeriod, SettleTimeout, WorkDirectory })
+        Option[] faults = [DynamoDbFaultRate, DuplicateRate, DelayRate, Kills, Drops];
+        Option[] options = [Commands, Seed, Concurrency, Rate, MaxInFlight, NoFaults, .. faults, RabbitHost, RabbitPort, VirtualHost, Node, QuietPeriod, SettleTimeout, WorkDirectory];
+        foreach (var option in options)
         {
             soak.Options.Add(option);
         }
+
+        soak.Validators.Add(result =>
+        {
+            if (result.GetValue(NoFaults) && faults.FirstOrDefault(f => result.GetResult(f) is { Implicit: false }) is { } fault)
+            {
+                result.AddError($"--no-faults turns every fault off; {fault.Name} contradicts it.");
+            }
+
+            if (result.GetResult(Rate) is { Implicit: false } && result.GetResult(Concurrency) is { Implicit: false })
+            {
+                result.AddError("--rate sets an arrival rate (open loop) and --concurrency a number in flight (closed loop): give one of them.");
+            }
+        });
+        Rate.Validators.Add(result =>
+        {
+            if (result.GetValueOrDefault<double?>() is { } rate && !(rate > 0))
+            {
+                result.AddError("--rate must be a number of commands a second above 0.");
+            }
+        });
+        MaxInFlight.Validators.Add(result =>
+        {
+            if (result.GetValueOrDefault<int>() < 1)
+            {
+                result.AddError("--max-in-flight must be at least 1.");
+            }
+        });
 
         soak.SetAction(async (parse, cancellationToken) =>
         {
@@ -45,18 +77,21 @@ public static class SoakCommand
                 tables.LeaseTableName = $"soak-{seed}-{stamp}-leases";
             }
 
+            var noFaults = parse.GetValue(NoFaults);
             var settings = new SoakSettings
             {
                 Tables = tables,
-                Broker = new Broker(parse.GetValue(RabbitHost)!, parse.GetValue(RabbitPort), parse.GetValue(VirtualHost)!, "guest", "guest", parse.GetValue(Node)),
+                Broker = new Broker(parse.GetValue(RabbitHost)!, parse.GetValue(RabbitPort), parse.GetValue(VirtualHost), "guest", "guest", parse.GetValue(Node)),
                 Commands = parse.GetValue(Commands),
                 Seed = seed,
                 Concurrency = parse.GetValue(Concurrency),
-                DynamoDbFaultRate = parse.GetValue(DynamoDbFaultRate),
-                DuplicateRate = parse.GetValue(DuplicateRate),
-                DelayRate = parse.GetValue(DelayRate),
-                Kills = parse.GetValue(Kills),
-                ConnectionDrops = parse.GetValue(Drops),
+                Rate = parse.GetValue(Rate),
+                MaxInFlight = parse.GetValue(MaxInFlight),
+                DynamoDbFaultRate = noFaults ? 0 : parse.GetValue(DynamoDbFaultRate),
+                DuplicateRate = noFaults ? 0 : parse.GetValue(DuplicateRate),
+                DelayRate = noFaults ? 0 : parse.GetValue(DelayRate),
+                Kills = noFaults ? 0 : parse.GetValue(Kills),
+                ConnectionDrops = noFaults ? 0 : parse.GetValue(Drops),
                 QuietPeriod = parse.GetValue(QuietPeriod),
                 SettleTimeout = parse.GetValue(SettleTimeout),
                 WorkDirectory = parse.GetValue(WorkDirectory)!,
@@ -107,22 +142,33 @@ public static class SoakCommand
         summary.AddRow("seed", N(report.Seed));
         summary.AddRow("commands", $"{N(report.Commands)} in {report.LoadTime.TotalSeconds:F0} s: " +
             string.Join(", ", report.Outcomes.OrderBy(o => o.Key, StringComparer.Ordinal).Select(o => $"{N(o.Value)} {o.Key}")));
+        var arrivals = report.Arrivals;
+        summary.AddRow("arrivals", arrivals.TargetRate is { } rate
+            ? $"open loop at {rate:0.#}/s: achieved {arrivals.AchievedRate:0.#}/s, at most {N(arrivals.MaxInFlight)} in flight" +
+              (arrivals.CapReached ? $" [red](the cap of {N(arrivals.InFlightCap)} held back {N(arrivals.CapWaits)} arrivals)[/]" : "")
+            : $"closed loop, {N(arrivals.InFlightCap)} in flight: {arrivals.AchievedRate:0.#}/s");
         summary.AddRow("events", N(report.Events));
         summary.AddRow("copy writes seen", N(report.CopyWrites));
         summary.AddRow("checked", $"{N(report.ItemsChecked)} items: " + string.Join(", ", report.Checked.Select(c => $"{N(c.Value)} {c.Key}")));
         summary.AddRow("faults", string.Join(", ", report.Faults.OrderBy(f => f.Key, StringComparer.Ordinal).Select(f => $"{N(f.Value)} {f.Key}")));
-        summary.AddRow("lost updates", N(report.LostUpdates));
+        summary.AddRow("lost updates", $"{N(report.LostUpdates)} ({N(report.UnchangedAcceptances)} accepted without a change, " +
+            $"{N(report.SharedVersionsWithoutLoss)} versions accepted twice with one change, {N(report.BurstsAcceptedMoreThanOnce)} conflict bursts accepted more than once: no loss)");
         summary.AddRow("anomalies", report.Anomalies.Count == 0 ? "[green]0[/]" : $"[red]{report.Anomalies.Count}[/]");
         summary.AddRow("convergence lag", $"p50 {N(report.Lag.P50Milliseconds)} ms, p99 {N(report.Lag.P99Milliseconds)} ms, max {N(report.Lag.MaxMilliseconds)} ms ({N(report.Lag.Samples)} changes followed)");
         summary.AddRow("settled", report.Settled ? $"{report.SettleTime.TotalSeconds:F1} s after the last command" : "[red]no: checked anyway at the settle timeout[/]");
+        summary.AddRow("virtual host", report.VirtualHost);
         AnsiConsole.Write(summary);
+        foreach (var lost in report.LostUpdateList.Take(50))
+        {
+            AnsiConsole.WriteLine($"lost update: {lost.Stream} moved from version {lost.From} to {string.Join(" and ", lost.Answered)}");
+        }
+
         foreach (var anomaly in report.Anomalies.Take(50))
         {
             AnsiConsole.WriteLine($"{anomaly.Invariant}: {anomaly.Kind} {anomaly.PK} | {anomaly.SK} {anomaly.Field} expected '{anomaly.Expected}', found '{anomaly.Found}'");
         }
 
-        AnsiConsole.WriteLine(report.Clean
-            ? $"Clean. Reports: {Path.Combine(directory, "soak-report.json")}, {Path.Combine(directory, "consistency-report.json")}"
-            : $"NOT clean. Reports: {Path.Combine(directory, "soak-report.json")}, {Path.Combine(directory, "consistency-report.json")}");
+        var reports = $"Reports: {Path.Combine(directory, SoakRun.ReportFile)}, {Path.Combine(directory, "consistency-report.json")}";
+        AnsiConsole.WriteLine(report.Clean ? $"Clean. {reports}" : $"NOT clean. {reports}");
     }
 }

@@ -12,6 +12,12 @@ public sealed record SoakReport
 
     public required string Table { get; init; }
 
+    /// <summary>The broker's virtual host the processes used (the soak's own, deleted at the end, unless one was given).</summary>
+    public required string VirtualHost { get; init; }
+
+    /// <summary>How the commands arrived: closed loop (a fixed number in flight) or open loop (a fixed rate), and the rate achieved.</summary>
+    public required Arrivals Arrivals { get; init; }
+
     /// <summary>HTTP commands sent, across the three APIs.</summary>
     public required int Commands { get; init; }
 
@@ -35,8 +41,23 @@ public sealed record SoakReport
     /// <summary>Faults injected, by kind.</summary>
     public required IReadOnlyDictionary<string, long> Faults { get; init; }
 
-    /// <summary>Concurrent changes from one expected version accepted more than once (optimistic concurrency broken).</summary>
+    /// <summary>
+    /// Accepted writes that moved a stream from a version another accepted write had already moved it from, by the
+    /// versions the API answered (optimistic concurrency broken): must be 0.
+    /// </summary>
     public required int LostUpdates { get; init; }
+
+    /// <summary>Each lost update: the stream, the version it was moved from twice or more, and the versions answered.</summary>
+    public required IReadOnlyList<LostUpdate> LostUpdateList { get; init; }
+
+    /// <summary>Accepted writes answered at the version they expected: a change to the value the item had, no event.</summary>
+    public required int UnchangedAcceptances { get; init; }
+
+    /// <summary>Versions more than one write was accepted at, at most one of which moved the stream (serialisable: no loss).</summary>
+    public required int SharedVersionsWithoutLoss { get; init; }
+
+    /// <summary>Conflict bursts of which more than one command was accepted (the count of lost updates before they were told apart by version).</summary>
+    public required int BurstsAcceptedMoreThanOnce { get; init; }
 
     public required IReadOnlyList<AnomalyEntry> Anomalies { get; init; }
 

@@ -17,16 +17,48 @@ namespace Ops.Soak;
 public sealed record SoakProgress(string Phase, double Done, double Total);
 
 /// <summary>
-/// One soak: a fresh table, the whole system as processes, the seeded workload with every fault kind, then waiting
-/// until the table and the broker are quiet, then the same check as <c>ops check</c>.
+/// One soak: a fresh table and a virtual host of its own, the whole system as processes, the seeded workload with
+/// every fault kind, then waiting until the table and the broker are quiet, then the same check as <c>ops check</c>.
 /// </summary>
 public static class SoakRun
 {
     public const string ObserverName = "soak-observer";
 
+    /// <summary>The file in the work directory that holds the <see cref="SoakReport"/> as JSON.</summary>
+    public const string ReportFile = "soak-report.json";
+
     public static async Task<SoakReport> RunAsync(SoakSettings soak, IProgress<SoakProgress>? progress, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(soak);
+        if (soak.Broker.VirtualHost is not null)
+        {
+            return await RunOnAsync(soak, progress, cancellationToken);
+        }
+
+        // Quiet is judged by every queue of the virtual host: one of its own, so that nothing another run left behind
+        // (an _error queue's messages, say) can keep it from settling, and nothing it leaves behind outlives it.
+        var name = string.Create(CultureInfo.InvariantCulture, $"{soak.Tables.TableName}-{Guid.NewGuid().ToString("N")[..8]}");
+        var broker = await soak.Broker.CreateVirtualHostAsync(name, cancellationToken);
+        try
+        {
+            return await RunOnAsync(soak with { Broker = broker }, progress, cancellationToken);
+        }
+        finally
+        {
+            // Also when the soak failed or was cancelled (Ctrl+C): the processes are stopped by now.
+            try
+            {
+                await broker.DeleteVirtualHostAsync(CancellationToken.None);
+            }
+            catch (InvalidOperationException failure)
+            {
+                await Console.Error.WriteLineAsync($"The soak's virtual host {name} is left on the broker: {failure.Message}");
+            }
+        }
+    }
+
+    private static async Task<SoakReport> RunOnAsync(SoakSettings soak, IProgress<SoakProgress>? progress, CancellationToken cancellationToken)
+    {
         Directory.CreateDirectory(soak.WorkDirectory);
         using var dynamo = DynamoDbServiceCollectionExtensions.CreateClient(soak.Tables);
         await new TableBootstrap(dynamo, Options.Create(soak.Tables)).EnsureTablesAsync(cancellationToken);
@@ -37,12 +69,15 @@ public static class SoakRun
         var system = await SoakSystem.StartAsync(soak, cancellationToken);
         var workload = new Workload(system, soak.Seed, soak.Commands);
         FaultSchedule faults;
+        Arrivals arrivals;
         TimeSpan loadTime, settleTime;
         bool settled;
         try
         {
             var clock = Stopwatch.StartNew();
-            var load = workload.RunAsync(soak.Concurrency, cancellationToken);
+            var load = soak.Rate is { } rate
+                ? workload.RunAtRateAsync(rate, soak.MaxInFlight, cancellationToken)
+                : workload.RunAsync(soak.Concurrency, cancellationToken);
             faults = new FaultSchedule(soak, system, workload);
             var injecting = faults.RunAsync(load, cancellationToken);
             while (!load.IsCompleted)
@@ -51,7 +86,7 @@ public static class SoakRun
                 await Task.WhenAny(load, Task.Delay(250, cancellationToken));
             }
 
-            await load;
+            arrivals = await load;
             await injecting;
             loadTime = clock.Elapsed;
             progress?.Report(new SoakProgress("commands", workload.Completed, workload.Total));
@@ -90,6 +125,8 @@ public static class SoakRun
         {
             Seed = soak.Seed,
             Table = soak.Tables.TableName,
+            VirtualHost = soak.Broker.VirtualHost!,
+            Arrivals = arrivals,
             Commands = workload.Completed,
             Outcomes = workload.Outcomes.GroupBy(o => o.Key.Outcome).ToDictionary(g => g.Key, g => g.Sum(o => o.Value)),
             ByCommand = workload.Outcomes.GroupBy(o => o.Key.Command).OrderBy(g => g.Key, StringComparer.Ordinal)
@@ -99,14 +136,18 @@ public static class SoakRun
             ItemsChecked = items.Count,
             Checked = results.ToDictionary(r => r.Invariant, r => r.Checked),
             Faults = injected,
-            LostUpdates = workload.LostUpdates,
+            LostUpdates = workload.Writes.LostUpdates,
+            LostUpdateList = workload.Writes.LostUpdateList(),
+            UnchangedAcceptances = workload.Writes.Unchanged,
+            SharedVersionsWithoutLoss = workload.Writes.SharedWithoutLoss,
+            BurstsAcceptedMoreThanOnce = workload.BurstsAcceptedMoreThanOnce,
             Anomalies = check.Anomalies,
             Lag = LagSummary.Of([.. samples.Select(s => s.Lag)]),
             LoadTime = loadTime,
             SettleTime = settleTime,
             Settled = settled,
         };
-        await File.WriteAllTextAsync(Path.Combine(soak.WorkDirectory, "soak-report.json"), report.ToJson(), cancellationToken);
+        await File.WriteAllTextAsync(Path.Combine(soak.WorkDirectory, ReportFile), report.ToJson(), cancellationToken);
         return report;
     }
 

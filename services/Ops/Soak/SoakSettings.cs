@@ -8,6 +8,10 @@ public sealed record SoakSettings
     /// <summary>A fresh table (and lease table) the soak creates for itself, on the endpoint given.</summary>
     public required DynamoDbOptions Tables { get; init; }
 
+    /// <summary>
+    /// The broker. With no virtual host the soak creates one of its own named after the run, points every process at
+    /// it and deletes it at the end; with one, it uses that one as it is and leaves it.
+    /// </summary>
     public required Broker Broker { get; init; }
 
     /// <summary>HTTP commands to send in all, across the three APIs.</summary>
@@ -16,8 +20,14 @@ public sealed record SoakSettings
     /// <summary>Seeds the workload (which commands, on which items) and every fault schedule.</summary>
     public int Seed { get; init; } = 1;
 
-    /// <summary>Commands in flight at once.</summary>
+    /// <summary>Commands in flight at once (closed loop), when no <see cref="Rate"/> is set.</summary>
     public int Concurrency { get; init; } = 8;
+
+    /// <summary>Commands a second at a fixed arrival rate (open loop), instead of a fixed <see cref="Concurrency"/>.</summary>
+    public double? Rate { get; init; }
+
+    /// <summary>The most commands an open loop leaves unanswered before an arrival waits for an answer.</summary>
+    public int MaxInFlight { get; init; } = 1_000;
 
     /// <summary>The fraction of every process's DynamoDB requests answered with throttling or a 500.</summary>
     public double DynamoDbFaultRate { get; init; } = 0.05;

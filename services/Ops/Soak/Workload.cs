@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Diagnostics;
 using System.Globalization;
 using System.Net;
 using System.Net.Http.Json;
@@ -31,13 +32,14 @@ public sealed class Workload : IDisposable
     private readonly List<Client> _clientPool = [];
     private readonly List<Order> _openOrders = [];
     private readonly ConcurrentDictionary<(string Command, string Outcome), long> _outcomes = new();
+    private readonly AcceptedWrites _writes = new();
     private int _issued;
     private int _completed;
     private int _names;
     private int _ordersPlaced;
-    private int _lostUpdates;
     private int _conflicting;
     private int _races;
+    private int _burstsAcceptedMoreThanOnce;
 
     public Workload(SoakSystem system, int seed, int commands)
     {
@@ -54,11 +56,17 @@ public sealed class Workload : IDisposable
 
     public int Total => _total;
 
-    /// <summary>Concurrent changes from one expected version that were accepted more than once: must stay 0.</summary>
-    public int LostUpdates => Volatile.Read(ref _lostUpdates);
+    /// <summary>Every accepted command sent at an expected version, with the version answered: lost updates must stay 0.</summary>
+    public AcceptedWrites Writes => _writes;
 
     /// <summary>Commands sent in bursts that change one item from one expected version.</summary>
     public int ConflictingCommands => Volatile.Read(ref _conflicting);
+
+    /// <summary>
+    /// Conflict bursts of which more than one command was accepted: what counting acceptances alone calls lost
+    /// updates. Without a lost update, all but one of them were answered at the version they expected (no change).
+    /// </summary>
+    public int BurstsAcceptedMoreThanOnce => Volatile.Read(ref _burstsAcceptedMoreThanOnce);
 
     /// <summary>Races sent: commands of different services, or a create and a change, on the same data at once.</summary>
     public int Races => Volatile.Read(ref _races);
@@ -66,8 +74,78 @@ public sealed class Workload : IDisposable
     /// <summary>How each command was answered: accepted (2xx), conflict (409), not-found (404), refused (other 4xx), failed (5xx, no answer).</summary>
     public IReadOnlyDictionary<(string Command, string Outcome), long> Outcomes => _outcomes;
 
-    public Task RunAsync(int concurrency, CancellationToken cancellationToken) =>
-        Task.WhenAll(Enumerable.Range(0, concurrency).Select(_ => Task.Run(() => LoopAsync(cancellationToken), cancellationToken)));
+    /// <summary>Closed loop: <paramref name="concurrency"/> senders, each sending its next step when its last is answered.</summary>
+    public async Task<Arrivals> RunAsync(int concurrency, CancellationToken cancellationToken)
+    {
+        var clock = Stopwatch.StartNew();
+        await Task.WhenAll(Enumerable.Range(0, concurrency).Select(_ => Task.Run(() => LoopAsync(cancellationToken), cancellationToken)));
+        return new Arrivals("closed", null, concurrency, Math.Round(_issued / clock.Elapsed.TotalSeconds, 1), concurrency, concurrency, 0);
+    }
+
+    /// <summary>
+    /// Open loop: the step that brings the commands sent to n is sent at n / <paramref name="rate"/> seconds, whether
+    /// the earlier ones are answered or not (a step late for its time is sent at once, so a slow system does not slow
+    /// the arrivals). Only when <paramref name="inFlightCap"/> commands are unanswered does the next arrival wait for
+    /// an answer; the summary says how often that happened.
+    /// </summary>
+    public async Task<Arrivals> RunAtRateAsync(double rate, int inFlightCap, CancellationToken cancellationToken)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(rate);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(inFlightCap);
+        using var slots = new SemaphoreSlim(inFlightCap);
+        var steps = new List<Task>();
+        var clock = Stopwatch.StartNew();
+        var (capWaits, maxInFlight, sentBeforeLast, lastAt) = (0, 0, 0, TimeSpan.Zero);
+        while (true)
+        {
+            int sent;
+            lock (_model)
+            {
+                sent = _issued;
+            }
+
+            if (sent >= _total)
+            {
+                break;
+            }
+
+            var due = TimeSpan.FromSeconds(sent / rate) - clock.Elapsed;
+            if (due > TimeSpan.Zero)
+            {
+                await Task.Delay(due, cancellationToken);
+            }
+
+            if (slots.CurrentCount == 0)
+            {
+                capWaits++;
+            }
+
+            await slots.WaitAsync(cancellationToken);
+            maxInFlight = Math.Max(maxInFlight, inFlightCap - slots.CurrentCount);
+            Func<CancellationToken, Task> step;
+            lock (_model)
+            {
+                step = Draw();
+            }
+
+            (sentBeforeLast, lastAt) = (sent, clock.Elapsed);
+            steps.Add(Task.Run(async () =>
+            {
+                try
+                {
+                    await step(cancellationToken);
+                }
+                finally
+                {
+                    slots.Release();
+                }
+            }, cancellationToken));
+        }
+
+        var achieved = lastAt > TimeSpan.Zero ? sentBeforeLast / lastAt.TotalSeconds : 0;
+        await Task.WhenAll(steps);
+        return new Arrivals("open", rate, null, Math.Round(achieved, 1), inFlightCap, maxInFlight, capWaits);
+    }
 
     public void Dispose()
     {
@@ -145,14 +223,14 @@ public sealed class Workload : IDisposable
             {
                 var book = Pick(_books);
                 var (version, genre) = (book.Version, Pick(Genres));
-                return Reserve(1, ct => BookCommand("change-genre", book, HttpMethod.Put, "genre", new { genre, expectedVersion = version }, ct));
+                return Reserve(1, ct => BookCommand("change-genre", book, HttpMethod.Put, "genre", new { genre, expectedVersion = version }, version, ct));
             }
 
             case < 40:
             {
                 var book = Pick(_books);
                 var (version, title) = (book.Version, NextName("Title"));
-                return Reserve(1, ct => BookCommand("retitle-book", book, HttpMethod.Put, "title", new { title, expectedVersion = version }, ct));
+                return Reserve(1, ct => BookCommand("retitle-book", book, HttpMethod.Put, "title", new { title, expectedVersion = version }, version, ct));
             }
 
             case < 42 when _books.Count > 10:
@@ -177,7 +255,7 @@ public sealed class Workload : IDisposable
                 var client = Pick(_clientPool);
                 var (version, type, number) = (client.Version, Pick(PhoneTypes), PhoneNumber());
                 return Reserve(1, ct => Send("set-phone", _clients, HttpMethod.Put, $"/clients/{client.Id}/phones/{type}",
-                    new { number, expectedVersion = version }, client, ct));
+                    new { number, expectedVersion = version }, client, version, ct));
             }
 
             case < 75:
@@ -206,7 +284,7 @@ public sealed class Workload : IDisposable
     private Func<CancellationToken, Task> ConflictBurst()
     {
         var count = 2 + _random.Next(2);
-        Func<CancellationToken, Task<bool>>[] changes;
+        Func<CancellationToken, Task<JsonElement?>>[] changes;
         switch (_random.Next(3))
         {
             case 0:
@@ -214,7 +292,7 @@ public sealed class Workload : IDisposable
                 var author = Pick(_authors);
                 var version = author.Version;
                 changes = [.. Enumerable.Range(0, count).Select(_ => NextName("Author"))
-                    .Select(name => (Func<CancellationToken, Task<bool>>)(ct => RenameAuthor(author, version, name, ct)))];
+                    .Select(name => (Func<CancellationToken, Task<JsonElement?>>)(ct => RenameAuthor(author, version, name, ct)))];
                 break;
             }
 
@@ -223,7 +301,7 @@ public sealed class Workload : IDisposable
                 var book = Pick(_books);
                 var version = book.Version;
                 changes = [.. Enumerable.Range(0, count).Select(_ => Price())
-                    .Select(price => (Func<CancellationToken, Task<bool>>)(ct => ChangePrice(book, version, price, ct)))];
+                    .Select(price => (Func<CancellationToken, Task<JsonElement?>>)(ct => ChangePrice(book, version, price, ct)))];
                 break;
             }
 
@@ -232,19 +310,18 @@ public sealed class Workload : IDisposable
                 var client = Pick(_clientPool);
                 var version = client.Version;
                 changes = [.. Enumerable.Range(0, count).Select(_ => NextName("Client"))
-                    .Select(name => (Func<CancellationToken, Task<bool>>)(ct => ChangeDetails(client, version, name, ct)))];
+                    .Select(name => (Func<CancellationToken, Task<JsonElement?>>)(ct => ChangeDetails(client, version, name, ct)))];
                 break;
             }
         }
 
+        // Which of them were accepted, and at which versions, is in the accepted writes (Send), as for every command.
         return Reserve(count, async ct =>
         {
             Interlocked.Add(ref _conflicting, changes.Length);
-            var accepted = (await Task.WhenAll(changes.Select(change => change(ct)))).Count(a => a);
-            if (accepted > 1)
+            if ((await Task.WhenAll(changes.Select(change => change(ct)))).Count(answer => answer is not null) > 1)
             {
-                // Optimistic concurrency failed: two writers both succeeded from the same version.
-                Interlocked.Increment(ref _lostUpdates);
+                Interlocked.Increment(ref _burstsAcceptedMoreThanOnce);
             }
         });
     }
@@ -299,7 +376,7 @@ public sealed class Workload : IDisposable
     private async Task RegisterAuthor(CancellationToken cancellationToken)
     {
         var name = NextName("Author");
-        if (await Send("register-author", _catalog, HttpMethod.Post, "/authors", new { name }, null, cancellationToken) is { } created)
+        if (await Send("register-author", _catalog, HttpMethod.Post, "/authors", new { name }, null, null, cancellationToken) is { } created)
         {
             lock (_model)
             {
@@ -308,8 +385,8 @@ public sealed class Workload : IDisposable
         }
     }
 
-    private async Task<bool> RenameAuthor(Author author, long expectedVersion, string name, CancellationToken cancellationToken) =>
-        await Send("rename-author", _catalog, HttpMethod.Put, $"/authors/{author.Id}/name", new { name, expectedVersion }, author, cancellationToken) is not null;
+    private Task<JsonElement?> RenameAuthor(Author author, long expectedVersion, string name, CancellationToken cancellationToken) =>
+        Send("rename-author", _catalog, HttpMethod.Put, $"/authors/{author.Id}/name", new { name, expectedVersion }, author, expectedVersion, cancellationToken);
 
     private async Task AddBook(Author author, CancellationToken cancellationToken)
     {
@@ -320,7 +397,7 @@ public sealed class Workload : IDisposable
             (title, genre, price) = (NextName("Title"), Pick(Genres), Price());
         }
 
-        if (await Send("add-book", _catalog, HttpMethod.Post, $"/authors/{author.Id}/books", new { title, genre, price }, null, cancellationToken) is { } added)
+        if (await Send("add-book", _catalog, HttpMethod.Post, $"/authors/{author.Id}/books", new { title, genre, price }, null, null, cancellationToken) is { } added)
         {
             lock (_model)
             {
@@ -329,16 +406,17 @@ public sealed class Workload : IDisposable
         }
     }
 
-    private async Task<bool> ChangePrice(Book book, long expectedVersion, decimal price, CancellationToken cancellationToken) =>
-        await BookCommand("change-price", book, HttpMethod.Put, "price", new { price, expectedVersion }, cancellationToken);
+    private Task<JsonElement?> ChangePrice(Book book, long expectedVersion, decimal price, CancellationToken cancellationToken) =>
+        BookCommand("change-price", book, HttpMethod.Put, "price", new { price, expectedVersion }, expectedVersion, cancellationToken);
 
-    private async Task<bool> BookCommand(string command, Book book, HttpMethod method, string path, object body, CancellationToken cancellationToken) =>
-        await Send(command, _catalog, method, $"/authors/{book.AuthorId}/books/{book.Id}/{path}", body, book, cancellationToken) is not null;
+    private Task<JsonElement?> BookCommand(
+        string command, Book book, HttpMethod method, string path, object body, long expectedVersion, CancellationToken cancellationToken) =>
+        Send(command, _catalog, method, $"/authors/{book.AuthorId}/books/{book.Id}/{path}", body, book, expectedVersion, cancellationToken);
 
     private async Task DeleteBook(Book book, long expectedVersion, CancellationToken cancellationToken)
     {
         var deleted = await Send("delete-book", _catalog, HttpMethod.Delete,
-            $"/authors/{book.AuthorId}/books/{book.Id}?expectedVersion={expectedVersion}", null, book, cancellationToken);
+            $"/authors/{book.AuthorId}/books/{book.Id}?expectedVersion={expectedVersion}", null, book, expectedVersion, cancellationToken);
         if (deleted is null)
         {
             lock (_model)
@@ -361,7 +439,7 @@ public sealed class Workload : IDisposable
 
         var email = Email(name);
         var phones = new Dictionary<string, string> { ["mobile"] = number };
-        if (await Send("register-client", _clients, HttpMethod.Post, "/clients", new { name, email, phones }, null, cancellationToken) is not { } created)
+        if (await Send("register-client", _clients, HttpMethod.Post, "/clients", new { name, email, phones }, null, null, cancellationToken) is not { } created)
         {
             return null;
         }
@@ -375,13 +453,13 @@ public sealed class Workload : IDisposable
         return client;
     }
 
-    private async Task<bool> ChangeDetails(Client client, long expectedVersion, string name, CancellationToken cancellationToken) =>
-        await Send("change-client-details", _clients, HttpMethod.Put, $"/clients/{client.Id}/details",
-            new { name, email = Email(name), expectedVersion }, client, cancellationToken) is not null;
+    private Task<JsonElement?> ChangeDetails(Client client, long expectedVersion, string name, CancellationToken cancellationToken) =>
+        Send("change-client-details", _clients, HttpMethod.Put, $"/clients/{client.Id}/details",
+            new { name, email = Email(name), expectedVersion }, client, expectedVersion, cancellationToken);
 
     private async Task PlaceOrder(Client client, IReadOnlyList<object> lines, CancellationToken cancellationToken)
     {
-        if (await Send("place-order", _orders, HttpMethod.Post, $"/clients/{client.Id}/orders", new { lines }, null, cancellationToken) is { } placed)
+        if (await Send("place-order", _orders, HttpMethod.Post, $"/clients/{client.Id}/orders", new { lines }, null, null, cancellationToken) is { } placed)
         {
             lock (_model)
             {
@@ -393,7 +471,7 @@ public sealed class Workload : IDisposable
 
     private async Task AdvanceOrder(Order order, string verb, long expectedVersion, CancellationToken cancellationToken)
     {
-        var answer = await Send($"{verb}-order", _orders, HttpMethod.Post, $"/clients/{order.ClientId}/orders/{order.Id}/{verb}", new { expectedVersion }, order, cancellationToken);
+        var answer = await Send($"{verb}-order", _orders, HttpMethod.Post, $"/clients/{order.ClientId}/orders/{order.Id}/{verb}", new { expectedVersion }, order, expectedVersion, cancellationToken);
         lock (_model)
         {
             if (answer is { } changed)
@@ -410,10 +488,12 @@ public sealed class Workload : IDisposable
 
     /// <summary>
     /// Sends one command and counts its answer. Returns the body of a 2xx answer, else null; a 409 teaches the item's
-    /// current version, as a client that reloads would learn it.
+    /// current version, as a client that reloads would learn it. An accepted command sent at an
+    /// <paramref name="expectedVersion"/> goes into the accepted writes with the version it was answered at.
     /// </summary>
     private async Task<JsonElement?> Send(
-        string command, HttpClient http, HttpMethod method, string path, object? body, Versioned? target, CancellationToken cancellationToken)
+        string command, HttpClient http, HttpMethod method, string path, object? body, Versioned? target, long? expectedVersion,
+        CancellationToken cancellationToken)
     {
         string outcome;
         JsonElement? result = null;
@@ -437,6 +517,10 @@ public sealed class Workload : IDisposable
                 if (content is { } answer && target is not null)
                 {
                     target.Saw(Version(answer));
+                    if (expectedVersion is { } expected)
+                    {
+                        _writes.Accepted(target.Stream, expected, Version(answer));
+                    }
                 }
             }
             else if (outcome == "conflict" && content is { } problem && problem.TryGetProperty("currentVersion", out var current))
@@ -446,6 +530,11 @@ public sealed class Workload : IDisposable
         }
         catch (HttpRequestException)
         {
+            outcome = "failed";
+        }
+        catch (TaskCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            // The HTTP client's own timeout: no answer.
             outcome = "failed";
         }
         catch (JsonException)
@@ -480,6 +569,9 @@ public sealed class Workload : IDisposable
     {
         private long _version;
 
+        /// <summary>The item's stream, as "{type}-{id}".</summary>
+        public abstract string Stream { get; }
+
         public long Version
         {
             get => Interlocked.Read(ref _version);
@@ -498,6 +590,8 @@ public sealed class Workload : IDisposable
     private sealed class Author(string id) : Versioned
     {
         public string Id { get; } = id;
+
+        public override string Stream => $"author-{Id}";
     }
 
     private sealed class Book(string authorId, string id) : Versioned
@@ -505,11 +599,15 @@ public sealed class Workload : IDisposable
         public string AuthorId { get; } = authorId;
 
         public string Id { get; } = id;
+
+        public override string Stream => $"book-{Id}";
     }
 
     private sealed class Client(string id) : Versioned
     {
         public string Id { get; } = id;
+
+        public override string Stream => $"client-{Id}";
     }
 
     private sealed class Order(string clientId, string id) : Versioned
@@ -519,5 +617,18 @@ public sealed class Workload : IDisposable
         public string Id { get; } = id;
 
         public string Status { get; set; } = "placed";
+
+        public override string Stream => $"order-{Id}";
     }
+}
+
+/// <summary>
+/// How the commands arrived: "closed" (a fixed <paramref name="Concurrency"/> in flight) or "open" (a fixed
+/// <paramref name="TargetRate"/> of arrivals a second); the rate achieved (commands a second); the most commands
+/// unanswered at once; how many arrivals had to wait because <paramref name="InFlightCap"/> were unanswered.
+/// </summary>
+public sealed record Arrivals(string Mode, double? TargetRate, int? Concurrency, double AchievedRate, int InFlightCap, int MaxInFlight, int CapWaits)
+{
+    /// <summary>Whether the open loop ever held an arrival back: then the rate is not the one asked for.</summary>
+    public bool CapReached => CapWaits > 0;
 }

@@ -202,6 +202,15 @@ public sealed class RabbitMqNode : IAsyncDisposable
         return vhost;
     }
 
+    /// <summary>The names of the node's virtual hosts.</summary>
+    public async Task<IReadOnlyList<string>> ListVirtualHostsAsync()
+    {
+        var (exitCode, listed) = await CtlAsync("list_vhosts", "--quiet", "--no-table-headers", "name");
+        return exitCode == 0
+            ? [.. listed.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)]
+            : throw new InvalidOperationException($"rabbitmqctl list_vhosts failed: {listed}");
+    }
+
     /// <summary>
     /// The bindings of <paramref name="vhost"/> as "source -> destination (kind)", sorted, without the default
     /// exchange's implicit binding of every queue.

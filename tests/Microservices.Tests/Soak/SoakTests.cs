@@ -5,7 +5,8 @@ namespace Microservices.Tests.Soak;
 
 /// <summary>
 /// The soak CI runs: the whole system as processes (three APIs, the relay, two workers) on a DynamoDB Local and a
-/// RabbitMQ node of its own, 2,000 seeded commands with every fault kind, then the full check. It must end clean.
+/// RabbitMQ node of its own (on a virtual host the soak creates and deletes), 2,000 seeded commands with every fault
+/// kind, then the full check. It must end clean.
 /// It runs alone, after every parallel class: its seven processes would starve the others' timing on two cores.
 /// </summary>
 [Collection(nameof(SoakTests))]
@@ -41,7 +42,8 @@ public sealed class SoakTests : IAsyncLifetime
                 AccessKey = "local",
                 SecretKey = "local",
             },
-            Broker = new Broker(_broker.Host, _broker.Port, "/", "guest", "guest", _broker.NodeName),
+            // No virtual host: the soak creates its own and deletes it at the end.
+            Broker = new Broker(_broker.Host, _broker.Port, null, "guest", "guest", _broker.NodeName),
             Commands = 2_000,
             Seed = 20261130,
             WorkDirectory = _directory,
@@ -53,6 +55,10 @@ public sealed class SoakTests : IAsyncLifetime
         Assert.True(report.Settled, "the system never went quiet");
         Assert.Empty(report.Anomalies);
         Assert.Equal(0, report.LostUpdates);
+        Assert.Empty(report.LostUpdateList);
+        Assert.StartsWith("soak-", report.VirtualHost, StringComparison.Ordinal);
+        Assert.DoesNotContain(report.VirtualHost, await _broker.ListVirtualHostsAsync());
+        Assert.Equal(("closed", 8), (report.Arrivals.Mode, report.Arrivals.InFlightCap));
         Assert.True(report.Commands >= 2_000, $"{report.Commands} commands");
         Assert.True(report.Outcomes["accepted"] > report.Commands / 2, $"{report.Outcomes["accepted"]} accepted");
         Assert.True(report.Outcomes.GetValueOrDefault("conflict") > 0, "no command met a conflict");
