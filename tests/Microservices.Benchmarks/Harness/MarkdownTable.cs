@@ -25,7 +25,7 @@ public sealed class MarkdownTable(params string[] headers)
     public override string ToString()
     {
         var numeric = Enumerable.Range(0, Headers.Count)
-            .Select(i => _rows.Count > 0 && _rows.All(r => r[i].Length == 0 || char.IsDigit(r[i][0]) || r[i] == "-"))
+            .Select(i => _rows.Any(r => r[i].Length > 0 && char.IsDigit(r[i][0])) && _rows.All(r => r[i].Length == 0 || char.IsDigit(r[i][0]) || r[i] == "-"))
             .ToArray();
         var text = new StringBuilder();
         text.Append("| ").AppendJoin(" | ", Headers.Select(Escape)).AppendLine(" |");

@@ -88,7 +88,7 @@ public static class Plots
         plot.Axes.Margins(bottom: 0);
         plot.Title(title);
         plot.YLabel(unit);
-        plot.ShowLegend();
+        plot.ShowLegend(Alignment.UpperLeft);
         return plot;
     }
 }

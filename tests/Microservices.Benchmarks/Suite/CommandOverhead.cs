@@ -41,10 +41,12 @@ public sealed class CommandOverhead(BenchSystem system, CancellationToken cancel
         }
 
         await Until(async () => (await system.Catalog.GetAsync($"/genres/{Genre}/books?limit=100", cancellationToken))!["items"]!.AsArray().Count == 50, "the 50 genre copies");
+        // The order commands place their orders for a client of their own, so the fixture's client keeps its ten.
+        var buyer = await RegisterClientAsync("Order Commands");
         await system.StopWorkerAsync(cancellationToken);
         system.ApiRequests.Take();
         await system.CopyToMirrorAsync(cancellationToken);
-        Data = new Fixture(author, books[0], "Book 001", Genre, client, "Malin Persson", order);
+        Data = new Fixture(author, books[0], "Book 001", Genre, client, "Malin Persson", order, buyer);
     }
 
     public IReadOnlyList<Case> Reads() =>
@@ -74,11 +76,11 @@ public sealed class CommandOverhead(BenchSystem system, CancellationToken cancel
         }
 
         async Task NewClient() => client = await RegisterClientAsync("Setup Client");
-        async Task NewOrder() => order = (await PlaceOrderAsync(Data.ClientId, Data.AuthorId, Data.BookId)).OrderId;
+        async Task NewOrder() => order = (await PlaceOrderAsync(Data.BuyerId, Data.AuthorId, Data.BookId)).OrderId;
         async Task NewPaidOrder()
         {
             await NewOrder();
-            await system.Orders.PostAsync($"/clients/{Data.ClientId}/orders/{order}/pay", new { expectedVersion = 1 }, cancellationToken);
+            await system.Orders.PostAsync($"/clients/{Data.BuyerId}/orders/{order}/pay", new { expectedVersion = 1 }, cancellationToken);
         }
 
         return
@@ -101,10 +103,10 @@ public sealed class CommandOverhead(BenchSystem system, CancellationToken cancel
                 await NewClient();
                 address = (await system.Clients.PostAsync($"/clients/{client}/addresses", new { street = "Lilla Torg 1", city = "Malmö", postalCode = "211 34", country = "Sweden", expectedVersion = 1 }, cancellationToken))!["addressId"]!.GetValue<string>();
             }, () => system.Clients.DeleteAsync($"/clients/{client}/addresses/{address}?expectedVersion=2", cancellationToken)),
-            new("PlaceOrder", Nothing, () => PlaceOrderAsync(Data.ClientId, Data.AuthorId, Data.BookId)),
-            new("PayOrder", NewOrder, () => system.Orders.PostAsync($"/clients/{Data.ClientId}/orders/{order}/pay", new { expectedVersion = 1 }, cancellationToken)),
-            new("ShipOrder", NewPaidOrder, () => system.Orders.PostAsync($"/clients/{Data.ClientId}/orders/{order}/ship", new { expectedVersion = 2 }, cancellationToken)),
-            new("CancelOrder", NewOrder, () => system.Orders.PostAsync($"/clients/{Data.ClientId}/orders/{order}/cancel", new { expectedVersion = 1 }, cancellationToken)),
+            new("PlaceOrder", Nothing, () => PlaceOrderAsync(Data.BuyerId, Data.AuthorId, Data.BookId)),
+            new("PayOrder", NewOrder, () => system.Orders.PostAsync($"/clients/{Data.BuyerId}/orders/{order}/pay", new { expectedVersion = 1 }, cancellationToken)),
+            new("ShipOrder", NewPaidOrder, () => system.Orders.PostAsync($"/clients/{Data.BuyerId}/orders/{order}/ship", new { expectedVersion = 2 }, cancellationToken)),
+            new("CancelOrder", NewOrder, () => system.Orders.PostAsync($"/clients/{Data.BuyerId}/orders/{order}/cancel", new { expectedVersion = 1 }, cancellationToken)),
         ];
     }
 
@@ -156,5 +158,5 @@ public sealed class CommandOverhead(BenchSystem system, CancellationToken cancel
         }
     }
 
-    public sealed record Fixture(string AuthorId, string BookId, string Title, string Genre, string ClientId, string ClientName, string OrderId);
+    public sealed record Fixture(string AuthorId, string BookId, string Title, string Genre, string ClientId, string ClientName, string OrderId, string BuyerId);
 }

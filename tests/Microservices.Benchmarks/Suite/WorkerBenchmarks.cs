@@ -121,6 +121,8 @@ public sealed class WorkerBenchmarks(BenchSystem system, SuiteSettings settings,
                     note = $"{carrying} of {books} stored copies carry the new name";
                 }
 
+                // The raw loop runs alone: the worker's other consumers (the book count) may still be at work.
+                await QuietAsync();
                 var writes = watch.Captured();
                 foreach (var concurrency in Concurrencies)
                 {
@@ -141,6 +143,24 @@ public sealed class WorkerBenchmarks(BenchSystem system, SuiteSettings settings,
             {
                 results.Skipped[$"fan-out at {books} books"] = note ?? "no round finished";
             }
+        }
+    }
+
+    /// <summary>Until the worker has sent no table request for a second (at most the settle timeout).</summary>
+    private async Task QuietAsync()
+    {
+        var deadline = Stopwatch.GetTimestamp() + (long)(settings.SettleTimeout.TotalSeconds * Stopwatch.Frequency);
+        var last = system.WorkerRequests!.Count;
+        while (Stopwatch.GetTimestamp() < deadline)
+        {
+            await Task.Delay(1000, cancellationToken);
+            var now = system.WorkerRequests.Count;
+            if (now == last)
+            {
+                return;
+            }
+
+            last = now;
         }
     }
 
