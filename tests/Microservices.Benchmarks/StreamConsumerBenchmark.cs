@@ -29,14 +29,7 @@ internal static class StreamConsumerBenchmark
     public static async Task<int> RunAsync(int records, TimeSpan load, CancellationToken cancellationToken)
     {
         await using var local = await DynamoDbLocal.StartAsync(cancellationToken: cancellationToken);
-        var tables = new DynamoDbOptions
-        {
-            ServiceUrl = local.ServiceUrl.ToString(),
-            TableName = "bench",
-            LeaseTableName = "bench-leases",
-            AccessKey = "local",
-            SecretKey = "local",
-        };
+        var tables = BenchSystem.TablesOn(local.ServiceUrl, "bench");
         using var dynamo = DynamoDbServiceCollectionExtensions.CreateClient(tables);
         await new TableBootstrap(dynamo, Options.Create(tables)).EnsureTablesAsync(cancellationToken);
 
@@ -99,14 +92,7 @@ internal static class StreamConsumerBenchmark
     public static async Task SuiteAsync(Uri serviceUrl, int records, SuiteResults results, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(results);
-        var tables = new DynamoDbOptions
-        {
-            ServiceUrl = serviceUrl.ToString(),
-            TableName = "consumer",
-            LeaseTableName = "consumer-leases",
-            AccessKey = "local",
-            SecretKey = "local",
-        };
+        var tables = BenchSystem.TablesOn(serviceUrl, "consumer");
         using var dynamo = DynamoDbServiceCollectionExtensions.CreateClient(tables);
         await new TableBootstrap(dynamo, Options.Create(tables)).EnsureTablesAsync(cancellationToken);
         await BatchWriteAsync(dynamo, tables, "backlog", records, cancellationToken);

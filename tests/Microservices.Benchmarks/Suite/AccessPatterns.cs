@@ -165,15 +165,13 @@ public sealed partial class AccessPatterns(BenchSystem system, CommandOverhead o
         query.ExclusiveStartKey = null;
         double units = 0;
         int read = 0, returned = 0;
-        do
+        await foreach (var page in dynamo.QueryPagesAsync(query, cancellationToken))
         {
-            var page = await dynamo.QueryAsync(query, cancellationToken);
             units += page.ConsumedCapacity?.CapacityUnits ?? 0;
             read += page.ScannedCount ?? 0;
             returned += page.Count ?? 0;
-            query.ExclusiveStartKey = page.LastEvaluatedKey is { Count: > 0 } ? page.LastEvaluatedKey : null;
         }
-        while (query.ExclusiveStartKey is not null);
+
         return (units, read, returned);
     }
 

@@ -55,9 +55,11 @@ public sealed class BenchSystem : IAsyncDisposable
     /// <summary>The table requests of the worker host (relay and consumers), and the writes it sent, once started.</summary>
     public RequestLog? WorkerRequests { get; private set; }
 
-    public static async Task<BenchSystem> StartAsync(Uri serviceUrl, string name, CancellationToken cancellationToken)
+    /// <summary>A table of its own on DynamoDB Local, with its lease table beside it.</summary>
+    public static DynamoDbOptions TablesOn(Uri serviceUrl, string table)
     {
-        DynamoDbOptions Options(string table) => new()
+        ArgumentNullException.ThrowIfNull(serviceUrl);
+        return new()
         {
             ServiceUrl = serviceUrl.ToString(),
             TableName = table,
@@ -65,9 +67,12 @@ public sealed class BenchSystem : IAsyncDisposable
             AccessKey = "local",
             SecretKey = "local",
         };
+    }
 
-        var tables = Options(name);
-        var mirror = Options($"{name}-raw");
+    public static async Task<BenchSystem> StartAsync(Uri serviceUrl, string name, CancellationToken cancellationToken)
+    {
+        var tables = TablesOn(serviceUrl, name);
+        var mirror = TablesOn(serviceUrl, $"{name}-raw");
         var raw = DynamoDbServiceCollectionExtensions.CreateClient(tables);
         await new TableBootstrap(raw, Microsoft.Extensions.Options.Options.Create(tables)).EnsureTablesAsync(cancellationToken);
         await new TableBootstrap(raw, Microsoft.Extensions.Options.Options.Create(mirror)).EnsureTablesAsync(cancellationToken);

@@ -29,7 +29,7 @@ public sealed class LagUnderLoad(BenchSystem system, SuiteSettings settings, str
         results.CommandCeiling = ceiling;
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  command ceiling {ceiling:F0} commands/s"));
 
-        var ops = Path.Combine(repository, "services/Ops/bin/Release/net10.0/Ops.dll");
+        var ops = Path.Combine(repository, "services/Ops/bin/Release/net10.0/ops.dll");
         if (!File.Exists(ops))
         {
             results.Skipped["6. Lag against load"] = $"{ops} is not built (dotnet build Microservices.sln -c Release)";

@@ -7,6 +7,7 @@ using Catalog.Domain;
 using Microservices.Benchmarks.Harness;
 using Microservices.EventSourcing;
 using Microservices.Schema;
+using Microservices.SingleTable;
 
 namespace Microservices.Benchmarks.Suite;
 
@@ -284,13 +285,10 @@ public sealed class WorkerBenchmarks(BenchSystem system, SuiteSettings settings,
                     Select = Select.COUNT,
                     ConsistentRead = true,
                 };
-                do
+                await foreach (var page in raw.QueryPagesAsync(query, cancellationToken))
                 {
-                    var page = await raw.QueryAsync(query, cancellationToken);
                     total += page.Count ?? 0;
-                    query.ExclusiveStartKey = page.LastEvaluatedKey is { Count: > 0 } ? page.LastEvaluatedKey : null;
                 }
-                while (query.ExclusiveStartKey is not null);
             }
 
             return total;
