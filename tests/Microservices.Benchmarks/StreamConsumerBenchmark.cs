@@ -2,6 +2,8 @@ using System.Diagnostics;
 using System.Globalization;
 using Amazon.DynamoDBv2;
 using Amazon.DynamoDBv2.Model;
+using Microservices.Benchmarks.Harness;
+using Microservices.Benchmarks.Suite;
 using Microservices.EventSourcing;
 using Microservices.Messaging;
 using Microservices.Schema;
@@ -12,6 +14,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
+using Microservices.Tests.Infrastructure;
 
 namespace Microservices.Benchmarks;
 
@@ -26,14 +29,7 @@ internal static class StreamConsumerBenchmark
     public static async Task<int> RunAsync(int records, TimeSpan load, CancellationToken cancellationToken)
     {
         await using var local = await DynamoDbLocal.StartAsync(cancellationToken: cancellationToken);
-        var tables = new DynamoDbOptions
-        {
-            ServiceUrl = local.ServiceUrl.ToString(),
-            TableName = "bench",
-            LeaseTableName = "bench-leases",
-            AccessKey = "local",
-            SecretKey = "local",
-        };
+        var tables = BenchSystem.TablesOn(local.ServiceUrl, "bench");
         using var dynamo = DynamoDbServiceCollectionExtensions.CreateClient(tables);
         await new TableBootstrap(dynamo, Options.Create(tables)).EnsureTablesAsync(cancellationToken);
 
@@ -84,24 +80,57 @@ internal static class StreamConsumerBenchmark
 
     private static void Report(string name, LagHandler handler, int count, TimeSpan writing)
     {
-        var lags = handler.Lags.Order().ToList();
-        double At(double q) => lags[Math.Min(lags.Count - 1, (int)Math.Ceiling(q * lags.Count) - 1)];
+        var lags = Summary.Of(handler.Lags);
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"{name}: {count} writes at {count / writing.TotalSeconds:F0}/s; lag p50 {At(0.5):F0} ms, p99 {At(0.99):F0} ms, max {lags[^1]:F0} ms"));
+            $"{name}: {count} writes at {count / writing.TotalSeconds:F0}/s; lag p50 {lags.P50:F0} ms, p99 {lags.P99:F0} ms, max {lags.Max:F0} ms"));
     }
 
-    private static async Task<TimeSpan> DrainAsync(DynamoDbOptions tables, string consumer, int expected, int batchSize, CancellationToken cancellationToken)
+    /// <summary>
+    /// Benchmark 7 of the suite: records per second through one shard of DynamoDB Local's stream, then through 4 and
+    /// 16 shards of the scripted Streams endpoint (the tests' own, shared as source), leases in DynamoDB Local.
+    /// </summary>
+    public static async Task SuiteAsync(Uri serviceUrl, int records, SuiteResults results, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(results);
+        var tables = BenchSystem.TablesOn(serviceUrl, "consumer");
+        using var dynamo = DynamoDbServiceCollectionExtensions.CreateClient(tables);
+        await new TableBootstrap(dynamo, Options.Create(tables)).EnsureTablesAsync(cancellationToken);
+        await BatchWriteAsync(dynamo, tables, "backlog", records, cancellationToken);
+        var elapsed = await DrainAsync(tables, "one-shard", records, 1000, cancellationToken);
+        results.Consumer.Add(new ConsumerRow("DynamoDB Local", 1, records, records / elapsed.TotalSeconds));
+
+        foreach (var shards in new[] { 4, 16 })
+        {
+            var scripted = new ScriptedStreamsEndpoint(tables.TableName);
+            for (var shard = 0; shard < shards; shard++)
+            {
+                scripted.AddShard($"shard-{shard}");
+                for (var i = 0; i < records / shards; i++)
+                {
+                    scripted.Append($"shard-{shard}", $"item-{shard}-{i}");
+                }
+            }
+
+            var total = records / shards * shards;
+            elapsed = await DrainAsync(tables, $"scripted-{shards}", total, 1000, cancellationToken, scripted);
+            results.Consumer.Add(new ConsumerRow("scripted endpoint", shards, total, total / elapsed.TotalSeconds));
+        }
+    }
+
+    private static async Task<TimeSpan> DrainAsync(
+        DynamoDbOptions tables, string consumer, int expected, int batchSize, CancellationToken cancellationToken, IDynamoDbStreams? streams = null)
     {
         var handler = new LagHandler();
         var stopwatch = Stopwatch.StartNew();
-        using var host = await StartAsync(tables, consumer, handler, batchSize, cancellationToken);
+        using var host = await StartAsync(tables, consumer, handler, batchSize, cancellationToken, streams);
         await WaitAsync(() => handler.Seen >= expected, cancellationToken);
         var elapsed = stopwatch.Elapsed;
         await host.StopAsync(cancellationToken);
         return elapsed;
     }
 
-    private static async Task<IHost> StartAsync(DynamoDbOptions tables, string consumer, LagHandler handler, int batchSize, CancellationToken cancellationToken)
+    private static async Task<IHost> StartAsync(
+        DynamoDbOptions tables, string consumer, LagHandler handler, int batchSize, CancellationToken cancellationToken, IDynamoDbStreams? streams = null)
     {
         var builder = Host.CreateApplicationBuilder();
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
@@ -114,6 +143,11 @@ internal static class StreamConsumerBenchmark
             ["Logging:LogLevel:Default"] = "Warning",
         });
         builder.Services.AddDynamoDb();
+        if (streams is not null)
+        {
+            builder.Services.AddSingleton(streams);
+        }
+
         builder.Services.AddSingleton(handler);
         builder.Services.AddTableStreamConsumer<LagHandler>(consumer, o => o.BatchSize = batchSize);
         var host = builder.Build();
@@ -132,22 +166,8 @@ internal static class StreamConsumerBenchmark
     private static Task<PutItemResponse> PutAsync(AmazonDynamoDBClient dynamo, DynamoDbOptions tables, string pk, CancellationToken cancellationToken) =>
         dynamo.PutItemAsync(tables.TableName, Item(pk), cancellationToken);
 
-    private static async Task BatchWriteAsync(AmazonDynamoDBClient dynamo, DynamoDbOptions tables, string prefix, int count, CancellationToken cancellationToken)
-    {
-        foreach (var chunk in Enumerable.Range(0, count).Chunk(25))
-        {
-            var request = new BatchWriteItemRequest
-            {
-                RequestItems = new() { [tables.TableName] = chunk.Select(i => new WriteRequest(new PutRequest(Item($"{prefix}-{i}")))).ToList() },
-            };
-            do
-            {
-                var response = await dynamo.BatchWriteItemAsync(request, cancellationToken);
-                request.RequestItems = response.UnprocessedItems;
-            }
-            while (request.RequestItems is { Count: > 0 });
-        }
-    }
+    private static Task BatchWriteAsync(AmazonDynamoDBClient dynamo, DynamoDbOptions tables, string prefix, int count, CancellationToken cancellationToken) =>
+        Seeding.PutAllAsync(dynamo, tables.TableName, Enumerable.Range(0, count).Select(i => Item($"{prefix}-{i}")), cancellationToken);
 
     private static Dictionary<string, AttributeValue> Item(string pk) => new()
     {

@@ -13,8 +13,12 @@ namespace Microservices.Tests.Infrastructure;
 /// it. Within this process no port is handed out twice; against other processes a node that finds its port taken
 /// (the server exits with <c>eaddrinuse</c> or <c>dist_port_already_used</c>) starts again on fresh ports.
 /// </para>
+/// <para>
+/// Shared as source with the benchmarks; each project says in RabbitMqNode.Host.cs where its diagnostics go and what
+/// cancels a wait (the test's token in the tests).
+/// </para>
 /// </summary>
-public sealed class RabbitMqNode : IAsyncDisposable
+public sealed partial class RabbitMqNode : IAsyncDisposable
 {
     private readonly string _directory;
     private readonly Dictionary<string, string> _environment;
@@ -87,7 +91,7 @@ public sealed class RabbitMqNode : IAsyncDisposable
                 throw new InvalidOperationException($"RabbitMQ node {node.NodeName} did not start (attempt {attempt}): {failure}");
             }
 
-            TestContext.Current.SendDiagnosticMessage(
+            Diagnostic(
                 $"RabbitMQ node {node.NodeName}: port {node.Port} or its distribution port was taken by another process; starting on fresh ports.");
             node.UseFreshPorts();
         }
@@ -127,12 +131,12 @@ public sealed class RabbitMqNode : IAsyncDisposable
         // A server that cannot boot (a port taken, for one) exits, while 'wait' would go on waiting for its pid file.
         using var stopWaiting = new CancellationTokenSource();
         var ready = RunAsync("rabbitmqctl", ["-n", NodeName, "wait", PidFile, "--timeout", "60"], _environment, stopWaiting.Token);
-        var exited = _server.WaitForExitAsync(TestContext.Current.CancellationToken);
+        var exited = _server.WaitForExitAsync(Cancellation);
         if (await Task.WhenAny(ready, exited) == exited)
         {
             await stopWaiting.CancelAsync();
             await ready;
-            await _server.WaitForExitAsync(TestContext.Current.CancellationToken); // the last lines of its output
+            await _server.WaitForExitAsync(Cancellation); // the last lines of its output
             var code = _server.ExitCode;
             _server.Dispose();
             _server = null;

@@ -1,0 +1,28 @@
+namespace Microservices.Benchmarks.Suite;
+
+/// <summary>The sizes of one run: <see cref="Quick"/> for a few minutes, <see cref="Full"/> for the figures to keep.</summary>
+public sealed record SuiteSettings(
+    string Mode,
+    int WarmupPairs,
+    int Pairs,
+    int[] HistorySizes,
+    int HistoryPairs,
+    int[] AggregateSizes,
+    int AggregateSamples,
+    int[] FanOutSizes,
+    int FanOutRounds,
+    int[] LagPercents,
+    int LagCommands,
+    int ConsumerRecords,
+    TimeSpan SettleTimeout)
+{
+    public static SuiteSettings Quick { get; } = new(
+        "quick", WarmupPairs: 15, Pairs: 40, HistorySizes: [1, 100, 1_000], HistoryPairs: 20, AggregateSizes: [1, 50, 200],
+        AggregateSamples: 3, FanOutSizes: [200, 1_000], FanOutRounds: 1, LagPercents: [10, 50], LagCommands: 300,
+        ConsumerRecords: 3_000, SettleTimeout: TimeSpan.FromMinutes(2));
+
+    public static SuiteSettings Full { get; } = new(
+        "full", WarmupPairs: 60, Pairs: 200, HistorySizes: [1, 100, 1_000, 10_000], HistoryPairs: 60, AggregateSizes: [1, 100, 1_000, 5_000],
+        AggregateSamples: 5, FanOutSizes: [1_000, 10_000], FanOutRounds: 2, LagPercents: [10, 25, 50, 75], LagCommands: 2_000,
+        ConsumerRecords: 20_000, SettleTimeout: TimeSpan.FromMinutes(10));
+}

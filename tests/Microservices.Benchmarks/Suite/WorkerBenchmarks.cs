@@ -1,0 +1,297 @@
+using System.Diagnostics;
+using System.Globalization;
+using Amazon.DynamoDBv2;
+using Amazon.DynamoDBv2.Model;
+using Amazon.Runtime;
+using Catalog.Domain;
+using Microservices.Benchmarks.Harness;
+using Microservices.EventSourcing;
+using Microservices.Schema;
+using Microservices.SingleTable;
+
+namespace Microservices.Benchmarks.Suite;
+
+/// <summary>
+/// Benchmarks 4 and 5, with the relay and the Catalog worker in this process on the in-memory bus: the cost of the
+/// n-th book until it is counted, and the fan-out of a rename against the raw ceiling of the worker's own writes.
+/// </summary>
+public sealed class WorkerBenchmarks(BenchSystem system, SuiteSettings settings, CancellationToken cancellationToken)
+{
+    private static readonly int[] Concurrencies = [1, 2, 4, 8, 16];
+
+    public async Task AggregatesAsync(SuiteResults results)
+    {
+        ArgumentNullException.ThrowIfNull(results);
+        var author = await RegisterAsync("Counted");
+        var added = 0;
+        foreach (var n in settings.AggregateSizes)
+        {
+            // Up to n - 1 books, four at a time, then quiet: the count must say n - 1 before the n-th is timed.
+            var upTo = n - 1;
+            await Parallel.ForEachAsync(Enumerable.Range(added, Math.Max(0, upTo - added)), new ParallelOptions { MaxDegreeOfParallelism = 4, CancellationToken = cancellationToken },
+                async (i, ct) => await AddBookAsync(author, $"Counted {i:D5}", ct));
+            added = Math.Max(added, upTo);
+            if (!await UntilAsync(async () => await BookCountAsync(author) >= added, settings.SettleTimeout))
+            {
+                results.Aggregates.Add(new AggregateRow(n, Summary.Of([double.NaN]), double.NaN, $"the count did not reach {added} within {settings.SettleTimeout.TotalMinutes:N0} min"));
+                break;
+            }
+
+            var times = new List<double>();
+            var requests = new List<double>();
+            string? note = null;
+            for (var s = 0; s < settings.AggregateSamples; s++)
+            {
+                var before = system.WorkerRequests!.Count;
+                var started = Stopwatch.GetTimestamp();
+                await AddBookAsync(author, $"Counted {added:D5}", cancellationToken);
+                added++;
+                if (!await UntilAsync(async () => await BookCountAsync(author) >= added, settings.SettleTimeout))
+                {
+                    note = $"book {added} was not counted within {settings.SettleTimeout.TotalMinutes:N0} min";
+                    break;
+                }
+
+                times.Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+                requests.Add(system.WorkerRequests.Count - before);
+            }
+
+            if (times.Count == 0)
+            {
+                results.Aggregates.Add(new AggregateRow(n, Summary.Of([double.NaN]), double.NaN, note));
+                break;
+            }
+
+            results.Aggregates.Add(new AggregateRow(n, Summary.Of(times), Percentiles.Of(requests, 0.5), note));
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  book {n}: p50 {Percentiles.Of(times, 0.5):F1} ms until counted, {Percentiles.Of(requests, 0.5)} worker requests"));
+        }
+    }
+
+    public async Task FanOutAsync(SuiteResults results)
+    {
+        ArgumentNullException.ThrowIfNull(results);
+        var watch = new CopyWatch(system.Raw, system.Tables.TableName);
+        watch.AttachTo((AmazonServiceClient)WorkerClient());
+
+        // Lag at rest first: single renames of an author with one book, the system otherwise idle.
+        var single = await RegisterAsync("Rest 0");
+        await AddBookAsync(single, "Only book", cancellationToken);
+        await UntilAsync(async () => await BookCountAsync(single) >= 1, settings.SettleTimeout);
+        var lags = new List<double>();
+        for (var i = 1; i <= 20; i++)
+        {
+            var name = $"Rest {i}";
+            watch.Expect(name);
+            var started = Stopwatch.GetTimestamp();
+            await system.Catalog.PutAsync($"/authors/{single}/name", new { name, expectedVersion = i }, cancellationToken);
+            if (await UntilAsync(() => Task.FromResult(watch.Written >= 1), TimeSpan.FromSeconds(30)))
+            {
+                lags.Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+            }
+
+            await Task.Delay(100, cancellationToken);
+        }
+
+        results.RestLag = lags.Count > 0 ? Summary.Of(lags) : null;
+
+        foreach (var books in settings.FanOutSizes)
+        {
+            var author = await RegisterAsync("Fan 0");
+            var seeded = Enumerable.Range(0, books).Select(i => CatalogItems.Book(new Book(Ids.New(), author, $"Fan book {i:D5}", $"fan-{i % 10}", 10m, 1))).ToList();
+            await Seeding.PutAllAsync(system.Raw, system.Tables.TableName, seeded, cancellationToken);
+            var systemRates = new List<double>();
+            var raw = Concurrencies.ToDictionary(c => c, _ => new List<double>());
+            string? note = null;
+            for (var round = 1; round <= settings.FanOutRounds; round++)
+            {
+                var name = $"Fan {round}";
+                watch.Expect(name, capture: true);
+                var started = Stopwatch.GetTimestamp();
+                await system.Catalog.PutAsync($"/authors/{author}/name", new { name, expectedVersion = round }, cancellationToken);
+                if (!await UntilAsync(() => Task.FromResult(watch.Written >= books), settings.SettleTimeout))
+                {
+                    note = $"{watch.Written} of {books} copies within {settings.SettleTimeout.TotalMinutes:N0} min";
+                    break;
+                }
+
+                var elapsed = Stopwatch.GetElapsedTime(started).TotalSeconds;
+                systemRates.Add(books / elapsed);
+                var carrying = await watch.CountStoredAsync(author, books, cancellationToken);
+                if (carrying != books)
+                {
+                    note = $"{carrying} of {books} stored copies carry the new name";
+                }
+
+                // The raw loop runs alone: the worker's other consumers (the book count) may still be at work.
+                await QuietAsync();
+                var writes = watch.Captured();
+                foreach (var concurrency in Concurrencies)
+                {
+                    var rawStarted = Stopwatch.GetTimestamp();
+                    await Parallel.ForEachAsync(writes, new ParallelOptions { MaxDegreeOfParallelism = concurrency, CancellationToken = cancellationToken },
+                        async (write, ct) => await RequestLog.SendAsync(system.Raw, write, ct));
+                    raw[concurrency].Add(CopyWatch.Carried(writes, name) / Stopwatch.GetElapsedTime(rawStarted).TotalSeconds);
+                }
+            }
+
+            if (systemRates.Count > 0)
+            {
+                var row = new FanOutRow(books, Percentiles.Of(systemRates, 0.5), raw.Where(p => p.Value.Count > 0).ToDictionary(p => p.Key, p => Percentiles.Of(p.Value, 0.5)), note);
+                results.FanOut.Add(row);
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {books} books: {row.CopiesPerSecond:F0} copies/s, raw ceiling {row.RawCeiling:F0}/s at {row.BestConcurrency}"));
+            }
+            else
+            {
+                results.Skipped[$"fan-out at {books} books"] = note ?? "no round finished";
+            }
+        }
+    }
+
+    /// <summary>Until the worker has sent no table request for a second (at most the settle timeout).</summary>
+    private async Task QuietAsync()
+    {
+        var deadline = Stopwatch.GetTimestamp() + (long)(settings.SettleTimeout.TotalSeconds * Stopwatch.Frequency);
+        var last = system.WorkerRequests!.Count;
+        while (Stopwatch.GetTimestamp() < deadline)
+        {
+            await Task.Delay(1000, cancellationToken);
+            var now = system.WorkerRequests.Count;
+            if (now == last)
+            {
+                return;
+            }
+
+            last = now;
+        }
+    }
+
+    private IAmazonDynamoDB WorkerClient() => system.WorkerService<IAmazonDynamoDB>();
+
+    private async Task<string> RegisterAsync(string name) =>
+        (await system.Catalog.PostAsync("/authors", new { name }, cancellationToken))!["authorId"]!.GetValue<string>();
+
+    private Task<System.Text.Json.Nodes.JsonNode?> AddBookAsync(string author, string title, CancellationToken ct) =>
+        system.Catalog.PostAsync($"/authors/{author}/books", new { title, genre = "counted", price = 9.99m }, ct);
+
+    /// <summary>The author's book count as the worker keeps it (0 before it has written one).</summary>
+    private async Task<long> BookCountAsync(string author)
+    {
+        var key = Keys.AuthorStats(author);
+        var stats = await system.Raw.GetItemAsync(new GetItemRequest
+        {
+            TableName = system.Tables.TableName,
+            Key = new() { [Attributes.PK] = new(key.PK), [Attributes.SK] = new(key.SK) },
+            ConsistentRead = true,
+        }, cancellationToken);
+        return stats.Item is { } item && item.TryGetValue(Attributes.BookCount, out var count) ? long.Parse(count.N, CultureInfo.InvariantCulture) : 0;
+    }
+
+    private async Task<bool> UntilAsync(Func<Task<bool>> done, TimeSpan timeout)
+    {
+        var deadline = Stopwatch.GetTimestamp() + (long)(timeout.TotalSeconds * Stopwatch.Frequency);
+        while (!await done())
+        {
+            if (Stopwatch.GetTimestamp() > deadline)
+            {
+                return false;
+            }
+
+            await Task.Delay(5, cancellationToken);
+        }
+
+        return true;
+    }
+
+    /// <summary>
+    /// The worker's writes that carry an expected author name, seen as they succeed (the SDK's response event on the
+    /// worker's own client): how many copies have it, and those writes, to send again as the raw ceiling.
+    /// </summary>
+    private sealed class CopyWatch(IAmazonDynamoDB raw, string table)
+    {
+        private readonly Lock _gate = new();
+        private readonly List<AmazonWebServiceRequest> _captured = [];
+        private string _name = "";
+        private bool _capture;
+        private int _written;
+
+        public int Written => Volatile.Read(ref _written);
+
+        public void Expect(string name, bool capture = false)
+        {
+            lock (_gate)
+            {
+                _name = name;
+                _capture = capture;
+                _captured.Clear();
+                _written = 0;
+            }
+        }
+
+        public IReadOnlyList<AmazonWebServiceRequest> Captured()
+        {
+            lock (_gate)
+            {
+                return [.. _captured];
+            }
+        }
+
+        public void AttachTo(AmazonServiceClient client) => client.AfterResponseEvent += (_, e) =>
+        {
+            if (e is not WebServiceResponseEventArgs { Request: var request })
+            {
+                return;
+            }
+
+            lock (_gate)
+            {
+                var carried = Carried([request], _name);
+                if (carried > 0)
+                {
+                    _written += carried;
+                    if (_capture)
+                    {
+                        _captured.Add(request);
+                    }
+                }
+            }
+        };
+
+        /// <summary>Items written by <paramref name="writes"/> with an attribute equal to <paramref name="name"/>.</summary>
+        public static int Carried(IEnumerable<AmazonWebServiceRequest> writes, string name)
+        {
+            static bool Has(Dictionary<string, AttributeValue>? values, string name) => values?.Values.Any(v => v.S == name) == true;
+            return writes.Sum(request => request switch
+            {
+                PutItemRequest r => Has(r.Item, name) ? 1 : 0,
+                UpdateItemRequest r => Has(r.ExpressionAttributeValues, name) ? 1 : 0,
+                TransactWriteItemsRequest r => r.TransactItems.Count(i => Has(i.Put?.Item, name) || Has(i.Update?.ExpressionAttributeValues, name)),
+                BatchWriteItemRequest r => r.RequestItems.Values.Sum(w => w.Count(x => Has(x.PutRequest?.Item, name))),
+                _ => 0,
+            });
+        }
+
+        /// <summary>The copies of the author's books stored now that carry the expected name (consistent reads of the genres).</summary>
+        public async Task<int> CountStoredAsync(string author, int books, CancellationToken cancellationToken)
+        {
+            var total = 0;
+            for (var genre = 0; genre < 10 && genre < books; genre++)
+            {
+                var query = new QueryRequest
+                {
+                    TableName = table,
+                    KeyConditionExpression = "PK = :pk",
+                    FilterExpression = "AuthorId = :author AND AuthorName = :name",
+                    ExpressionAttributeValues = new() { [":pk"] = new(Keys.GenrePartition($"fan-{genre}")), [":author"] = new(author), [":name"] = new(_name) },
+                    Select = Select.COUNT,
+                    ConsistentRead = true,
+                };
+                await foreach (var page in raw.QueryPagesAsync(query, cancellationToken))
+                {
+                    total += page.Count ?? 0;
+                }
+            }
+
+            return total;
+        }
+    }
+}
