@@ -213,9 +213,9 @@ internal sealed class ShardReader(
         // Records flowing: a full page is followed at once, a part page after the short interval. Idle: the wait
         // doubles from the short interval up to the poll interval, so a quiet shard costs four reads a second.
         _idleWait = page.Records.Count > 0 ? TimeSpan.Zero
-            : _idleWait == TimeSpan.Zero ? options.MinPollInterval
+            : _idleWait == TimeSpan.Zero ? options.EffectiveMinPollInterval
             : TimeSpan.FromTicks(Math.Min(_idleWait.Ticks * 2, options.PollInterval.Ticks));
-        ReadAgainAfter(page.Records.Count >= asked ? TimeSpan.Zero : page.Records.Count > 0 ? options.MinPollInterval : _idleWait);
+        ReadAgainAfter(page.Records.Count >= asked ? TimeSpan.Zero : page.Records.Count > 0 ? options.EffectiveMinPollInterval : _idleWait);
     }
 
     private void ReadAgainAfter(TimeSpan wait) => _nextReadAt = clock.GetTimestamp() + Ticks(wait);

@@ -48,9 +48,13 @@ public sealed class StreamConsumerOptions
     /// The wait after a read that returned records but not a full page, and the first wait once reads come back
     /// empty. A full page is followed by the next read at once. DynamoDB Streams allows about five GetRecords a
     /// second per shard, shared by its readers: the defaults (100 ms, then 200 ms, then 250 ms) stay near that for
-    /// one reader; DynamoDB Local has no such limit, and a throttled read waits <see cref="PollInterval"/>.
+    /// one reader; DynamoDB Local has no such limit, and a throttled read waits <see cref="PollInterval"/>. A value above
+    /// <see cref="PollInterval"/> counts as <see cref="PollInterval"/>.
     /// </summary>
     public TimeSpan MinPollInterval { get; set; } = TimeSpan.FromMilliseconds(100);
+
+    /// <summary><see cref="MinPollInterval"/>, never longer than <see cref="PollInterval"/>.</summary>
+    internal TimeSpan EffectiveMinPollInterval => MinPollInterval < PollInterval ? MinPollInterval : PollInterval;
 
     // Concurrency inside a shard (Lambda: ParallelizationFactor).
 
@@ -172,10 +176,9 @@ public sealed class StreamConsumerOptions
             throw new ArgumentOutOfRangeException(nameof(ParallelizationFactor), ParallelizationFactor, "The parallelization factor must be 1 to 10, as Lambda allows.");
         }
 
-        if (MinPollInterval < TimeSpan.Zero || PollInterval <= TimeSpan.Zero || MinPollInterval > PollInterval)
+        if (MinPollInterval < TimeSpan.Zero || PollInterval <= TimeSpan.Zero)
         {
-            throw new ArgumentOutOfRangeException(
-                nameof(MinPollInterval), MinPollInterval, $"The poll intervals must be positive, with {nameof(MinPollInterval)} at most {nameof(PollInterval)}.");
+            throw new ArgumentOutOfRangeException(nameof(MinPollInterval), MinPollInterval, "The poll intervals must be positive.");
         }
 
         if (MaxRetryAttempts < 0)
