@@ -10,11 +10,13 @@ using Microsoft.Extensions.Options;
 namespace Microservices.Messaging;
 
 /// <summary>
-/// Publishes the event items of a stream batch as the integration contracts their services recorded with them, in
-/// stream order, one at a time. It knows no service: the contract's type name and JSON are on the event item, and
-/// the type comes from the contracts it is given. Each publish waits for the broker's confirm (bounded by
-/// <see cref="MessagingOptions.PublishTimeout"/>), so when the handler answers success every event is on the
-/// broker, and only then does the stream consumer move its checkpoint.
+/// Publishes the event items of a stream batch as the integration contracts their services recorded with them: all
+/// publishes of a batch started in stream order and their confirms awaited together, except that an event waits for
+/// the confirm of the one before it in its own event stream. It knows no service: the contract's type name and JSON are on the event item, and
+/// the type comes from the contracts it is given. Every publish waits for the broker's confirm (bounded by
+/// <see cref="MessagingOptions.PublishTimeout"/>), and the handler answers only when all of them are confirmed, so
+/// when it answers success every event is on the broker, and only then does the stream consumer move its checkpoint.
+/// Events of one stream reach the broker in stream order; events of different streams in about stream order.
 /// Two kinds of failure are told apart. A contract that cannot be read (a type this relay does not know, JSON that is
 /// not that type) is that record's fault: it is reported in batchItemFailures, retried, and dead-lettered after its
 /// retries. A broker that does not confirm is nobody's fault: the handler throws
@@ -42,6 +44,10 @@ public sealed class IntegrationEventPublisher(
     public async Task<StreamsEventResponse> HandleAsync(DynamoDbEvent streamEvent, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(streamEvent);
+        // Every publish is started in stream order and the confirms are awaited together; an event waits only for
+        // the confirm of the one before it in its own stream, so each stream still reaches the broker in order.
+        var streams = new Dictionary<string, Task>(StringComparer.Ordinal);
+        DynamoDbStreamRecord? unreadable = null;
         foreach (var record in streamEvent.Records)
         {
             if (!record.TryReadEvent(out var stored))
@@ -68,20 +74,38 @@ public sealed class IntegrationEventPublisher(
             {
                 // Everything after this record is delivered again with it, so stopping here keeps stream order.
                 logger.LogWarning(exception, "The event at {SequenceNumber} cannot be read as its contract", record.Dynamodb.SequenceNumber);
-                return StreamsEventResponse.FailedFrom(record);
+                unreadable = record;
+                break;
             }
 
             if (contract is not null)
             {
-                // The publish continues the trace of the command that appended the event.
-                using var activity = StreamConsumerTelemetry.ActivitySource.StartActivity(
-                    $"publish {stored.EventType}", ActivityKind.Producer, StreamTraceContext.ParentOf(record));
-                await PublishAsync(contract, stored.EventId, cancellationToken);
+                streams[stored.Stream] = streams.TryGetValue(stored.Stream, out var before)
+                    ? AfterAsync(before, record, stored, contract, cancellationToken)
+                    : PublishTracedAsync(record, stored, contract, cancellationToken);
             }
         }
 
-        return StreamsEventResponse.Success;
+        // Success, or the failure of the unreadable record, only once every event before it is confirmed; a broker
+        // that did not confirm one fails the whole call (DependencyUnavailableException).
+        await Task.WhenAll(streams.Values);
+        return unreadable is null ? StreamsEventResponse.Success : StreamsEventResponse.FailedFrom(unreadable);
     }
+
+    private async Task AfterAsync(Task before, DynamoDbStreamRecord record, StoredEvent stored, object contract, CancellationToken cancellationToken)
+    {
+        await before;
+        await PublishTracedAsync(record, stored, contract, cancellationToken);
+    }
+
+    private async Task PublishTracedAsync(DynamoDbStreamRecord record, StoredEvent stored, object contract, CancellationToken cancellationToken)
+    {
+        // The publish continues the trace of the command that appended the event.
+        using var activity = StreamConsumerTelemetry.ActivitySource.StartActivity(
+            $"publish {stored.EventType}", ActivityKind.Producer, StreamTraceContext.ParentOf(record));
+        await PublishAsync(contract, stored.EventId, cancellationToken);
+    }
+
     private async Task PublishAsync(object contract, Guid eventId, CancellationToken cancellationToken)
     {
         // While the broker is down MassTransit waits for the connection to come back; the timeout turns that wait

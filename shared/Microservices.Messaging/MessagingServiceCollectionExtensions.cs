@@ -94,6 +94,9 @@ public static class MessagingServiceCollectionExtensions
         {
             // Canonical items and copies come back on the stream too; only event items are published.
             options.Filter = RecordFilter.StringAttribute(TableLayout.ItemType, EventItem.ItemType);
+            // Every event item has a sort key of its own: ordered by partition key, one stream's events stay in order
+            // even with several batches of a shard in flight (ParallelizationFactor).
+            options.OrderingKey = StoredEventRecords.PartitionKey;
             configure?.Invoke(options);
         });
     }

@@ -1,5 +1,6 @@
 using System.Diagnostics.CodeAnalysis;
 using Microservices.EventSourcing;
+using Microservices.SingleTable;
 using Microservices.Streams.Lambda;
 
 namespace Microservices.Messaging;
@@ -15,5 +16,15 @@ public static class StoredEventRecords
         ArgumentNullException.ThrowIfNull(record);
         stored = null;
         return record.EventName == StreamEventName.Insert && StoredEvent.TryRead(record.Dynamodb.NewImage, out stored);
+    }
+
+    /// <summary>
+    /// The record's partition key: for an event item its event stream. As a stream consumer's ordering key it keeps
+    /// every event of one stream in order however many batches of a shard are in the handler.
+    /// </summary>
+    public static string PartitionKey(DynamoDbStreamRecord record)
+    {
+        ArgumentNullException.ThrowIfNull(record);
+        return record.Dynamodb.Keys?.GetValueOrDefault(TableLayout.PK)?.S ?? "";
     }
 }

@@ -11,8 +11,9 @@ public sealed class LeaseLostException(string shardId)
 /// <summary>
 /// Reads one leased shard and hands its records to the handler with Lambda's semantics: batches of up to BatchSize
 /// gathered for up to the batching window, partial batch failures, bisecting, bounded retries, a maximum record
-/// age and dead letters. The checkpoint only ever moves past records that were handled or dead-lettered, so a crash
-/// at any point redelivers, and never skips.
+/// age and dead letters, and up to ParallelizationFactor batches in the handler at once, one per lane of keys
+/// (<see cref="ShardProgress"/>). The checkpoint only ever moves past records that were handled or dead-lettered
+/// and all of whose predecessors were, so a crash at any point redelivers, and never skips.
 /// </summary>
 internal sealed class ShardReader(
     IDynamoDbStreams streams,
@@ -27,71 +28,157 @@ internal sealed class ShardReader(
 {
     private readonly string _consumer = options.ConsumerName;
     private readonly string _shardId = lease.ShardId;
-    private readonly List<DynamoDbStreamRecord> _pending = [];
+
+    // Which records wait, which lane each is in, which are done: the pure model decides, this loop does the I/O.
+    private readonly ShardProgress _progress = new(options);
+    private readonly Dictionary<int, Task<BatchDecision>> _running = [];
+    private readonly long[] _laneReadyAt = new long[options.ParallelizationFactor];
 
     private string? _fetchedThrough = lease.Checkpoint;
     private string? _iterator;
     private bool _closed;
     private long? _gatheringSince;
+    private long _nextReadAt;
+    private TimeSpan _idleWait;
 
-    // Bisecting, retries and outages: the pure model decides, this loop does the I/O.
-    private RetryState _retry = RetryState.Fresh(options);
-
-    /// <param name="stopping">Stops reading between batches.</param>
+    /// <param name="stopping">Stops reading and handing over batches.</param>
     /// <param name="handlerCancelled">
-    /// Cancels a batch in the handler and its checkpoint (shutdown grace over, or lease lost); until then a batch
-    /// handed over when the stop came is finished and checkpointed, so a clean stop redelivers nothing.
+    /// Cancels the batches in the handler and their checkpoints (shutdown grace over, or lease lost); until then the
+    /// batches handed over when the stop came are finished and checkpointed, so a clean stop redelivers nothing.
     /// </param>
     public async Task RunAsync(CancellationToken stopping, CancellationToken handlerCancelled)
     {
-        _iterator = await IteratorAfterAsync(_fetchedThrough, stopping);
-        while (!stopping.IsCancellationRequested)
+        try
         {
-            if (_iterator is not null && !_closed && !_retry.Retrying && _pending.Count < options.BatchSize)
+            _iterator = await IteratorAfterAsync(_fetchedThrough, stopping);
+            while (!stopping.IsCancellationRequested)
             {
-                await FetchAsync(stopping);
-            }
+                if (_iterator is not null && !_closed && _progress.Room > 0 && clock.GetTimestamp() >= _nextReadAt)
+                {
+                    try
+                    {
+                        await FetchAsync(stopping);
+                    }
+                    catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+                    {
+                        break;
+                    }
+                }
 
-            if (_pending.Count == 0)
-            {
-                if (_closed)
+                if (_closed && _progress.Uncheckpointed == 0 && _progress.Idle)
                 {
                     await FinishAsync(stopping);
                     return;
                 }
 
-                StreamConsumerTelemetry.IteratorAge(_consumer, _shardId, TimeSpan.Zero);
-                await Task.Delay(options.PollInterval, clock, stopping);
-                continue;
+                if (_progress.Uncheckpointed == 0)
+                {
+                    StreamConsumerTelemetry.IteratorAge(_consumer, _shardId, TimeSpan.Zero);
+                }
+
+                HandOverReadyBatches(handlerCancelled, stopping);
+                await UntilSomethingToDoAsync(stopping);
+                await EndFinishedBatchesAsync(handlerCancelled);
             }
 
-            if (!BatchReady())
+            // Stopping: the batches already in the handler finish (or are cancelled) and are checkpointed.
+            while (_running.Count > 0)
             {
-                await Task.Delay(options.PollInterval, clock, stopping);
-                continue;
+                await Task.WhenAny(_running.Values);
+                await EndFinishedBatchesAsync(handlerCancelled);
             }
-
-            await HandleBatchAsync(handlerCancelled, stopping);
+        }
+        finally
+        {
+            // Whatever ended the reader, no batch of it is left in the handler when a new reader may start.
+            if (_running.Count > 0)
+            {
+                await Task.WhenAll(_running.Values).ContinueWith(_ => { }, CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default);
+            }
         }
     }
 
-    private bool BatchReady()
+    private void HandOverReadyBatches(CancellationToken handlerCancelled, CancellationToken stopping)
     {
-        if (_pending.Count >= options.BatchSize || _closed || _retry.FailingThrough is not null || options.BatchingWindow <= TimeSpan.Zero)
+        var now = clock.GetTimestamp();
+        foreach (var lane in _progress.FreeLanes().ToList())
         {
-            return true;
+            if (now >= _laneReadyAt[lane] && BatchReady(lane))
+            {
+                _gatheringSince = null;
+                var retry = _progress.RetryOf(lane);
+                var plan = _progress.Take(lane, clock.GetUtcNow());
+                _running[lane] = Task.Run(() => HandleBatchAsync(retry, plan, handlerCancelled), CancellationToken.None);
+            }
         }
 
-        _gatheringSince ??= clock.GetTimestamp();
-        return clock.GetElapsedTime(_gatheringSince.Value) >= options.BatchingWindow;
+        if (_progress.FreeLanes().Any())
+        {
+            _gatheringSince ??= now;
+        }
+    }
+
+    private bool BatchReady(int lane) =>
+        _progress.Full(lane) || _closed || options.BatchingWindow <= TimeSpan.Zero
+        || (_gatheringSince is { } since && clock.GetElapsedTime(since) >= options.BatchingWindow);
+
+    /// <summary>Waits until a batch finishes, a read is due, a lane's backoff is over or a batching window closes.</summary>
+    private async Task UntilSomethingToDoAsync(CancellationToken stopping)
+    {
+        var now = clock.GetTimestamp();
+        var wakeAt = long.MaxValue;
+        if (_iterator is not null && !_closed && _progress.Room > 0)
+        {
+            wakeAt = _nextReadAt;
+        }
+
+        foreach (var lane in _progress.FreeLanes())
+        {
+            wakeAt = Math.Min(wakeAt, _laneReadyAt[lane] > now ? _laneReadyAt[lane]
+                : _gatheringSince is { } since ? since + Ticks(options.BatchingWindow) : now);
+        }
+
+        if (wakeAt <= now)
+        {
+            return;
+        }
+
+        // Nothing to read, hand over or wait for (a shard closed with its last batch in the handler): poll at most idly.
+        var wait = wakeAt == long.MaxValue ? options.PollInterval : clock.GetElapsedTime(now, wakeAt);
+        using var woken = CancellationTokenSource.CreateLinkedTokenSource(stopping);
+        var delay = Task.Delay(wait, clock, woken.Token);
+        await Task.WhenAny(_running.Values.Append(delay));
+        await woken.CancelAsync();
+    }
+
+    private long Ticks(TimeSpan span) => (long)(span.TotalSeconds * clock.TimestampFrequency);
+
+    private async Task EndFinishedBatchesAsync(CancellationToken handlerCancelled)
+    {
+        foreach (var (lane, task) in _running.Where(r => r.Value.IsCompleted).ToList())
+        {
+            _running.Remove(lane);
+            var decision = await task;
+            _progress.Complete(lane, decision.Checkpoint, decision.Next);
+            _laneReadyAt[lane] = clock.GetTimestamp() + Ticks(decision.Wait);
+        }
+
+        if (_progress.Advance() is { } through)
+        {
+            if (!await leases.CheckpointAsync(_consumer, _shardId, options.InstanceId, through, handlerCancelled))
+            {
+                throw new LeaseLostException(_shardId);
+            }
+        }
     }
 
     private async Task FetchAsync(CancellationToken cancellationToken)
     {
         GetRecordsResult page;
+        var asked = Math.Min(1000, _progress.Room);
         try
         {
-            page = await streams.GetRecordsAsync(_iterator!, Math.Min(1000, options.BatchSize - _pending.Count), cancellationToken);
+            page = await streams.GetRecordsAsync(_iterator!, asked, cancellationToken);
         }
         catch (ExpiredIteratorException)
         {
@@ -106,7 +193,7 @@ internal sealed class ShardReader(
         }
         catch (StreamsThrottledException)
         {
-            await Task.Delay(options.PollInterval, clock, cancellationToken);
+            ReadAgainAfter(options.PollInterval);
             return;
         }
 
@@ -116,34 +203,41 @@ internal sealed class ShardReader(
             .ToList();
         if (fresh.Count > 0)
         {
-            _pending.AddRange(fresh);
+            _progress.Add(fresh);
             _fetchedThrough = fresh[^1].Dynamodb.SequenceNumber;
         }
 
         _iterator = page.NextShardIterator;
         _closed = page.NextShardIterator is null;
+
+        // Records flowing: a full page is followed at once, a part page after the short interval. Idle: the wait
+        // doubles from the short interval up to the poll interval, so a quiet shard costs four reads a second.
+        _idleWait = page.Records.Count > 0 ? TimeSpan.Zero
+            : _idleWait == TimeSpan.Zero ? options.EffectiveMinPollInterval
+            : TimeSpan.FromTicks(Math.Min(_idleWait.Ticks * 2, options.PollInterval.Ticks));
+        ReadAgainAfter(page.Records.Count >= asked ? TimeSpan.Zero : page.Records.Count > 0 ? options.EffectiveMinPollInterval : _idleWait);
     }
 
-    private async Task HandleBatchAsync(CancellationToken handlerCancelled, CancellationToken stopping)
+    private void ReadAgainAfter(TimeSpan wait) => _nextReadAt = clock.GetTimestamp() + Ticks(wait);
+
+    /// <summary>One lane's batch: the handler call and the dead letters it leads to. The loop checkpoints after it.</summary>
+    private async Task<BatchDecision> HandleBatchAsync(RetryState retry, BatchPlan plan, CancellationToken handlerCancelled)
     {
-        var plan = BatchOutcome.Plan(options, _retry, _pending, clock.GetUtcNow());
         if (plan.TooOld > 0)
         {
             var tooOld = plan.Batch.Take(plan.TooOld).ToList();
             await DeadLetterAsync(tooOld, DeadLetterReasons.RecordTooOld, $"Older than the maximum record age of {options.MaxRecordAge}.", 0, handlerCancelled);
-            await CheckpointAsync(tooOld.Count, handlerCancelled);
-            return;
+            return new BatchDecision(tooOld.Count, [], 0, TimeSpan.Zero, Retried: false, null, retry);
         }
 
         if (plan.Wanted.Count == 0)
         {
             StreamConsumerTelemetry.RecordsFiltered(_consumer, _shardId, plan.Batch.Count);
-            await CheckpointAsync(plan.Batch.Count, handlerCancelled);
-            return;
+            return new BatchDecision(plan.Batch.Count, [], 0, TimeSpan.Zero, Retried: false, null, retry);
         }
 
         var result = await InvokeAsync(plan.Wanted, handlerCancelled);
-        var decision = BatchOutcome.Decide(options, _retry, plan, result);
+        var decision = BatchOutcome.Decide(options, retry, plan, result);
         Log(plan, result, decision);
         if (result is HandlerResult.Succeeded)
         {
@@ -165,12 +259,7 @@ internal sealed class ShardReader(
             await DeadLetterAsync(decision.DeadLetters.ToList(), DeadLetterReasons.RetriesExhausted, ((HandlerResult.Failed)result).Error, decision.Attempts, handlerCancelled);
         }
 
-        await CheckpointAsync(decision.Checkpoint, handlerCancelled);
-        _retry = decision.Next;
-        if (decision.Wait > TimeSpan.Zero)
-        {
-            await Task.Delay(decision.Wait, clock, stopping);
-        }
+        return decision;
     }
 
     private void Log(BatchPlan plan, HandlerResult result, BatchDecision decision)
@@ -276,23 +365,6 @@ internal sealed class ShardReader(
         }
 
         StreamConsumerTelemetry.RecordsDeadLettered(_consumer, _shardId, records.Count, reason);
-    }
-
-    /// <summary>Checkpoints after the first <paramref name="count"/> pending records and drops them.</summary>
-    private async Task CheckpointAsync(int count, CancellationToken cancellationToken)
-    {
-        if (count == 0)
-        {
-            return;
-        }
-
-        if (!await leases.CheckpointAsync(_consumer, _shardId, options.InstanceId, _pending[count - 1].Dynamodb.SequenceNumber, cancellationToken))
-        {
-            throw new LeaseLostException(_shardId);
-        }
-
-        _pending.RemoveRange(0, count);
-        _gatheringSince = null;
     }
 
     private async Task FinishAsync(CancellationToken cancellationToken)

@@ -38,8 +38,40 @@ public sealed class StreamConsumerOptions
     /// <summary>How long to keep gathering records before a batch smaller than <see cref="BatchSize"/> is handled; zero hands over each read as it comes.</summary>
     public TimeSpan BatchingWindow { get; set; } = TimeSpan.Zero;
 
-    /// <summary>How long an idle shard waits before polling again; Lambda polls each shard four times a second.</summary>
+    /// <summary>
+    /// The longest an idle shard waits before reading again: after each empty read the wait doubles from
+    /// <see cref="MinPollInterval"/> up to this. Lambda polls each shard four times a second.
+    /// </summary>
     public TimeSpan PollInterval { get; set; } = TimeSpan.FromMilliseconds(250);
+
+    /// <summary>
+    /// The wait after a read that returned records but not a full page, and the first wait once reads come back
+    /// empty. A full page is followed by the next read at once. DynamoDB Streams allows about five GetRecords a
+    /// second per shard, shared by its readers: the defaults (100 ms, then 200 ms, then 250 ms) stay near that for
+    /// one reader; DynamoDB Local has no such limit, and a throttled read waits <see cref="PollInterval"/>. A value above
+    /// <see cref="PollInterval"/> counts as <see cref="PollInterval"/>.
+    /// </summary>
+    public TimeSpan MinPollInterval { get; set; } = TimeSpan.FromMilliseconds(100);
+
+    /// <summary><see cref="MinPollInterval"/>, never longer than <see cref="PollInterval"/>.</summary>
+    internal TimeSpan EffectiveMinPollInterval => MinPollInterval < PollInterval ? MinPollInterval : PollInterval;
+
+    // Concurrency inside a shard (Lambda: ParallelizationFactor).
+
+    /// <summary>
+    /// How many batches of one shard may be in the handler at once, 1 to 10. Records are dealt to that many lanes by
+    /// their <see cref="OrderingKey"/>; a lane hands over one batch at a time, in stream order, so records of one key
+    /// are never handled concurrently or out of order, and the checkpoint only moves past records all of whose
+    /// predecessors in the shard were handled or dead-lettered.
+    /// </summary>
+    public int ParallelizationFactor { get; set; } = 1;
+
+    /// <summary>
+    /// What keeps records in order when <see cref="ParallelizationFactor"/> is above 1. Null (the default) is the
+    /// record's item key (every key attribute, partition and sort key), as Lambda does; a host can order more coarsely,
+    /// e.g. by partition key alone, so that every item of one partition keeps its order.
+    /// </summary>
+    public Func<DynamoDbStreamRecord, string>? OrderingKey { get; set; }
 
     // Failures (Lambda: BisectBatchOnFunctionError, MaximumRetryAttempts, MaximumRecordAgeInSeconds, DestinationConfig.OnFailure).
 
@@ -137,6 +169,16 @@ public sealed class StreamConsumerOptions
         if (BatchSize is < 1 or > 10_000)
         {
             throw new ArgumentOutOfRangeException(nameof(BatchSize), BatchSize, "Batch size must be 1 to 10,000, as Lambda allows.");
+        }
+
+        if (ParallelizationFactor is < 1 or > 10)
+        {
+            throw new ArgumentOutOfRangeException(nameof(ParallelizationFactor), ParallelizationFactor, "The parallelization factor must be 1 to 10, as Lambda allows.");
+        }
+
+        if (MinPollInterval < TimeSpan.Zero || PollInterval <= TimeSpan.Zero)
+        {
+            throw new ArgumentOutOfRangeException(nameof(MinPollInterval), MinPollInterval, "The poll intervals must be positive.");
         }
 
         if (MaxRetryAttempts < 0)
