@@ -72,8 +72,8 @@ public sealed class BrokenOnPurposeTests(DynamoDbLocalFixture dynamo, RabbitMqFi
     }
 
     /// <summary>
-    /// Renames an author twice while the genre worker's first copy write (built from the second name) is held until
-    /// the copy from the third name has been written, so the held one arrives late.
+    /// Renames an author twice while one genre worker's first copy write (built from the second name) is held until
+    /// the other worker has written the copy from the third name, so the held one arrives late.
     /// </summary>
     private async Task<(Microservices.SingleTable.DynamoDbOptions Tables, UnguardedCopyWrites Sabotage, string AuthorId, string BookId)> RaceTwoRenamesAsync(
         string owner, bool keepGuard)
@@ -81,8 +81,16 @@ public sealed class BrokenOnPurposeTests(DynamoDbLocalFixture dynamo, RabbitMqFi
         var tables = await dynamo.CreateTablesAsync(owner);
         using var plain = DynamoDbLocalFixture.CreateClient(tables);
         var (client, sabotage) = UnguardedCopyWrites.Wrap(plain, ItemTypes.GenreBook, keepGuard);
-        using var worker = await GenreWorker.StartAsync(
-            tables, await rabbit.NewVirtualHostAsync(owner), services: services => services.AddSingleton(client));
+        // One process handles an author's messages one at a time, so the late write can only come from a second
+        // instance: two workers on the one queue, each taking one message at a time, so the held rename's successor
+        // goes to the other one.
+        var messaging = new Dictionary<string, string?>(await rabbit.NewVirtualHostAsync(owner))
+        {
+            ["Messaging:ConsumerConcurrency"] = "1",
+            ["Messaging:PrefetchCount"] = "1",
+        };
+        using var worker = await GenreWorker.StartAsync(tables, messaging, services: services => services.AddSingleton(client));
+        using var second = await GenreWorker.StartAsync(tables, messaging, services: services => services.AddSingleton(client));
         await using var api = new CatalogApi(tables);
         var catalog = new ApiClient(api.CreateClient());
         var (authorId, version) = await catalog.RegisterAuthorAsync("First name");
@@ -95,6 +103,7 @@ public sealed class BrokenOnPurposeTests(DynamoDbLocalFixture dynamo, RabbitMqFi
         await catalog.RenameAuthorAsync(authorId, "Third name", version);
         await sabotage.Released.WaitAsync(TimeSpan.FromSeconds(60), TestContext.Current.CancellationToken);
         await worker.StopAsync(TestContext.Current.CancellationToken);
+        await second.StopAsync(TestContext.Current.CancellationToken);
         return (tables, sabotage, authorId, bookId);
     }
 }
