@@ -11,6 +11,8 @@ public sealed record SuiteSettings(
     int AggregateSamples,
     int[] FanOutSizes,
     int FanOutRounds,
+    int[] CeilingConcurrencies,
+    int CeilingCommands,
     int[] LagPercents,
     int LagCommands,
     int ConsumerRecords,
@@ -18,11 +20,13 @@ public sealed record SuiteSettings(
 {
     public static SuiteSettings Quick { get; } = new(
         "quick", WarmupPairs: 15, Pairs: 40, HistorySizes: [1, 100, 1_000], HistoryPairs: 20, AggregateSizes: [1, 50, 200],
-        AggregateSamples: 3, FanOutSizes: [200, 1_000], FanOutRounds: 1, LagPercents: [10, 50], LagCommands: 300,
+        AggregateSamples: 3, FanOutSizes: [200, 1_000], FanOutRounds: 1,
+        CeilingConcurrencies: [4, 8, 16], CeilingCommands: 500, LagPercents: [10, 25, 50, 75], LagCommands: 400,
         ConsumerRecords: 3_000, SettleTimeout: TimeSpan.FromMinutes(2));
 
     public static SuiteSettings Full { get; } = new(
         "full", WarmupPairs: 60, Pairs: 200, HistorySizes: [1, 100, 1_000, 10_000], HistoryPairs: 60, AggregateSizes: [1, 100, 1_000, 5_000],
-        AggregateSamples: 5, FanOutSizes: [1_000, 10_000], FanOutRounds: 2, LagPercents: [10, 25, 50, 75], LagCommands: 2_000,
+        AggregateSamples: 5, FanOutSizes: [1_000, 10_000], FanOutRounds: 2,
+        CeilingConcurrencies: [2, 4, 8, 16, 32], CeilingCommands: 3_000, LagPercents: [10, 25, 50, 75], LagCommands: 2_000,
         ConsumerRecords: 20_000, SettleTimeout: TimeSpan.FromMinutes(10));
 }
