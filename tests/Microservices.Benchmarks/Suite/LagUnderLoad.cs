@@ -58,7 +58,7 @@ public sealed class LagUnderLoad(Uri dynamoDb, SuiteSettings settings, string re
         foreach (var percent in settings.LagPercents)
         {
             var rate = ceiling * percent / 100;
-            var (report, note) = await SoakAsync(ops, $"lag-{percent}", node, settings.LagCommands, target => SoakReportFormat.OpenLoop(rate, target));
+            var (report, note) = await SoakAsync(ops, $"lag-{percent}", node, settings.OpenLoopCommands(rate), target => SoakReportFormat.OpenLoop(rate, target));
             var row = report is null
                 ? new LagRow(percent, rate, null, null, null, note)
                 : new LagRow(percent, rate, SoakReportFormat.Read(report, SoakReportFormat.AchievedRate),

@@ -65,6 +65,16 @@ public sealed class LagBenchmarkTests
         Assert.True(Targets.Evaluate(results).Single(l => l.Target.StartsWith("Lag p99 at most 1 s", StringComparison.Ordinal)).Passed);
     }
 
+    [Fact]
+    public void An_open_loop_run_lasts_about_its_duration_within_the_fewest_and_the_most_commands()
+    {
+        var quick = SuiteSettings.Quick;
+
+        Assert.Equal((int)Math.Round(5 * quick.LagDuration.TotalSeconds), quick.OpenLoopCommands(5));
+        Assert.Equal(quick.LagMinCommands, quick.OpenLoopCommands(0.3));
+        Assert.Equal(quick.LagCommands, quick.OpenLoopCommands(1_000));
+    }
+
     private static System.CommandLine.ParseResult Parse(IReadOnlyList<string> arguments)
     {
         Assert.Equal("soak", arguments[0]);
