@@ -131,11 +131,7 @@ internal static class BenchmarkProgram
             await new WorkerBenchmarks(system, settings, cancellationToken).FanOutAsync(results);
         });
 
-        await Step(6, async () =>
-        {
-            await using var system = await BenchSystem.StartAsync(local.ServiceUrl, "ceiling", cancellationToken);
-            await new LagUnderLoad(system, settings, Repository(), cancellationToken).MeasureAsync(results);
-        });
+        await Step(6, () => new LagUnderLoad(local.ServiceUrl, settings, Repository(), cancellationToken).MeasureAsync(results));
 
         await Step(7, async () =>
         {

@@ -74,6 +74,13 @@ public static class SoakRun
         bool settled;
         try
         {
+            if (soak.Rate is not null)
+            {
+                // Outside the measured window: the open loop's first arrival is of the normal mix, not a create.
+                progress?.Report(new SoakProgress("seeding the pools", 0, 1));
+                await workload.SeedAsync(cancellationToken);
+            }
+
             var clock = Stopwatch.StartNew();
             var load = soak.Rate is { } rate
                 ? workload.RunAtRateAsync(rate, soak.MaxInFlight, cancellationToken)

@@ -21,6 +21,12 @@ public sealed class Workload : IDisposable
     private const int BooksPerAuthor = 8;
     private const int OrdersPerClient = 8;
 
+    /// <summary>Open orders <see cref="SeedAsync"/> places, so that paying, shipping and cancelling are in the mix from the start.</summary>
+    private const int SeededOrders = 3;
+
+    /// <summary>The most creates <see cref="SeedAsync"/> sends before it gives up (the pools need 14 answered).</summary>
+    private const int SeedAttempts = 100;
+
     private readonly object _model = new();
     private readonly Random _random;
     private readonly int _total;
@@ -34,6 +40,7 @@ public sealed class Workload : IDisposable
     private readonly ConcurrentDictionary<(string Command, string Outcome), long> _outcomes = new();
     private readonly AcceptedWrites _writes = new();
     private int _issued;
+    private int _seeded;
     private int _completed;
     private int _names;
     private int _ordersPlaced;
@@ -54,7 +61,11 @@ public sealed class Workload : IDisposable
     /// <summary>Commands answered so far (any answer, or none: a failed connection counts too).</summary>
     public int Completed => Volatile.Read(ref _completed);
 
-    public int Total => _total;
+    /// <summary>Commands in all: the arrivals, and the seeding before them.</summary>
+    public int Total => _total + Volatile.Read(ref _seeded);
+
+    /// <summary>Creates sent by <see cref="SeedAsync"/>, before the arrivals.</summary>
+    public int Seeded => Volatile.Read(ref _seeded);
 
     /// <summary>Every accepted command sent at an expected version, with the version answered: lost updates must stay 0.</summary>
     public AcceptedWrites Writes => _writes;
@@ -79,7 +90,37 @@ public sealed class Workload : IDisposable
     {
         var clock = Stopwatch.StartNew();
         await Task.WhenAll(Enumerable.Range(0, concurrency).Select(_ => Task.Run(() => LoopAsync(cancellationToken), cancellationToken)));
-        return new Arrivals("closed", null, concurrency, Math.Round(_issued / clock.Elapsed.TotalSeconds, 1), concurrency, concurrency, 0);
+        return new Arrivals("closed", null, concurrency, Math.Round(_issued / clock.Elapsed.TotalSeconds, 1), concurrency, concurrency, 0, Seeded);
+    }
+
+    /// <summary>
+    /// Fills the pools before the arrivals, one create at a time and unmeasured: the authors, clients and books the
+    /// draws need before they make the normal mix (the creates <see cref="Draw"/> would otherwise send first), and a
+    /// few open orders. An open loop seeded this way sends the normal mix from its first arrival, instead of a burst
+    /// of creates as fast as its rate (which made DynamoDB Local answer 500s, "timed out waiting for a lock").
+    /// Returns the creates sent, answered or not; they count in the outcomes, not in the arrivals.
+    /// </summary>
+    public async Task<int> SeedAsync(CancellationToken cancellationToken)
+    {
+        for (var sent = 0; sent < SeedAttempts; sent++)
+        {
+            Func<CancellationToken, Task>? create;
+            lock (_model)
+            {
+                create = PoolMinimum() ?? SeedOrder();
+            }
+
+            if (create is null)
+            {
+                return sent;
+            }
+
+            Interlocked.Increment(ref _seeded);
+            await create(cancellationToken);
+        }
+
+        throw new InvalidOperationException(string.Create(CultureInfo.InvariantCulture,
+            $"The soak's pools were not filled after {SeedAttempts} creates ({_authors.Count} authors, {_clientPool.Count} clients, {_books.Count} books, {_openOrders.Count} open orders): is every API answering?"));
     }
 
     /// <summary>
@@ -144,7 +185,7 @@ public sealed class Workload : IDisposable
 
         var achieved = lastAt > TimeSpan.Zero ? sentBeforeLast / lastAt.TotalSeconds : 0;
         await Task.WhenAll(steps);
-        return new Arrivals("open", rate, null, Math.Round(achieved, 1), inFlightCap, maxInFlight, capWaits);
+        return new Arrivals("open", rate, null, Math.Round(achieved, 1), inFlightCap, maxInFlight, capWaits, Seeded);
     }
 
     public void Dispose()
@@ -176,20 +217,9 @@ public sealed class Workload : IDisposable
     /// <summary>The next step, drawn under the model's lock; it reserves the commands it will send.</summary>
     private Func<CancellationToken, Task> Draw()
     {
-        if (_authors.Count < 3)
+        if (PoolMinimum() is { } create)
         {
-            return Reserve(1, RegisterAuthor);
-        }
-
-        if (_clientPool.Count < 3)
-        {
-            return Reserve(1, RegisterClient);
-        }
-
-        if (_books.Count < 5)
-        {
-            var author = Pick(_authors);
-            return Reserve(1, ct => AddBook(author, ct));
+            return Reserve(1, create);
         }
 
         var roll = _random.Next(100);
@@ -278,6 +308,43 @@ public sealed class Workload : IDisposable
             default:
                 return CrossServiceRace();
         }
+    }
+
+    /// <summary>
+    /// The create the pools need before the draws can make the normal mix (3 authors, 3 clients and 5 books
+    /// answered), or null once they hold that. Drawn under the model's lock.
+    /// </summary>
+    private Func<CancellationToken, Task>? PoolMinimum()
+    {
+        if (_authors.Count < 3)
+        {
+            return RegisterAuthor;
+        }
+
+        if (_clientPool.Count < 3)
+        {
+            return RegisterClient;
+        }
+
+        if (_books.Count < 5)
+        {
+            var author = Pick(_authors);
+            return ct => AddBook(author, ct);
+        }
+
+        return null;
+    }
+
+    /// <summary>An order for the seeding, until <see cref="SeededOrders"/> are open; else null. Drawn under the model's lock.</summary>
+    private Func<CancellationToken, Task>? SeedOrder()
+    {
+        if (_openOrders.Count >= SeededOrders)
+        {
+            return null;
+        }
+
+        var (client, lines) = (Pick(_clientPool), Lines());
+        return ct => PlaceOrder(client, lines, ct);
     }
 
     /// <summary>Two or three changes of one item sent at once from the same expected version: one may win, the rest get 409.</summary>
@@ -625,9 +692,11 @@ public sealed class Workload : IDisposable
 /// <summary>
 /// How the commands arrived: "closed" (a fixed <paramref name="Concurrency"/> in flight) or "open" (a fixed
 /// <paramref name="TargetRate"/> of arrivals a second); the rate achieved (commands a second); the most commands
-/// unanswered at once; how many arrivals had to wait because <paramref name="InFlightCap"/> were unanswered.
+/// unanswered at once; how many arrivals had to wait because <paramref name="InFlightCap"/> were unanswered; the
+/// creates <paramref name="Seeded"/> before the first arrival (the open loop's pools; none in a closed loop).
 /// </summary>
-public sealed record Arrivals(string Mode, double? TargetRate, int? Concurrency, double AchievedRate, int InFlightCap, int MaxInFlight, int CapWaits)
+public sealed record Arrivals(
+    string Mode, double? TargetRate, int? Concurrency, double AchievedRate, int InFlightCap, int MaxInFlight, int CapWaits, int Seeded)
 {
     /// <summary>Whether the open loop ever held an arrival back: then the rate is not the one asked for.</summary>
     public bool CapReached => CapWaits > 0;

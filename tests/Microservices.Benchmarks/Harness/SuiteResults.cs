@@ -22,8 +22,12 @@ public sealed record FanOutRow(int Books, double CopiesPerSecond, IReadOnlyDicti
     public double Ratio => CopiesPerSecond / RawCeiling;
 }
 
-/// <summary>Copy lag at a fixed arrival rate (a share of the measured command ceiling), read from the soak's report.</summary>
-public sealed record LagRow(int PercentOfCeiling, double CommandsPerSecond, double? P50Milliseconds, double? P99Milliseconds, string? Note = null);
+/// <summary>
+/// Copy lag at a fixed arrival rate (a share of the measured command ceiling), read from the soak's report: the rate
+/// asked for (<paramref name="CommandsPerSecond"/>) and the rate the soak's arrivals achieved.
+/// </summary>
+public sealed record LagRow(
+    int PercentOfCeiling, double CommandsPerSecond, double? AchievedPerSecond, double? P50Milliseconds, double? P99Milliseconds, string? Note = null);
 
 /// <summary>Records per second through the stream consumer, with a no-op handler.</summary>
 public sealed record ConsumerRow(string Source, int Shards, int Records, double RecordsPerSecond);
@@ -46,7 +50,14 @@ public sealed class SuiteResults
     /// <summary>Commit to copy for single renames with the system otherwise idle (in-memory bus).</summary>
     public Summary? RestLag { get; set; }
 
-    public double? CommandCeiling { get; set; }
+    /// <summary>Commands a second of closed-loop soaks (every fault off), by the commands in flight.</summary>
+    public Dictionary<int, double> CeilingByConcurrency { get; } = [];
+
+    /// <summary>The command ceiling: the best closed-loop rate; null when none was measured.</summary>
+    public double? CommandCeiling => CeilingByConcurrency.Count == 0 ? null : CeilingByConcurrency.Values.Max();
+
+    /// <summary>The commands in flight the ceiling was reached at.</summary>
+    public int? CeilingConcurrency => CeilingByConcurrency.Count == 0 ? null : CeilingByConcurrency.MaxBy(p => p.Value).Key;
 
     public List<LagRow> Lag { get; } = [];
 

@@ -191,18 +191,26 @@ public sealed class BenchSystem : IAsyncDisposable
         Clients?.Dispose();
         Orders?.Dispose();
 
-        // Its tables go with it: DynamoDB Local keeps every item and stream record in its one JVM's memory.
-        foreach (var table in new[] { Tables.TableName, Tables.LeaseTableName, Mirror.TableName, Mirror.LeaseTableName })
+        await DeleteTablesAsync(Raw, Tables, Mirror);
+        Raw.Dispose();
+    }
+
+    /// <summary>
+    /// Deletes a benchmark's tables and their lease tables when it is done (those that exist): DynamoDB Local keeps
+    /// every item and stream record in its one JVM's memory.
+    /// </summary>
+    public static async Task DeleteTablesAsync(IAmazonDynamoDB client, params DynamoDbOptions[] tables)
+    {
+        ArgumentNullException.ThrowIfNull(client);
+        foreach (var table in tables.SelectMany(t => new[] { t.TableName, t.LeaseTableName }))
         {
             try
             {
-                await Raw.DeleteTableAsync(table);
+                await client.DeleteTableAsync(table, CancellationToken.None);
             }
             catch (ResourceNotFoundException)
             {
             }
         }
-
-        Raw.Dispose();
     }
 }

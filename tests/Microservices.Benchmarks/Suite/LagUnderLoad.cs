@@ -2,89 +2,113 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json.Nodes;
 using Microservices.Benchmarks.Harness;
+using Microservices.SingleTable;
 using Microservices.Tests.Infrastructure;
 
 namespace Microservices.Benchmarks.Suite;
 
 /// <summary>
-/// Benchmark 6: the command ceiling (renames through HTTP, closed loop, at the best of 1, 2, 4, 8 and 16 in flight), then <c>ops soak</c> as a
-/// process at fixed arrival rates (open loop) of shares of it, on a private RabbitMQ node, with every fault off; the
-/// lag comes from the soak's report (<see cref="SoakReportFormat"/>).
+/// Benchmark 6, all of it <c>ops soak</c> as a process with every fault off, on the suite's DynamoDB Local and a
+/// private RabbitMQ node: the command ceiling is the soak's own mixed workload in a closed loop at the best of a few
+/// numbers in flight (its achieved rate, from its report); then the same soak in an open loop at fixed arrival rates
+/// that are shares of that ceiling, with the lag from its report (<see cref="SoakReportFormat"/>).
 /// </summary>
-public sealed class LagUnderLoad(BenchSystem system, SuiteSettings settings, string repository, CancellationToken cancellationToken)
+public sealed class LagUnderLoad(Uri dynamoDb, SuiteSettings settings, string repository, CancellationToken cancellationToken)
 {
-    private static readonly int[] InFlight = [1, 2, 4, 8, 16];
+    private const string Name = "6. Lag against load";
 
     public async Task MeasureAsync(SuiteResults results)
     {
         ArgumentNullException.ThrowIfNull(results);
-        var ceiling = 0.0;
-        foreach (var inFlight in InFlight)
-        {
-            var rate = await CeilingAsync(inFlight, TimeSpan.FromSeconds(settings.Mode == "quick" ? 3 : 10));
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {inFlight,2} in flight: {rate:F0} commands/s"));
-            ceiling = Math.Max(ceiling, rate);
-        }
-
-        results.CommandCeiling = ceiling;
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  command ceiling {ceiling:F0} commands/s"));
-
         var ops = Path.Combine(repository, "services/Ops/bin/Release/net10.0/ops.dll");
         if (!File.Exists(ops))
         {
-            results.Skipped["6. Lag against load"] = $"{ops} is not built (dotnet build Microservices.sln -c Release)";
+            results.Skipped[Name] = $"{ops} is not built (dotnet build Microservices.sln -c Release)";
             return;
         }
 
         var help = await RunAsync(["exec", ops, "soak", "--help"], TimeSpan.FromMinutes(1));
         if (!help.Output.Contains(SoakReportFormat.RateOption, StringComparison.Ordinal))
         {
-            results.Skipped["6. Lag against load"] = $"this `ops soak` has no {SoakReportFormat.RateOption} option (open loop) yet";
+            results.Skipped[Name] = $"this `ops soak` has no {SoakReportFormat.RateOption} option (open loop) yet";
             return;
         }
 
         await using var node = await RabbitMqNode.StartAsync("bench");
+        foreach (var concurrency in settings.CeilingConcurrencies)
+        {
+            var (report, note) = await SoakAsync(ops, $"lag-ceiling-{concurrency}", node, settings.CeilingCommands,
+                target => SoakReportFormat.ClosedLoop(concurrency, target));
+            if (report is not null && SoakReportFormat.Read(report, SoakReportFormat.AchievedRate) is { } rate)
+            {
+                results.CeilingByConcurrency[concurrency] = rate;
+            }
+
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"  closed loop, {concurrency,2} in flight: {results.CeilingByConcurrency.GetValueOrDefault(concurrency):F1} commands/s {note}"));
+        }
+
+        if (results.CommandCeiling is not { } ceiling)
+        {
+            results.Skipped[Name] = "no closed-loop soak reported its rate: no command ceiling";
+            return;
+        }
+
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  command ceiling {ceiling:F1} commands/s at {results.CeilingConcurrency} in flight"));
         foreach (var percent in settings.LagPercents)
         {
             var rate = ceiling * percent / 100;
-            var directory = Path.Combine(Path.GetTempPath(), $"bench-soak-{percent}-{Environment.ProcessId}");
-            Directory.CreateDirectory(directory);
-            var run = await RunAsync(
-                ["exec", ops, .. SoakReportFormat.Arguments(rate, settings.LagCommands, directory, node.Host, node.Port, node.NodeName)],
-                TimeSpan.FromMinutes(30));
-            var report = Path.Combine(directory, SoakReportFormat.ReportFile);
-            if (!File.Exists(report))
-            {
-                results.Lag.Add(new LagRow(percent, rate, null, null, $"no {SoakReportFormat.ReportFile} (exit code {run.ExitCode})"));
-                continue;
-            }
-
-            var json = JsonNode.Parse(await File.ReadAllTextAsync(report, cancellationToken))!;
-            results.Lag.Add(new LagRow(percent, rate, SoakReportFormat.Read(json, SoakReportFormat.LagP50), SoakReportFormat.Read(json, SoakReportFormat.LagP99),
-                run.ExitCode == 0 ? null : $"soak exit code {run.ExitCode}"));
+            var (report, note) = await SoakAsync(ops, $"lag-{percent}", node, settings.OpenLoopCommands(rate), target => SoakReportFormat.OpenLoop(rate, target));
+            var row = report is null
+                ? new LagRow(percent, rate, null, null, null, note)
+                : new LagRow(percent, rate, SoakReportFormat.Read(report, SoakReportFormat.AchievedRate),
+                    SoakReportFormat.Read(report, SoakReportFormat.LagP50), SoakReportFormat.Read(report, SoakReportFormat.LagP99), note);
+            results.Lag.Add(row);
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"  {percent,2}% = {rate:F1}/s (achieved {row.AchievedPerSecond:F1}/s): lag p50 {row.P50Milliseconds:F0} ms, p99 {row.P99Milliseconds:F0} ms {note}"));
         }
     }
 
-    /// <summary>Renames through HTTP, <paramref name="inFlight"/> authors each renamed in a closed loop for <paramref name="duration"/>.</summary>
-    private async Task<double> CeilingAsync(int inFlight, TimeSpan duration)
+    /// <summary>
+    /// One soak on tables of its own (deleted after it: DynamoDB Local holds everything in one JVM's memory); its
+    /// report, or null, and a note of what was not as asked (its exit code, arrivals the in-flight cap held back).
+    /// </summary>
+    private async Task<(JsonNode? Report, string? Note)> SoakAsync(
+        string ops, string name, RabbitMqNode node, int commands, Func<SoakTarget, IReadOnlyList<string>> arguments)
     {
-        var authors = new List<string>();
-        for (var i = 0; i < inFlight; i++)
+        var directory = Path.Combine(Path.GetTempPath(), $"bench-soak-{name}-{Environment.ProcessId}");
+        Directory.CreateDirectory(directory);
+        var tables = BenchSystem.TablesOn(dynamoDb, name);
+        var target = new SoakTarget(commands, directory, tables, node.Host, node.Port, node.NodeName, settings.SettleTimeout);
+        try
         {
-            authors.Add((await system.Catalog.PostAsync("/authors", new { name = "Ceiling 0" }, cancellationToken))!["authorId"]!.GetValue<string>());
-        }
-
-        var done = 0;
-        var started = Stopwatch.GetTimestamp();
-        await Parallel.ForEachAsync(authors, new ParallelOptions { MaxDegreeOfParallelism = inFlight, CancellationToken = cancellationToken }, async (author, ct) =>
-        {
-            for (var version = 1; Stopwatch.GetElapsedTime(started) < duration; version++)
+            var run = await RunAsync(["exec", ops, .. arguments(target)], settings.SettleTimeout + TimeSpan.FromMinutes(30));
+            var file = Path.Combine(directory, SoakReportFormat.ReportFile);
+            if (!File.Exists(file))
             {
-                await system.Catalog.PutAsync($"/authors/{author}/name", new { name = $"Ceiling {version}", expectedVersion = version }, ct);
-                Interlocked.Increment(ref done);
+                await Console.Error.WriteLineAsync(run.Output);
+                return (null, $"no {SoakReportFormat.ReportFile} (exit code {run.ExitCode})");
             }
-        });
-        return done / Stopwatch.GetElapsedTime(started).TotalSeconds;
+
+            var report = JsonNode.Parse(await File.ReadAllTextAsync(file, cancellationToken))!;
+            List<string> notes = [];
+            if (run.ExitCode != 0)
+            {
+                notes.Add($"soak exit code {run.ExitCode}, see {directory}");
+            }
+
+            if (SoakReportFormat.Read(report, SoakReportFormat.CapWaits) is > 0 and var waits)
+            {
+                notes.Add(string.Create(CultureInfo.InvariantCulture, $"{waits:N0} arrivals held back by the in-flight cap"));
+            }
+
+            return (report, notes.Count == 0 ? null : string.Join("; ", notes));
+        }
+        finally
+        {
+            using var client = DynamoDbServiceCollectionExtensions.CreateClient(tables);
+            await BenchSystem.DeleteTablesAsync(client, tables);
+        }
     }
 
     private async Task<(int ExitCode, string Output)> RunAsync(IReadOnlyList<string> arguments, TimeSpan timeout)

@@ -1,10 +1,16 @@
+using System.Globalization;
 using System.Text.Json.Nodes;
+using Microservices.SingleTable;
 
 namespace Microservices.Benchmarks.Suite;
 
+/// <summary>Where a benchmark's soak runs: its size, its work directory, its tables on DynamoDB Local, the RabbitMQ node.</summary>
+public sealed record SoakTarget(
+    int Commands, string Directory, DynamoDbOptions Tables, string RabbitHost, int RabbitPort, string RabbitNode, TimeSpan SettleTimeout);
+
 /// <summary>
-/// What benchmark 6 assumes of <c>ops soak</c>: its options and where its report puts the lag. In one place, so that
-/// a change to the soak's command line or report is one change here.
+/// What benchmark 6 assumes of <c>ops soak</c>: its options and where its report puts the rate and the lag. In one
+/// place, so that a change to the soak's command line or report is one change here.
 /// </summary>
 public static class SoakReportFormat
 {
@@ -15,15 +21,22 @@ public static class SoakReportFormat
 
     public static readonly string[] LagP99 = ["lag", "p99Milliseconds"];
 
+    /// <summary>Commands a second that arrived (closed loop: all of them over the load time).</summary>
+    public static readonly string[] AchievedRate = ["arrivals", "achievedRate"];
+
+    /// <summary>Open-loop arrivals held back because the in-flight cap was unanswered (the loop was then not open).</summary>
+    public static readonly string[] CapWaits = ["arrivals", "capWaits"];
+
     /// <summary>The option the open-loop soak is told its arrival rate with (commands per second).</summary>
     public const string RateOption = "--rate";
 
-    public static IReadOnlyList<string> Arguments(double rate, int commands, string directory, string rabbitHost, int rabbitPort, string rabbitNode) =>
-    [
-        "soak", RateOption, rate.ToString("0.##", System.Globalization.CultureInfo.InvariantCulture), "--no-faults",
-        "--commands", commands.ToString(System.Globalization.CultureInfo.InvariantCulture), "--out", directory,
-        "--rabbitmq-host", rabbitHost, "--rabbitmq-port", rabbitPort.ToString(System.Globalization.CultureInfo.InvariantCulture), "--rabbitmq-node", rabbitNode,
-    ];
+    /// <summary>A closed loop of <paramref name="concurrency"/> in flight: what the command ceiling is measured with.</summary>
+    public static IReadOnlyList<string> ClosedLoop(int concurrency, SoakTarget target) =>
+        Arguments(["--concurrency", concurrency.ToString(CultureInfo.InvariantCulture)], target);
+
+    /// <summary>An open loop at <paramref name="rate"/> arrivals a second.</summary>
+    public static IReadOnlyList<string> OpenLoop(double rate, SoakTarget target) =>
+        Arguments([RateOption, rate.ToString("0.##", CultureInfo.InvariantCulture)], target);
 
     public static double? Read(JsonNode report, string[] path)
     {
@@ -36,5 +49,17 @@ public static class SoakReportFormat
         }
 
         return node?.GetValue<double>();
+    }
+
+    private static string[] Arguments(string[] arrivals, SoakTarget target)
+    {
+        ArgumentNullException.ThrowIfNull(target);
+        return
+        [
+            "soak", .. arrivals, "--no-faults", "--commands", target.Commands.ToString(CultureInfo.InvariantCulture), "--out", target.Directory,
+            "--endpoint", target.Tables.ServiceUrl!, "--table", target.Tables.TableName, "--lease-table", target.Tables.LeaseTableName,
+            "--rabbitmq-host", target.RabbitHost, "--rabbitmq-port", target.RabbitPort.ToString(CultureInfo.InvariantCulture), "--rabbitmq-node", target.RabbitNode,
+            "--settle-timeout", target.SettleTimeout.ToString("c", CultureInfo.InvariantCulture),
+        ];
     }
 }

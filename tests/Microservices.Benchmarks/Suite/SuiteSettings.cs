@@ -11,18 +11,34 @@ public sealed record SuiteSettings(
     int AggregateSamples,
     int[] FanOutSizes,
     int FanOutRounds,
+    int[] CeilingConcurrencies,
+    int CeilingCommands,
     int[] LagPercents,
+    int LagMinCommands,
     int LagCommands,
+    TimeSpan LagDuration,
     int ConsumerRecords,
     TimeSpan SettleTimeout)
 {
     public static SuiteSettings Quick { get; } = new(
         "quick", WarmupPairs: 15, Pairs: 40, HistorySizes: [1, 100, 1_000], HistoryPairs: 20, AggregateSizes: [1, 50, 200],
-        AggregateSamples: 3, FanOutSizes: [200, 1_000], FanOutRounds: 1, LagPercents: [10, 50], LagCommands: 300,
+        AggregateSamples: 3, FanOutSizes: [200, 1_000], FanOutRounds: 1,
+        CeilingConcurrencies: [4, 8, 16], CeilingCommands: 300, LagPercents: [10, 25, 50, 75],
+        LagMinCommands: 40, LagCommands: 400, LagDuration: TimeSpan.FromSeconds(45),
         ConsumerRecords: 3_000, SettleTimeout: TimeSpan.FromMinutes(2));
 
     public static SuiteSettings Full { get; } = new(
         "full", WarmupPairs: 60, Pairs: 200, HistorySizes: [1, 100, 1_000, 10_000], HistoryPairs: 60, AggregateSizes: [1, 100, 1_000, 5_000],
-        AggregateSamples: 5, FanOutSizes: [1_000, 10_000], FanOutRounds: 2, LagPercents: [10, 25, 50, 75], LagCommands: 2_000,
+        AggregateSamples: 5, FanOutSizes: [1_000, 10_000], FanOutRounds: 2,
+        CeilingConcurrencies: [2, 4, 8, 16, 32], CeilingCommands: 3_000, LagPercents: [10, 25, 50, 75],
+        LagMinCommands: 300, LagCommands: 2_000, LagDuration: TimeSpan.FromMinutes(5),
         ConsumerRecords: 20_000, SettleTimeout: TimeSpan.FromMinutes(10));
+
+    /// <summary>
+    /// The commands of an open-loop run at <paramref name="rate"/> a second: what arrives in <see cref="LagDuration"/>,
+    /// but at least <see cref="LagMinCommands"/> (enough lag samples) and at most <see cref="LagCommands"/>. A slow
+    /// machine's low ceiling then makes shorter runs, not runs of many minutes.
+    /// </summary>
+    public int OpenLoopCommands(double rate) =>
+        Math.Clamp((int)Math.Round(rate * LagDuration.TotalSeconds), LagMinCommands, LagCommands);
 }
