@@ -12,8 +12,12 @@ public sealed record PatternRow(string Pattern, string Request, double ReadUnits
 /// <summary>Adding the n-th book to one author: from the POST until the book count says n, and the worker's requests.</summary>
 public sealed record AggregateRow(int Books, Summary UntilCounted, double WorkerRequestsPerBook, string? Note = null);
 
-/// <summary>Renaming an author with <paramref name="Books"/> books: copies per second end to end and the raw ceiling.</summary>
-public sealed record FanOutRow(int Books, double CopiesPerSecond, IReadOnlyDictionary<int, double> RawByConcurrency, string? Note = null)
+/// <summary>
+/// Renaming an author with <paramref name="Books"/> books: copies per second end to end (commit to last copy), how long
+/// after the commit the first copy was written, the rate from the first copy to the last, and the raw ceiling.
+/// </summary>
+public sealed record FanOutRow(
+    int Books, double CopiesPerSecond, double FirstCopyMilliseconds, double WritingCopiesPerSecond, IReadOnlyDictionary<int, double> RawByConcurrency, string? Note = null)
 {
     public int BestConcurrency => RawByConcurrency.MaxBy(p => p.Value).Key;
 

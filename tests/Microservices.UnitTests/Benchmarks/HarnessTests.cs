@@ -148,7 +148,7 @@ public sealed class TargetTests
     public void Fan_out_passes_at_eight_tenths_of_the_best_raw_concurrency()
     {
         var results = new SuiteResults();
-        results.FanOut.Add(new FanOutRow(1000, 800, new Dictionary<int, double> { [1] = 300, [4] = 1000, [16] = 900 }));
+        results.FanOut.Add(new FanOutRow(1000, 800, 150, 900, new Dictionary<int, double> { [1] = 300, [4] = 1000, [16] = 900 }));
 
         Assert.True(Line(results, "Fan-out").Passed);
         Assert.Equal(4, results.FanOut[0].BestConcurrency);
