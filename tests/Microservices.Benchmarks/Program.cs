@@ -105,9 +105,10 @@ internal static class BenchmarkProgram
             await Step(3, () => new AccessPatterns(overheadSystem, overhead, cancellationToken).MeasureAsync(results, settings.Pairs));
         }
 
-        await Step(2, async () =>
+        // Every later benchmark on a server of its own (FreshServer says why).
+        await Step(2, () => FreshServer.RunAsync(async server =>
         {
-            await using var system = await BenchSystem.StartAsync(local.ServiceUrl, "history", cancellationToken);
+            await using var system = await BenchSystem.StartAsync(server, "history", cancellationToken);
             var history = new HistoryCost(system, cancellationToken);
             foreach (var events in settings.HistorySizes)
             {
@@ -115,32 +116,32 @@ internal static class BenchmarkProgram
                 results.History.Add(row);
                 Print(row.Comparison);
             }
-        });
+        }, cancellationToken));
 
-        await Step(4, async () =>
+        await Step(4, () => FreshServer.RunAsync(async server =>
         {
-            await using var system = await BenchSystem.StartAsync(local.ServiceUrl, "aggregates", cancellationToken);
+            await using var system = await BenchSystem.StartAsync(server, "aggregates", cancellationToken);
             await system.StartWorkerAsync(cancellationToken);
             await new WorkerBenchmarks(system, settings, cancellationToken).AggregatesAsync(results);
-        });
+        }, cancellationToken));
 
-        await Step(5, async () =>
+        await Step(5, () => FreshServer.RunAsync(async server =>
         {
-            await using var system = await BenchSystem.StartAsync(local.ServiceUrl, "fanout", cancellationToken);
+            await using var system = await BenchSystem.StartAsync(server, "fanout", cancellationToken);
             await system.StartWorkerAsync(cancellationToken);
             await new WorkerBenchmarks(system, settings, cancellationToken).FanOutAsync(results);
-        });
+        }, cancellationToken));
 
-        await Step(6, () => new LagUnderLoad(local.ServiceUrl, settings, Repository(), cancellationToken).MeasureAsync(results));
+        await Step(6, () => new LagUnderLoad(settings, Repository(), cancellationToken).MeasureAsync(results));
 
-        await Step(7, async () =>
+        await Step(7, () => FreshServer.RunAsync(async server =>
         {
-            await StreamConsumerBenchmark.SuiteAsync(local.ServiceUrl, settings.ConsumerRecords, results, cancellationToken);
+            await StreamConsumerBenchmark.SuiteAsync(server, settings.ConsumerRecords, results, cancellationToken);
             foreach (var row in results.Consumer)
             {
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {row.Shards} shard(s), {row.Source}: {row.RecordsPerSecond:F0} records/s"));
             }
-        });
+        }, cancellationToken));
 
         var plots = Plots.Write(results, Path.Combine(output, BenchmarkReport.PlotDirectory));
         var command = "bash tests/bench.sh" + (args.Length == 0 ? "" : " " + string.Join(' ', args));

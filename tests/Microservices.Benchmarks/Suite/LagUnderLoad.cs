@@ -11,9 +11,10 @@ namespace Microservices.Benchmarks.Suite;
 /// Benchmark 6, all of it <c>ops soak</c> as a process with every fault off, on the suite's DynamoDB Local and a
 /// private RabbitMQ node: the command ceiling is the soak's own mixed workload in a closed loop at the best of a few
 /// numbers in flight (its achieved rate, from its report); then the same soak in an open loop at fixed arrival rates
-/// that are shares of that ceiling, with the lag from its report (<see cref="SoakReportFormat"/>).
+/// that are shares of that ceiling, with the lag from its report (<see cref="SoakReportFormat"/>). Each soak has a
+/// DynamoDB Local of its own (<see cref="FreshServer"/>), so no run is slowed by the stream records of the ones before.
 /// </summary>
-public sealed class LagUnderLoad(Uri dynamoDb, SuiteSettings settings, string repository, CancellationToken cancellationToken)
+public sealed class LagUnderLoad(SuiteSettings settings, string repository, CancellationToken cancellationToken)
 {
     private const string Name = "6. Lag against load";
 
@@ -70,24 +71,25 @@ public sealed class LagUnderLoad(Uri dynamoDb, SuiteSettings settings, string re
     }
 
     /// <summary>
-    /// One soak on tables of its own (deleted after it: DynamoDB Local holds everything in one JVM's memory); its
-    /// report, or null, and a note of what was not as asked (its exit code, arrivals the in-flight cap held back).
+    /// One soak on a DynamoDB Local of its own (stopped after it: the server holds every stream record); its report, or null, and a note of what was not as asked (its exit code, arrivals the in-flight cap held back).
     /// </summary>
     private async Task<(JsonNode? Report, string? Note)> SoakAsync(
         string ops, string name, RabbitMqNode node, int commands, Func<SoakTarget, IReadOnlyList<string>> arguments)
     {
         var directory = Path.Combine(Path.GetTempPath(), $"bench-soak-{name}-{Environment.ProcessId}");
         Directory.CreateDirectory(directory);
-        var tables = BenchSystem.TablesOn(dynamoDb, name);
-        var target = new SoakTarget(commands, directory, tables, node.Host, node.Port, node.NodeName, settings.SettleTimeout);
-        try
+        (JsonNode? Report, string? Note) outcome = (null, null);
+        await FreshServer.RunAsync(async server =>
         {
+            var tables = BenchSystem.TablesOn(server, name);
+            var target = new SoakTarget(commands, directory, tables, node.Host, node.Port, node.NodeName, settings.SettleTimeout);
             var run = await RunAsync(["exec", ops, .. arguments(target)], settings.SettleTimeout + TimeSpan.FromMinutes(30));
             var file = Path.Combine(directory, SoakReportFormat.ReportFile);
             if (!File.Exists(file))
             {
                 await Console.Error.WriteLineAsync(run.Output);
-                return (null, $"no {SoakReportFormat.ReportFile} (exit code {run.ExitCode})");
+                outcome = (null, $"no {SoakReportFormat.ReportFile} (exit code {run.ExitCode})");
+                return;
             }
 
             var report = JsonNode.Parse(await File.ReadAllTextAsync(file, cancellationToken))!;
@@ -102,13 +104,9 @@ public sealed class LagUnderLoad(Uri dynamoDb, SuiteSettings settings, string re
                 notes.Add(string.Create(CultureInfo.InvariantCulture, $"{waits:N0} arrivals held back by the in-flight cap"));
             }
 
-            return (report, notes.Count == 0 ? null : string.Join("; ", notes));
-        }
-        finally
-        {
-            using var client = DynamoDbServiceCollectionExtensions.CreateClient(tables);
-            await BenchSystem.DeleteTablesAsync(client, tables);
-        }
+            outcome = (report, notes.Count == 0 ? null : string.Join("; ", notes));
+        }, cancellationToken);
+        return outcome;
     }
 
     private async Task<(int ExitCode, string Output)> RunAsync(IReadOnlyList<string> arguments, TimeSpan timeout)
