@@ -402,12 +402,22 @@ internal sealed class ShardReader(
 
     private async Task<string> IteratorAtOldestAsync(CancellationToken cancellationToken)
     {
-        // Records after our position were trimmed (24 h retention) before we read them: they are gone. Say so loudly,
-        // and go on with the oldest record the stream still has, rather than stall the shard forever.
-        logger.LogError(
-            "{Consumer}/{ShardId}: records after {Position} were trimmed from the stream before they were read; resuming at the oldest record",
-            _consumer, _shardId, _fetchedThrough);
-        StreamConsumerTelemetry.TrimmedData(_consumer, _shardId);
+        if (_fetchedThrough is null)
+        {
+            // Nothing read yet, so nothing skipped: a reader that starts at the oldest record found that record trimmed
+            // meanwhile (DynamoDB Local answers a fresh shard's first read so), and simply starts at the new oldest.
+            logger.LogInformation("{Consumer}/{ShardId}: the oldest record moved before the first read; starting at the oldest again", _consumer, _shardId);
+        }
+        else
+        {
+            // Records after our position were trimmed (24 h retention) before we read them: they are gone. Say so
+            // loudly, and go on with the oldest record the stream still has, rather than stall the shard forever.
+            logger.LogError(
+                "{Consumer}/{ShardId}: records after {Position} were trimmed from the stream before they were read; resuming at the oldest record",
+                _consumer, _shardId, _fetchedThrough);
+            StreamConsumerTelemetry.TrimmedData(_consumer, _shardId);
+        }
+
         return await streams.GetShardIteratorAsync(streamArn, _shardId, ShardIteratorType.TrimHorizon, cancellationToken: cancellationToken);
     }
 }

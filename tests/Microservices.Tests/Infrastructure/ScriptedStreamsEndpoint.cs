@@ -18,6 +18,7 @@ public sealed class ScriptedStreamsEndpoint(string tableName) : IDynamoDbStreams
     private readonly Dictionary<string, (string ShardId, int Index)> _iterators = new(StringComparer.Ordinal);
     private long _nextSequence = 100_000_000_000_000_000;
     private int _iteratorsToExpire;
+    private (string ShardId, int Records)? _trimOnFirstRead;
 
     private sealed class ScriptedShard(string shardId, string? parentShardId)
     {
@@ -99,6 +100,18 @@ public sealed class ScriptedStreamsEndpoint(string tableName) : IDynamoDbStreams
         }
     }
 
+    /// <summary>
+    /// Trims <paramref name="records"/> of a shard just before the first GetRecords call: the oldest record moves
+    /// between a reader's first iterator and its first read, as a fresh DynamoDB Local shard answers.
+    /// </summary>
+    public void TrimOnFirstRead(string shardId, int records)
+    {
+        lock (_gate)
+        {
+            _trimOnFirstRead = (shardId, records);
+        }
+    }
+
     /// <summary>The next <paramref name="count"/> GetRecords calls fail with ExpiredIteratorException.</summary>
     public void ExpireNextIterators(int count)
     {
@@ -155,6 +168,12 @@ public sealed class ScriptedStreamsEndpoint(string tableName) : IDynamoDbStreams
         lock (_gate)
         {
             GetRecordsCalls++;
+            if (_trimOnFirstRead is { } trim)
+            {
+                _trimOnFirstRead = null;
+                Find(trim.ShardId).TrimmedBefore = trim.Records;
+            }
+
             if (_iteratorsToExpire > 0)
             {
                 _iteratorsToExpire--;

@@ -177,6 +177,27 @@ public sealed class ShardLeaseTests(DynamoDbLocalFixture dynamo)
     }
 
     [Fact]
+    public async Task A_new_reader_whose_oldest_record_moves_before_its_first_read_starts_at_the_new_oldest_without_counting_a_loss()
+    {
+        var tables = await dynamo.CreateTablesAsync("trimmedfirst");
+        using var metrics = new ConsumerMetrics(Consumer);
+        var stream = new ScriptedStreamsEndpoint(tables.TableName);
+        stream.AddShard("only");
+        for (var i = 0; i < 5; i++)
+        {
+            stream.Append("only", $"item/{i}");
+        }
+
+        stream.TrimOnFirstRead("only", 2);
+        var handler = new RecordingHandler();
+        await using var host = await ConsumerHost.StartAsync(tables, handler, Consumer, streams: stream);
+
+        await Eventually.Until(() => Task.FromResult(handler.Handled.Count), n => n == 3, what: "the records left in the stream");
+        Assert.Equal(["item/2", "item/3", "item/4"], handler.Handled);
+        Assert.Equal(0, metrics.Get("streams.trimmed"));
+    }
+
+    [Fact]
     public async Task A_batching_window_gathers_records_that_arrive_apart_into_one_batch()
     {
         var tables = await dynamo.CreateTablesAsync("window");
