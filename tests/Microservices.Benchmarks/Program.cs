@@ -46,6 +46,14 @@ internal static class BenchmarkProgram
             StreamConsumerBenchmark.RunAsync(parse.GetValue(records), TimeSpan.FromSeconds(parse.GetValue(seconds)), cancellationToken));
         suite.Subcommands.Add(streamConsumer);
 
+        var sizes = new Option<int[]>("--sizes") { Description = "Stream records to measure at.", AllowMultipleArgumentsPerToken = true, DefaultValueFactory = _ => [0, 5_000, 20_000, 50_000] };
+        var streamCost = new Command("stream-cost", "What a stream read costs DynamoDB Local as its stream records pile up (why each benchmark has a server of its own).")
+        {
+            sizes,
+        };
+        streamCost.SetAction((parse, cancellationToken) => StreamCostBenchmark.RunAsync(parse.GetValue(sizes)!, cancellationToken));
+        suite.Subcommands.Add(streamCost);
+
         return await suite.Parse(args).InvokeAsync();
     }
 

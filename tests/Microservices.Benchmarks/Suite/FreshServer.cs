@@ -8,9 +8,10 @@ namespace Microservices.Benchmarks.Suite;
 
 /// <summary>
 /// A DynamoDB Local of its own for one benchmark (or one soak), warmed up before it is used. DynamoDB Local keeps
-/// every stream record, of deleted tables too, for the life of its JVM, and its single SQLite thread recomputes a
-/// stream's description from them on every stream read: a server shared by the whole suite got slower with every
-/// benchmark (after benchmarks 1 to 3, a GetItem waited about a second behind the stream reads of benchmark 4).
+/// every stream record, of deleted tables too, for the life of its JVM, and a stream read on one table gets slower
+/// with every record written to other tables' streams since (the <c>stream-cost</c> command measures it), all on the
+/// server's one SQLite thread: a server shared by the whole suite got slower with every benchmark (after benchmarks
+/// 1 to 3, a GetItem waited about a second behind the stream reads of benchmark 4).
 /// </summary>
 public static class FreshServer
 {
