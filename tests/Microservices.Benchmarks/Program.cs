@@ -130,14 +130,16 @@ internal static class BenchmarkProgram
         {
             await using var system = await BenchSystem.StartAsync(server, "aggregates", cancellationToken);
             await system.StartWorkerAsync(cancellationToken);
-            await new WorkerBenchmarks(system, settings, cancellationToken).AggregatesAsync(results);
+            using var benchmarks = new WorkerBenchmarks(system, settings, cancellationToken);
+            await benchmarks.AggregatesAsync(results);
         }, cancellationToken));
 
         await Step(5, () => FreshServer.RunAsync(async server =>
         {
             await using var system = await BenchSystem.StartAsync(server, "fanout", cancellationToken);
             await system.StartWorkerAsync(cancellationToken);
-            await new WorkerBenchmarks(system, settings, cancellationToken).FanOutAsync(results);
+            using var benchmarks = new WorkerBenchmarks(system, settings, cancellationToken);
+            await benchmarks.FanOutAsync(results);
         }, cancellationToken));
 
         await Step(6, () => new LagUnderLoad(settings, Repository(), cancellationToken).MeasureAsync(results));

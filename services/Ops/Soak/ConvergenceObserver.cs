@@ -29,6 +29,7 @@ public sealed class ConvergenceObserver : IDynamoDbStreamHandler
     private long _events;
     private long _copyWrites;
     private long _lastRecordTicks = DateTimeOffset.UtcNow.UtcTicks;
+    private DateTimeOffset _measuredFrom = DateTimeOffset.MinValue;
 
     /// <summary>When the observer last saw any change of the table.</summary>
     public DateTimeOffset LastRecordAt => new(Interlocked.Read(ref _lastRecordTicks), TimeSpan.Zero);
@@ -72,7 +73,7 @@ public sealed class ConvergenceObserver : IDynamoDbStreamHandler
         {
             foreach (var (source, version, eventType, committed, seen) in _commits)
             {
-                if (!_copies.TryGetValue(source, out var copies))
+                if (committed < _measuredFrom || !_copies.TryGetValue(source, out var copies))
                 {
                     continue;
                 }
@@ -97,6 +98,15 @@ public sealed class ConvergenceObserver : IDynamoDbStreamHandler
         }
 
         return samples;
+    }
+
+    /// <summary>From now on <see cref="Samples"/> leaves out the changes committed before <paramref name="from"/> (a warm-up's).</summary>
+    public void MeasureFrom(DateTimeOffset from)
+    {
+        lock (_lock)
+        {
+            _measuredFrom = from;
+        }
     }
 
     private static TimeSpan Positive(TimeSpan span) => span > TimeSpan.Zero ? span : TimeSpan.Zero;

@@ -11,6 +11,7 @@ public static class SoakCommand
     private static readonly Option<int> Seed = new("--seed") { Description = "Seeds the workload and every fault schedule", DefaultValueFactory = _ => 1 };
     private static readonly Option<int> Concurrency = new("--concurrency") { Description = "Commands in flight at once (closed loop; not with --rate)", DefaultValueFactory = _ => 8 };
     private static readonly Option<double?> Rate = new("--rate") { Description = "Commands a second at a fixed arrival rate (open loop: arrivals do not wait for answers), instead of --concurrency" };
+    private static readonly Option<TimeSpan> WarmUp = new("--warm-up") { Description = "With --rate: run the open loop this long first, then wait for quiet; those commands are checked but their lag is not counted (e.g. 00:01:00)", DefaultValueFactory = _ => TimeSpan.Zero };
     private static readonly Option<int> MaxInFlight = new("--max-in-flight") { Description = "With --rate: the most commands left unanswered before an arrival waits (the report says if it did)", DefaultValueFactory = _ => 1_000 };
     private static readonly Option<bool> NoFaults = new("--no-faults") { Description = "Turn every fault off: DynamoDB faults, duplicates, delays, kills and connection drops (the workload's conflicts and races stay)" };
     private static readonly Option<double> DynamoDbFaultRate = new("--dynamodb-fault-rate") { Description = "Fraction of every process's DynamoDB requests answered with throttling or a 500", DefaultValueFactory = _ => 0.05 };
@@ -32,7 +33,7 @@ public static class SoakCommand
             "Start the whole system as processes on a fresh table, send a seeded random workload of concurrent commands while injecting every fault kind, wait until quiet, then check every invariant. Exit code 0 only when clean.");
         OpsSettings.AddTo(soak);
         Option[] faults = [DynamoDbFaultRate, DuplicateRate, DelayRate, Kills, Drops];
-        Option[] options = [Commands, Seed, Concurrency, Rate, MaxInFlight, NoFaults, .. faults, RabbitHost, RabbitPort, VirtualHost, Node, QuietPeriod, SettleTimeout, WorkDirectory];
+        Option[] options = [Commands, Seed, Concurrency, Rate, WarmUp, MaxInFlight, NoFaults, .. faults, RabbitHost, RabbitPort, VirtualHost, Node, QuietPeriod, SettleTimeout, WorkDirectory];
         foreach (var option in options)
         {
             soak.Options.Add(option);
@@ -45,6 +46,11 @@ public static class SoakCommand
                 result.AddError($"--no-faults turns every fault off; {fault.Name} contradicts it.");
             }
 
+            if (result.GetResult(WarmUp) is { Implicit: false } && result.GetResult(Rate) is not { Implicit: false })
+            {
+                result.AddError("--warm-up runs the open loop first: it needs --rate.");
+            }
+
             if (result.GetResult(Rate) is { Implicit: false } && result.GetResult(Concurrency) is { Implicit: false })
             {
                 result.AddError("--rate sets an arrival rate (open loop) and --concurrency a number in flight (closed loop): give one of them.");
@@ -55,6 +61,13 @@ public static class SoakCommand
             if (result.GetValueOrDefault<double?>() is { } rate && !(rate > 0))
             {
                 result.AddError("--rate must be a number of commands a second above 0.");
+            }
+        });
+        WarmUp.Validators.Add(result =>
+        {
+            if (result.GetValueOrDefault<TimeSpan>() < TimeSpan.Zero)
+            {
+                result.AddError("--warm-up must not be negative.");
             }
         });
         MaxInFlight.Validators.Add(result =>
@@ -86,6 +99,7 @@ public static class SoakCommand
                 Seed = seed,
                 Concurrency = parse.GetValue(Concurrency),
                 Rate = parse.GetValue(Rate),
+                WarmUp = parse.GetValue(WarmUp),
                 MaxInFlight = parse.GetValue(MaxInFlight),
                 DynamoDbFaultRate = noFaults ? 0 : parse.GetValue(DynamoDbFaultRate),
                 DuplicateRate = noFaults ? 0 : parse.GetValue(DuplicateRate),
@@ -145,7 +159,8 @@ public static class SoakCommand
         var arrivals = report.Arrivals;
         summary.AddRow("arrivals", arrivals.TargetRate is { } rate
             ? $"open loop at {rate:0.#}/s: achieved {arrivals.AchievedRate:0.#}/s, at most {N(arrivals.MaxInFlight)} in flight" +
-              (arrivals.CapReached ? $" [red](the cap of {N(arrivals.InFlightCap)} held back {N(arrivals.CapWaits)} arrivals)[/]" : "")
+              (arrivals.CapReached ? $" [red](the cap of {N(arrivals.InFlightCap)} held back {N(arrivals.CapWaits)} arrivals)[/]" : "") +
+              (arrivals.WarmedUp > 0 ? $", after a warm-up of {N(arrivals.WarmedUp)} commands (not in the lag)" : "")
             : $"closed loop, {N(arrivals.InFlightCap)} in flight: {arrivals.AchievedRate:0.#}/s");
         summary.AddRow("events", N(report.Events));
         summary.AddRow("copy writes seen", N(report.CopyWrites));

@@ -74,11 +74,19 @@ public static class SoakRun
         bool settled;
         try
         {
-            if (soak.Rate is not null)
+            if (soak.Rate is { } warmRate)
             {
-                // Outside the measured window: the open loop's first arrival is of the normal mix, not a create.
+                // Outside the measured window: the open loop's first arrival is of the normal mix, not a create, and
+                // (with a warm-up) is handled by code the JIT has compiled already.
                 progress?.Report(new SoakProgress("seeding the pools", 0, 1));
                 await workload.SeedAsync(cancellationToken);
+                if (soak.WarmUp > TimeSpan.Zero)
+                {
+                    progress?.Report(new SoakProgress("warming up", 0, 1));
+                    await workload.WarmUpAsync(warmRate, soak.MaxInFlight, soak.WarmUp, cancellationToken);
+                    await SettleAsync(soak, system, observer, progress, cancellationToken);
+                    observer.MeasureFrom(DateTimeOffset.UtcNow);
+                }
             }
 
             var clock = Stopwatch.StartNew();

@@ -26,6 +26,13 @@ public sealed record SoakSettings
     /// <summary>Commands a second at a fixed arrival rate (open loop), instead of a fixed <see cref="Concurrency"/>.</summary>
     public double? Rate { get; init; }
 
+    /// <summary>
+    /// With a <see cref="Rate"/>: how long the open loop runs before the measured arrivals, then waits for quiet. Its
+    /// commands are checked like every other, but their lag is not counted: fresh processes spend their first minute
+    /// compiling.
+    /// </summary>
+    public TimeSpan WarmUp { get; init; } = TimeSpan.Zero;
+
     /// <summary>The most commands an open loop leaves unanswered before an arrival waits for an answer.</summary>
     public int MaxInFlight { get; init; } = 1_000;
 

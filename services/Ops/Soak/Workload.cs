@@ -41,6 +41,7 @@ public sealed class Workload : IDisposable
     private readonly AcceptedWrites _writes = new();
     private int _issued;
     private int _seeded;
+    private int _warmUp;
     private int _completed;
     private int _names;
     private int _ordersPlaced;
@@ -61,8 +62,8 @@ public sealed class Workload : IDisposable
     /// <summary>Commands answered so far (any answer, or none: a failed connection counts too).</summary>
     public int Completed => Volatile.Read(ref _completed);
 
-    /// <summary>Commands in all: the arrivals, and the seeding before them.</summary>
-    public int Total => _total + Volatile.Read(ref _seeded);
+    /// <summary>Commands in all: the arrivals, and the seeding and warm-up before them.</summary>
+    public int Total => _total + Volatile.Read(ref _seeded) + Volatile.Read(ref _warmUp);
 
     /// <summary>Creates sent by <see cref="SeedAsync"/>, before the arrivals.</summary>
     public int Seeded => Volatile.Read(ref _seeded);
@@ -90,7 +91,7 @@ public sealed class Workload : IDisposable
     {
         var clock = Stopwatch.StartNew();
         await Task.WhenAll(Enumerable.Range(0, concurrency).Select(_ => Task.Run(() => LoopAsync(cancellationToken), cancellationToken)));
-        return new Arrivals("closed", null, concurrency, Math.Round(_issued / clock.Elapsed.TotalSeconds, 1), concurrency, concurrency, 0, Seeded);
+        return new Arrivals("closed", null, concurrency, Math.Round(_issued / clock.Elapsed.TotalSeconds, 1), concurrency, concurrency, 0, Seeded, 0);
     }
 
     /// <summary>
@@ -129,12 +130,34 @@ public sealed class Workload : IDisposable
     /// the arrivals). Only when <paramref name="inFlightCap"/> commands are unanswered does the next arrival wait for
     /// an answer; the summary says how often that happened.
     /// </summary>
-    public async Task<Arrivals> RunAtRateAsync(double rate, int inFlightCap, CancellationToken cancellationToken)
+    public Task<Arrivals> RunAtRateAsync(double rate, int inFlightCap, CancellationToken cancellationToken) =>
+        ArriveAsync(rate, inFlightCap, _total, cancellationToken);
+
+    /// <summary>
+    /// Before <see cref="RunAtRateAsync"/>: the open loop at <paramref name="rate"/> for <paramref name="duration"/>,
+    /// its commands on top of the arrivals asked for. Every process starts cold (a minute of JIT compiling on two
+    /// cores); what the caller measures after it has seen warm code.
+    /// </summary>
+    public async Task<int> WarmUpAsync(double rate, int inFlightCap, TimeSpan duration, CancellationToken cancellationToken)
+    {
+        var commands = Math.Max(1, (int)Math.Round(rate * duration.TotalSeconds));
+        Interlocked.Add(ref _warmUp, commands);
+        await ArriveAsync(rate, inFlightCap, commands, cancellationToken);
+        return commands;
+    }
+
+    private async Task<Arrivals> ArriveAsync(double rate, int inFlightCap, int commands, CancellationToken cancellationToken)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(rate);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(inFlightCap);
         using var slots = new SemaphoreSlim(inFlightCap);
         var steps = new List<Task>();
+        int first;
+        lock (_model)
+        {
+            first = _issued;
+        }
+
         var clock = Stopwatch.StartNew();
         var (capWaits, maxInFlight, sentBeforeLast, lastAt) = (0, 0, 0, TimeSpan.Zero);
         while (true)
@@ -142,10 +165,10 @@ public sealed class Workload : IDisposable
             int sent;
             lock (_model)
             {
-                sent = _issued;
+                sent = _issued - first;
             }
 
-            if (sent >= _total)
+            if (sent >= commands)
             {
                 break;
             }
@@ -185,7 +208,7 @@ public sealed class Workload : IDisposable
 
         var achieved = lastAt > TimeSpan.Zero ? sentBeforeLast / lastAt.TotalSeconds : 0;
         await Task.WhenAll(steps);
-        return new Arrivals("open", rate, null, Math.Round(achieved, 1), inFlightCap, maxInFlight, capWaits, Seeded);
+        return new Arrivals("open", rate, null, Math.Round(achieved, 1), inFlightCap, maxInFlight, capWaits, Seeded, Volatile.Read(ref _warmUp));
     }
 
     public void Dispose()
@@ -693,10 +716,11 @@ public sealed class Workload : IDisposable
 /// How the commands arrived: "closed" (a fixed <paramref name="Concurrency"/> in flight) or "open" (a fixed
 /// <paramref name="TargetRate"/> of arrivals a second); the rate achieved (commands a second); the most commands
 /// unanswered at once; how many arrivals had to wait because <paramref name="InFlightCap"/> were unanswered; the
-/// creates <paramref name="Seeded"/> before the first arrival (the open loop's pools; none in a closed loop).
+/// creates <paramref name="Seeded"/> before the first arrival (the open loop's pools; none in a closed loop); the
+/// commands of the open loop's warm-up (<paramref name="WarmedUp"/>), sent before the arrivals and not in their lag.
 /// </summary>
 public sealed record Arrivals(
-    string Mode, double? TargetRate, int? Concurrency, double AchievedRate, int InFlightCap, int MaxInFlight, int CapWaits, int Seeded)
+    string Mode, double? TargetRate, int? Concurrency, double AchievedRate, int InFlightCap, int MaxInFlight, int CapWaits, int Seeded, int WarmedUp)
 {
     /// <summary>Whether the open loop ever held an arrival back: then the rate is not the one asked for.</summary>
     public bool CapReached => CapWaits > 0;

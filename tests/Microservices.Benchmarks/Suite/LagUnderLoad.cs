@@ -82,7 +82,7 @@ public sealed class LagUnderLoad(SuiteSettings settings, string repository, Canc
         await FreshServer.RunAsync(async server =>
         {
             var tables = BenchSystem.TablesOn(server, name);
-            var target = new SoakTarget(commands, directory, tables, node.Host, node.Port, node.NodeName, settings.SettleTimeout);
+            var target = new SoakTarget(commands, directory, tables, node.Host, node.Port, node.NodeName, settings.SettleTimeout, settings.LagWarmUp);
             var run = await RunAsync(["exec", ops, .. arguments(target)], settings.SettleTimeout + TimeSpan.FromMinutes(30));
             var file = Path.Combine(directory, SoakReportFormat.ReportFile);
             if (!File.Exists(file))

@@ -4,9 +4,12 @@ using Microservices.SingleTable;
 
 namespace Microservices.Benchmarks.Suite;
 
-/// <summary>Where a benchmark's soak runs: its size, its work directory, its tables on DynamoDB Local, the RabbitMQ node.</summary>
+/// <summary>
+/// Where a benchmark's soak runs: its size, its work directory, its tables on DynamoDB Local, the RabbitMQ node; and
+/// how long an open loop warms up before its lag is measured.
+/// </summary>
 public sealed record SoakTarget(
-    int Commands, string Directory, DynamoDbOptions Tables, string RabbitHost, int RabbitPort, string RabbitNode, TimeSpan SettleTimeout);
+    int Commands, string Directory, DynamoDbOptions Tables, string RabbitHost, int RabbitPort, string RabbitNode, TimeSpan SettleTimeout, TimeSpan WarmUp);
 
 /// <summary>
 /// What benchmark 6 assumes of <c>ops soak</c>: its options and where its report puts the rate and the lag. In one
@@ -36,7 +39,7 @@ public static class SoakReportFormat
 
     /// <summary>An open loop at <paramref name="rate"/> arrivals a second.</summary>
     public static IReadOnlyList<string> OpenLoop(double rate, SoakTarget target) =>
-        Arguments([RateOption, rate.ToString("0.##", CultureInfo.InvariantCulture)], target);
+        Arguments([RateOption, rate.ToString("0.##", CultureInfo.InvariantCulture), "--warm-up", target.WarmUp.ToString("c", CultureInfo.InvariantCulture)], target);
 
     public static double? Read(JsonNode report, string[] path)
     {

@@ -17,6 +17,7 @@ public sealed record SuiteSettings(
     int LagMinCommands,
     int LagCommands,
     TimeSpan LagDuration,
+    TimeSpan LagWarmUp,
     int ConsumerRecords,
     TimeSpan SettleTimeout)
 {
@@ -24,14 +25,14 @@ public sealed record SuiteSettings(
         "quick", WarmupPairs: 15, Pairs: 40, HistorySizes: [1, 100, 1_000], HistoryPairs: 20, AggregateSizes: [1, 50, 200],
         AggregateSamples: 3, FanOutSizes: [200, 1_000], FanOutRounds: 1,
         CeilingConcurrencies: [4, 8, 16], CeilingCommands: 300, LagPercents: [10, 25, 50, 75],
-        LagMinCommands: 40, LagCommands: 400, LagDuration: TimeSpan.FromSeconds(45),
+        LagMinCommands: 40, LagCommands: 400, LagDuration: TimeSpan.FromSeconds(45), LagWarmUp: TimeSpan.FromSeconds(20),
         ConsumerRecords: 3_000, SettleTimeout: TimeSpan.FromMinutes(2));
 
     public static SuiteSettings Full { get; } = new(
         "full", WarmupPairs: 60, Pairs: 200, HistorySizes: [1, 100, 1_000, 10_000], HistoryPairs: 60, AggregateSizes: [1, 100, 1_000, 5_000],
         AggregateSamples: 5, FanOutSizes: [1_000, 10_000], FanOutRounds: 2,
         CeilingConcurrencies: [4, 8, 16], CeilingCommands: 3_000, LagPercents: [10, 25, 50, 75],
-        LagMinCommands: 300, LagCommands: 2_000, LagDuration: TimeSpan.FromMinutes(5),
+        LagMinCommands: 300, LagCommands: 2_000, LagDuration: TimeSpan.FromMinutes(5), LagWarmUp: TimeSpan.FromMinutes(1),
         ConsumerRecords: 20_000, SettleTimeout: TimeSpan.FromMinutes(10));
 
     /// <summary>

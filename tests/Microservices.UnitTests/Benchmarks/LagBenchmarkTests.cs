@@ -9,7 +9,7 @@ namespace Microservices.UnitTests.Benchmarks;
 public sealed class LagBenchmarkTests
 {
     private static readonly SoakTarget Target = new(
-        400, "/tmp/bench-soak", BenchSystem.TablesOn(new Uri("http://127.0.0.1:28000"), "lag-10"), "127.0.0.1", 25672, "bench-1@localhost", TimeSpan.FromMinutes(2));
+        400, "/tmp/bench-soak", BenchSystem.TablesOn(new Uri("http://127.0.0.1:28000"), "lag-10"), "127.0.0.1", 25672, "bench-1@localhost", TimeSpan.FromMinutes(2), TimeSpan.FromSeconds(20));
 
     [Fact]
     public void The_ceiling_soak_is_a_closed_loop_the_soak_accepts_on_the_benchmarks_endpoint_and_node()
@@ -29,13 +29,22 @@ public sealed class LagBenchmarkTests
 
         Assert.Empty(parse.Errors);
         Assert.Equal(12.35, parse.GetValue<double?>("--rate"));
+        Assert.Equal(Target.WarmUp, parse.GetValue<TimeSpan>("--warm-up"));
         AssertOnTarget(parse);
+    }
+
+    [Fact]
+    public void The_soak_refuses_a_warm_up_without_an_arrival_rate_and_a_negative_one()
+    {
+        Assert.Contains(SoakCommand.Create().Parse(["--warm-up", "00:01:00"]).Errors, e => e.Message.Contains("needs --rate", StringComparison.Ordinal));
+        Assert.Contains(SoakCommand.Create().Parse(["--rate", "5", "--warm-up", "-00:00:10"]).Errors, e => e.Message.Contains("--warm-up must not be negative", StringComparison.Ordinal));
+        Assert.Empty(SoakCommand.Create().Parse(["--rate", "5", "--warm-up", "00:00:30"]).Errors);
     }
 
     [Fact]
     public void The_benchmark_reads_the_rate_the_cap_and_the_lag_where_the_soak_report_writes_them()
     {
-        var report = JsonNode.Parse(Report(new Arrivals("open", 20, null, 19.5, 1_000, 12, 3, 14), new LagSummary(50, 120, 900, 1_400)).ToJson())!;
+        var report = JsonNode.Parse(Report(new Arrivals("open", 20, null, 19.5, 1_000, 12, 3, 14, 0), new LagSummary(50, 120, 900, 1_400)).ToJson())!;
 
         Assert.Equal(SoakRun.ReportFile, SoakReportFormat.ReportFile);
         Assert.Equal(19.5, SoakReportFormat.Read(report, SoakReportFormat.AchievedRate));
