@@ -20,9 +20,9 @@ internal static class BenchmarkProgram
     public static async Task<int> Main(string[] args)
     {
         var quick = new Option<bool>("--quick") { Description = "Small sizes: a few minutes instead of the full run." };
-        var only = new Option<int[]>("--only") { Description = "Run only these benchmarks (1-7), e.g. --only 1 3.", AllowMultipleArgumentsPerToken = true };
+        var only = new Option<int[]>("--only") { Description = "Run only these benchmarks (1-7), e.g. --only 1 3; the report is then benchmarks-only-1-3.md, beside the full run's.", AllowMultipleArgumentsPerToken = true };
         var skip = new Option<int[]>("--skip") { Description = "Leave these benchmarks (1-7) out, e.g. --skip 6.", AllowMultipleArgumentsPerToken = true };
-        var output = new Option<string>("--out") { Description = "Where benchmarks.md and the plots (benchmarks/) go.", DefaultValueFactory = _ => Path.Combine(Repository(), "docs") };
+        var output = new Option<string>("--out") { Description = "Where the report and its plots go: benchmarks.md and benchmarks/ for a full run, benchmarks-only-5.md and benchmarks-only-5/ for --only 5.", DefaultValueFactory = _ => Path.Combine(Repository(), "docs") };
         var suite = new RootCommand("The benchmark suite of issue 11 against DynamoDB Local; writes docs/benchmarks.md and docs/benchmarks/*.png.")
         {
             quick, only, skip, output,
@@ -153,10 +153,11 @@ internal static class BenchmarkProgram
             }
         }, cancellationToken));
 
-        var plots = Plots.Write(results, Path.Combine(output, BenchmarkReport.PlotDirectory));
+        var name = BenchmarkReport.Name(only, skip);
+        var plots = Plots.Write(results, Path.Combine(output, name));
         var command = "bash tests/bench.sh" + (args.Length == 0 ? "" : " " + string.Join(' ', args));
-        var markdown = BenchmarkReport.Markdown(results, new RunInfo(date, machine, command, settings.Mode, started.Elapsed), plots);
-        var file = Path.Combine(output, "benchmarks.md");
+        var markdown = BenchmarkReport.Markdown(results, new RunInfo(date, machine, command, settings.Mode, started.Elapsed), plots, name);
+        var file = Path.Combine(output, name + ".md");
         await File.WriteAllTextAsync(file, markdown, cancellationToken);
         Console.WriteLine($"Wrote {file} and {plots.Count} plots in {started.Elapsed:h\\:mm\\:ss}.");
         foreach (var line in Targets.Evaluate(results))

@@ -6,10 +6,34 @@ namespace Microservices.Benchmarks.Harness;
 /// <summary>docs/benchmarks.md: how the run was made, the targets, then one section per benchmark, each figure beside its baseline.</summary>
 public static class BenchmarkReport
 {
-    /// <summary>Where the plots go, relative to the markdown file.</summary>
-    public const string PlotDirectory = "benchmarks";
+    /// <summary>The report of a full run, and the folder of its plots beside it.</summary>
+    public const string FullRun = "benchmarks";
 
-    public static string Markdown(SuiteResults results, RunInfo run, IReadOnlyCollection<string> plots)
+    /// <summary>
+    /// The name of a run's report (without <c>.md</c>) and of its plots' folder: <see cref="FullRun"/> for every
+    /// benchmark, else named after the choice (<c>benchmarks-only-5</c>, <c>benchmarks-skip-6</c>), so that a partial
+    /// run never replaces the full run's figures with fewer.
+    /// </summary>
+    public static string Name(IReadOnlyCollection<int> only, IReadOnlyCollection<int> skip)
+    {
+        ArgumentNullException.ThrowIfNull(only);
+        ArgumentNullException.ThrowIfNull(skip);
+        var parts = new List<string> { FullRun };
+        if (only.Count > 0)
+        {
+            parts.Add("only-" + string.Join('-', only.Order()));
+        }
+
+        if (skip.Count > 0)
+        {
+            parts.Add("skip-" + string.Join('-', skip.Order()));
+        }
+
+        return string.Join('-', parts);
+    }
+
+    /// <summary>The report, its plots linked from <paramref name="plotDirectory"/> (relative to the report).</summary>
+    public static string Markdown(SuiteResults results, RunInfo run, IReadOnlyCollection<string> plots, string plotDirectory = FullRun)
     {
         ArgumentNullException.ThrowIfNull(results);
         ArgumentNullException.ThrowIfNull(run);
@@ -20,6 +44,11 @@ public static class BenchmarkReport
             .AppendLine("Every latency is beside its raw-SDK baseline measured in the same run, interleaved sample by sample")
             .AppendLine("(system, raw, system, raw...) on the same warmed DynamoDB Local; ratios are system / raw. Absolute times")
             .AppendLine("depend on the machine, ratios much less: compare ratios between runs.").AppendLine();
+        if (plotDirectory != FullRun)
+        {
+            text.AppendLine(CultureInfo.InvariantCulture, $"A partial run: [{FullRun}.md]({FullRun}.md) holds the last run of every benchmark.").AppendLine();
+        }
+
         text.AppendLine(new MarkdownTable("Run", "")
             .Row("Date", run.Date.ToString("yyyy-MM-dd HH:mm 'UTC'", CultureInfo.InvariantCulture))
             .Row("Machine", run.Machine)
@@ -59,7 +88,7 @@ public static class BenchmarkReport
             text.AppendLine("## Plots").AppendLine();
             foreach (var plot in plots)
             {
-                text.AppendLine(CultureInfo.InvariantCulture, $"![{Path.GetFileNameWithoutExtension(plot)}]({PlotDirectory}/{plot})").AppendLine();
+                text.AppendLine(CultureInfo.InvariantCulture, $"![{Path.GetFileNameWithoutExtension(plot)}]({plotDirectory}/{plot})").AppendLine();
             }
         }
 

@@ -159,4 +159,20 @@ public sealed class TargetTests
     {
         Assert.All(Targets.Evaluate(new SuiteResults()), line => Assert.Null(line.Passed));
     }
+
+    [Fact]
+    public void A_partial_run_writes_a_report_of_its_own_beside_the_full_runs_and_links_its_own_plots()
+    {
+        Assert.Equal("benchmarks", BenchmarkReport.Name([], []));
+        Assert.Equal("benchmarks-only-3-5", BenchmarkReport.Name([5, 3], []));
+        Assert.Equal("benchmarks-skip-6", BenchmarkReport.Name([], [6]));
+        var run = new RunInfo(DateTimeOffset.UnixEpoch, "2 cores", "bash tests/bench.sh --only 5", "full", TimeSpan.FromMinutes(15));
+
+        var partial = BenchmarkReport.Markdown(new SuiteResults(), run, ["fan-out.png"], "benchmarks-only-5");
+        var full = BenchmarkReport.Markdown(new SuiteResults(), run, ["fan-out.png"]);
+
+        Assert.Contains("![fan-out](benchmarks-only-5/fan-out.png)", partial, StringComparison.Ordinal);
+        Assert.Contains("A partial run: [benchmarks.md](benchmarks.md)", partial, StringComparison.Ordinal);
+        Assert.DoesNotContain("A partial run", full, StringComparison.Ordinal);
+    }
 }
