@@ -40,6 +40,28 @@ public static class CatalogItems
         };
     }
 
+    /// <summary>A book's copy in its genre's partition, from the book and its author at their versions.</summary>
+    public static Dictionary<string, AttributeValue> GenreCopy(Book book, Author author)
+    {
+        var key = Keys.GenreBook(book.Genre, book.BookId);
+        return new()
+        {
+            [Attributes.PK] = new(key.PK),
+            [Attributes.SK] = new(key.SK),
+            [Attributes.GSI1PK] = new(Keys.GenrePartition(book.Genre)),
+            [Attributes.GSI1SK] = new(Keys.GenreBookSortKey(book.Title)),
+            [Attributes.ItemType] = new(ItemTypes.GenreBook),
+            [Attributes.BookId] = new(book.BookId),
+            [Attributes.AuthorId] = new(book.AuthorId),
+            [Attributes.Title] = new(book.Title),
+            [Attributes.Genre] = new(book.Genre),
+            [Attributes.Price] = Number(book.Price),
+            [Attributes.AuthorName] = new(author.Name),
+            [Attributes.BookVersion] = Number(book.Version),
+            [Attributes.AuthorVersion] = Number(author.Version),
+        };
+    }
+
     public static Author ReadAuthor(IReadOnlyDictionary<string, AttributeValue> item) => new(
         item[Attributes.AuthorId].S,
         item[Attributes.Name].S,

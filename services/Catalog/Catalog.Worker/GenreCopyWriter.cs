@@ -149,28 +149,12 @@ public sealed class GenreCopyWriter(IAmazonDynamoDB dynamo, IOptions<DynamoDbOpt
 
     private async Task<bool> TryWriteAsync(Book book, Author author, CancellationToken cancellationToken)
     {
-        var key = Keys.GenreBook(book.Genre, book.BookId);
         try
         {
             await dynamo.PutItemAsync(new PutItemRequest
             {
                 TableName = _table,
-                Item = new()
-                {
-                    [Attributes.PK] = new(key.PK),
-                    [Attributes.SK] = new(key.SK),
-                    [Attributes.GSI1PK] = new(Keys.GenrePartition(book.Genre)),
-                    [Attributes.GSI1SK] = new(Keys.GenreBookSortKey(book.Title)),
-                    [Attributes.ItemType] = new(ItemTypes.GenreBook),
-                    [Attributes.BookId] = new(book.BookId),
-                    [Attributes.AuthorId] = new(book.AuthorId),
-                    [Attributes.Title] = new(book.Title),
-                    [Attributes.Genre] = new(book.Genre),
-                    [Attributes.Price] = CatalogItems.Number(book.Price),
-                    [Attributes.AuthorName] = new(author.Name),
-                    [Attributes.BookVersion] = CatalogItems.Number(book.Version),
-                    [Attributes.AuthorVersion] = CatalogItems.Number(author.Version),
-                },
+                Item = CatalogItems.GenreCopy(book, author),
                 // A live copy is replaced by one no older in either source; a tombstone only by a newer book version.
                 ConditionExpression = "attribute_not_exists(PK)"
                     + " OR (ItemType = :copy AND BookVersion <= :bookVersion AND AuthorVersion <= :authorVersion)"

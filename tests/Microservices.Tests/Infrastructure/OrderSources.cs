@@ -57,26 +57,10 @@ public static class OrderSources
                     [Attributes.BookVersion] = CatalogItems.Number(1),
                 },
             }, TestContext.Current.CancellationToken);
-            var key = Keys.GenreBook(book.Genre, book.BookId);
             await dynamo.PutItemAsync(new PutItemRequest
             {
                 TableName = tables.TableName,
-                Item = new()
-                {
-                    [Attributes.PK] = new(key.PK),
-                    [Attributes.SK] = new(key.SK),
-                    [Attributes.GSI1PK] = new(Keys.GenrePartition(book.Genre)),
-                    [Attributes.GSI1SK] = new(Keys.GenreBookSortKey(book.Title)),
-                    [Attributes.ItemType] = new(ItemTypes.GenreBook),
-                    [Attributes.BookId] = new(book.BookId),
-                    [Attributes.AuthorId] = new(book.AuthorId),
-                    [Attributes.Title] = new(book.Title),
-                    [Attributes.Genre] = new(book.Genre),
-                    [Attributes.Price] = CatalogItems.Number(book.Price),
-                    [Attributes.AuthorName] = new(author.Name),
-                    [Attributes.BookVersion] = CatalogItems.Number(book.Version),
-                    [Attributes.AuthorVersion] = CatalogItems.Number(author.Version),
-                },
+                Item = CatalogItems.GenreCopy(book, author),
             }, TestContext.Current.CancellationToken);
         }
     }
