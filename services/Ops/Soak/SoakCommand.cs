@@ -154,7 +154,9 @@ public static class SoakCommand
         string N(double value) => value.ToString("N0", CultureInfo.InvariantCulture);
         var summary = new Table().AddColumns("Soak", "").HideHeaders();
         summary.AddRow("seed", N(report.Seed));
-        summary.AddRow("commands", $"{N(report.Commands)} in {report.LoadTime.TotalSeconds:F0} s: " +
+        var before = report.Arrivals.Seeded + report.Arrivals.WarmedUp;
+        summary.AddRow("commands", $"{N(report.Commands)}" +
+            (before > 0 ? $" ({N(report.Arrivals.Seeded)} seeding and {N(report.Arrivals.WarmedUp)} warming up, then the arrivals' {report.LoadTime.TotalSeconds:F0} s): " : $" in {report.LoadTime.TotalSeconds:F0} s: ") +
             string.Join(", ", report.Outcomes.OrderBy(o => o.Key, StringComparer.Ordinal).Select(o => $"{N(o.Value)} {o.Key}")));
         var arrivals = report.Arrivals;
         summary.AddRow("arrivals", arrivals.TargetRate is { } rate
