@@ -38,23 +38,37 @@ public sealed class WorkerFailoverTests(DynamoDbLocalFixture dynamo, RabbitMqFix
         var (victim, survivor) = holder!.Contains($"-{a.Id}-", StringComparison.Ordinal) ? (a, b) : (b, a);
         Assert.Contains($"-{victim.Id}-", holder, StringComparison.Ordinal);
 
+        await Eventually.Until(
+            () => Leases.SnapshotAsync(_tables, EventRelayModule.ConsumerName),
+            snapshot => snapshot.Instances.Any(i => IsSurvivor(i.InstanceId)),
+            TimeSpan.FromSeconds(60),
+            "the other worker's first lease round");
+
         var running = load.RunAsync(steps: 6);
-        // A monotonic clock, started before the kill: what it measures is never shorter than the real takeover.
         var killed = Stopwatch.GetTimestamp();
         victim.KillHard();
-        var newHolder = await Eventually.Until(
-            OwnerAsync, owner => owner is not null && owner != holder, TimeSpan.FromSeconds(60), "the survivor to take the lease");
+        // Read after the kill: the count that follows can only come out lower than the rounds really run, never higher.
+        var roundsAtKill = (await Leases.SnapshotAsync(_tables, EventRelayModule.ConsumerName)).RoundsOf(IsSurvivor);
+        var taken = await Eventually.Until(
+            () => Leases.SnapshotAsync(_tables, EventRelayModule.ConsumerName),
+            snapshot => Holder(snapshot) is { } owner && owner != holder,
+            TimeSpan.FromSeconds(60),
+            "the survivor to take the lease");
         var takeover = Stopwatch.GetElapsedTime(killed);
         await running;
 
-        Assert.Contains($"-{survivor.Id}-", newHolder, StringComparison.Ordinal);
-        TestContext.Current.TestOutputHelper?.WriteLine($"Lease taken over {takeover.TotalMilliseconds:F0} ms after SIGKILL");
-        var bound = Leases.TakeoverBound(new StreamConsumerOptions());
-        Assert.True(takeover < bound, $"takeover took {takeover}, the bound is {bound}");
+        Assert.True(IsSurvivor(Holder(taken)!), $"the lease went to {Holder(taken)}, not to worker {survivor.Id}");
+        var rounds = taken.RoundsOf(IsSurvivor) - roundsAtKill;
+        TestContext.Current.TestOutputHelper?.WriteLine($"Lease taken over {rounds} lease rounds, {takeover.TotalMilliseconds:F0} ms after SIGKILL");
+        var bound = Leases.TakeoverRounds(new StreamConsumerOptions());
+        Assert.True(rounds <= bound, $"takeover took {rounds} of the survivor's lease rounds ({takeover}), the bound is {bound}");
         await load.UntilConvergedAsync(_tables, TimeSpan.FromSeconds(120));
         Assert.False(survivor.HasExited, survivor.Output());
+
+        bool IsSurvivor(string instance) => instance.Contains($"-{survivor.Id}-", StringComparison.Ordinal);
     }
 
-    private async Task<string?> OwnerAsync() =>
-        (await Leases.OfAsync(_tables, EventRelayModule.ConsumerName)).SingleOrDefault(l => !l.Finished)?.Owner;
+    private async Task<string?> OwnerAsync() => Holder(await Leases.SnapshotAsync(_tables, EventRelayModule.ConsumerName));
+
+    private static string? Holder(LeaseTableSnapshot snapshot) => snapshot.Leases.SingleOrDefault(l => !l.Finished)?.Owner;
 }
