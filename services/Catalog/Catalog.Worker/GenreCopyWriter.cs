@@ -127,23 +127,39 @@ public sealed class GenreCopyWriter(IAmazonDynamoDB dynamo, IOptions<DynamoDbOpt
     /// <summary>
     /// After a rename, rewrites the copy of every book the author has now with the name and version the message
     /// carries (no read of the author), <see cref="DynamoDbOptions.FanOutConcurrency"/> copies at a time. Each copy
-    /// is its own item, so the writes never contend; a copy whose guard refuses (it holds a newer author or book
-    /// version) is rebuilt from its sources read again, and only that copy. A book added after the query ran is not
-    /// missed: its own event is handled after it was written, and then reads the new name.
+    /// is its own item, so the writes never contend. A book added after the query ran is not missed: its own event is
+    /// handled after it was written, and then reads the new name.
+    /// <para>
+    /// A refused copy holds a newer author or book version than this write. The author is then read once, for the
+    /// whole fan-out. If it is newer than the message, the message is late (a duplicate, or overtaken by the next
+    /// rename): the newer rename's own message writes every copy with a name at least as new, so this one stops and
+    /// writes nothing more. Otherwise the book changed after the query, and only that copy is rebuilt from its
+    /// sources read again. A late rename so costs one read and the writes that were in flight, not a read of every book.
+    /// </para>
     /// </summary>
     public async Task RefreshAuthorAsync(Author author, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(author);
+        var current = new Lazy<Task<Author?>>(() => GetAsync(Keys.Author(author.AuthorId), CatalogItems.ReadAuthor, cancellationToken));
+        var late = false;
         await Parallel.ForEachAsync(
             dynamo.QueryAllAsync(Queries.AuthorBooks(_table, author.AuthorId), cancellationToken),
             new ParallelOptions { MaxDegreeOfParallelism = _fanOut, CancellationToken = cancellationToken },
             async (item, ct) =>
             {
                 var book = CatalogItems.ReadBook(item);
-                if (!await TryWriteAsync(book, author, ct))
+                if (Volatile.Read(ref late) || await TryWriteAsync(book, author, ct))
                 {
-                    await RefreshBookAsync(author.AuthorId, book.BookId, book.Title, ct);
+                    return;
                 }
+
+                if (await current.Value is not { } now || now.Version > author.Version)
+                {
+                    Volatile.Write(ref late, true); // a newer rename's message covers every copy; a gone author has none
+                    return;
+                }
+
+                await RefreshBookAsync(author.AuthorId, book.BookId, book.Title, ct);
             });
     }
 
