@@ -9,7 +9,7 @@ namespace Microservices.Messaging;
 /// <summary>
 /// The key of one message type on one receive endpoint: the id of the item its consumer changes (an author, a client).
 /// An endpoint with keys handles messages of one key one at a time, in the order it received them, and messages of
-/// different keys concurrently, up to <see cref="MessagingOptions.ConsumerConcurrency"/> keys at once (MassTransit's
+/// different keys concurrently, up to <see cref="MessagingOptions.ConsumerConcurrency"/> messages at once (MassTransit's
 /// partitioner: one partitioner per endpoint, shared by all its keyed message types, so a rename and a new book of
 /// the same author never run together). More concurrency then adds work on other items instead of consumers that
 /// fight over the same ones. Registered with <see cref="MessageKeyExtensions.PartitionBy"/>; applied by
@@ -17,6 +17,8 @@ namespace Microservices.Messaging;
 /// </summary>
 public sealed class MessageKey
 {
+    private const int PartitionsPerPlace = 4;
+
     private readonly Action<IReceiveEndpointConfigurator, IPartitioner> _partition;
 
     internal MessageKey(string endpoint, Type messageType, Action<IReceiveEndpointConfigurator, IPartitioner> partition)
@@ -40,11 +42,14 @@ public sealed class MessageKey
         }
 
         var options = context.GetRequiredService<IOptions<MessagingOptions>>().Value;
-        // Every message taken from the broker may enter the pipe: one waiting for its key's partition then holds no
-        // slot that a message of another key could use. The partitioner bounds how many are handled at once.
+        // A message waiting for its key's partition holds one of the endpoint's ConsumerConcurrency places. With as
+        // many partitions as places, keys that share a partition fill them with waiting messages: a soak's queues
+        // grew while 32 places waited on 8 partitions (docs/consistency.md, "Places and partitions"). So keys are spread
+        // over four times as many partitions as places, and two keys rarely share one; only a key's own messages
+        // wait for each other.
         endpoint.PrefetchCount = options.PrefetchCount;
-        endpoint.ConcurrentMessageLimit = options.PrefetchCount;
-        var partitioner = endpoint.CreatePartitioner(options.ConsumerConcurrency);
+        endpoint.ConcurrentMessageLimit = options.ConsumerConcurrency;
+        var partitioner = endpoint.CreatePartitioner(options.ConsumerConcurrency * PartitionsPerPlace);
         foreach (var key in keys)
         {
             key._partition(endpoint, partitioner);

@@ -32,15 +32,15 @@ public sealed class MessagingOptions
     public TimeSpan RetryMaxInterval { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <summary>
-    /// How many keys an endpoint with <see cref="MessageKey"/>s handles at once (its partitions); messages of one key
-    /// are handled one at a time whatever this is. Each of them may itself keep DynamoDb:FanOutConcurrency writes in
-    /// flight, so the two together bound the requests one worker sends at once.
+    /// How many messages an endpoint with <see cref="MessageKey"/>s handles at once; never two of one key, whatever
+    /// this is. Each of them may itself keep DynamoDb:FanOutConcurrency writes in flight, so the two together bound
+    /// the requests one worker sends at once.
     /// </summary>
-    public int ConsumerConcurrency { get; set; } = 8;
+    public int ConsumerConcurrency { get; set; } = 16;
 
     /// <summary>
-    /// How many messages such an endpoint takes from the broker ahead of handling them, so that messages of a busy
-    /// key wait beside work for other keys instead of in front of it. At least <see cref="ConsumerConcurrency"/>.
+    /// How many messages such an endpoint takes from the broker ahead of handling them, so that the next ones are at
+    /// hand when a message ends. At least <see cref="ConsumerConcurrency"/>.
     /// </summary>
     public int PrefetchCount { get; set; } = 32;
 }
