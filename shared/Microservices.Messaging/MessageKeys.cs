@@ -42,11 +42,11 @@ public sealed class MessageKey
         }
 
         var options = context.GetRequiredService<IOptions<MessagingOptions>>().Value;
-        // A message waiting for its key's partition holds one of the endpoint's ConsumerConcurrency places. With as
-        // many partitions as places, keys that share a partition fill them with waiting messages: a soak's queues
-        // grew while 32 places waited on 8 partitions (docs/consistency.md, "Places and partitions"). So keys are spread
-        // over four times as many partitions as places, and two keys rarely share one; only a key's own messages
-        // wait for each other.
+        // A message waiting for its key's partition holds one of the endpoint's ConsumerConcurrency places. With
+        // fewer partitions than places, keys that share a partition fill them with waiting messages: a soak's queues
+        // grew while 32 places waited on 8 partitions (docs/consistency.md, "Places and partitions"). So keys are
+        // spread over four times as many partitions as places, and two keys rarely share one; only a key's own
+        // messages wait for each other.
         endpoint.PrefetchCount = options.PrefetchCount;
         endpoint.ConcurrentMessageLimit = options.ConsumerConcurrency;
         var partitioner = endpoint.CreatePartitioner(options.ConsumerConcurrency * PartitionsPerPlace);
