@@ -30,7 +30,7 @@ public sealed record SuiteSettings(
 
     public static SuiteSettings Full { get; } = new(
         "full", WarmupPairs: 60, Pairs: 200, HistorySizes: [1, 100, 1_000, 10_000], HistoryPairs: 60, AggregateSizes: [1, 100, 1_000, 5_000],
-        AggregateSamples: 5, FanOutSizes: [1_000, 10_000], FanOutRounds: 2,
+        AggregateSamples: 5, FanOutSizes: [1_000, 10_000], FanOutRounds: 3,
         CeilingConcurrencies: [4, 8, 16], CeilingCommands: 3_000, LagPercents: [10, 25, 50, 75],
         LagMinCommands: 300, LagCommands: 2_000, LagDuration: TimeSpan.FromMinutes(3), LagWarmUp: TimeSpan.FromMinutes(1),
         ConsumerRecords: 20_000, SettleTimeout: TimeSpan.FromMinutes(10));
