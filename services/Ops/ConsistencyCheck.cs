@@ -46,8 +46,10 @@ public static class ConsistencyCheck
     public const string Streams = "streams";
     public const string Copies = "copies";
     public const string Aggregates = "aggregates";
+    public const string Shapes = "shapes";
 
-    public static IReadOnlyList<InvariantResult> Run(IReadOnlyList<Dictionary<string, AttributeValue>> items)
+    /// <param name="shapes">The table's migrations, as their history stands (null: none has run).</param>
+    public static IReadOnlyList<InvariantResult> Run(IReadOnlyList<Dictionary<string, AttributeValue>> items, TableShapes? shapes = null)
     {
         ArgumentNullException.ThrowIfNull(items);
         int Count(string itemType) => items.Count(i => i.GetValueOrDefault(Attributes.ItemType)?.S == itemType);
@@ -66,6 +68,7 @@ public static class ConsistencyCheck
             new(Streams, "every event stream is contiguous 1..n, its events are known, and its canonical item is their fold at Version n", streams, streamAnomalies),
             new(Copies, "every copy equals its source and carries its version; none orphaned, none missing", Count(ItemTypes.Book) + Count(ItemTypes.Order), copies),
             new(Aggregates, "every aggregate equals its recomputation from the items it summarises", aggregatesChecked, aggregates),
+            new(Shapes, "every item has the shape its migrations' history says (the old one, the new one, or during a run either, correct where present)", Count(ItemTypes.Client), ShapeCheck.Check(items, shapes ?? TableShapes.None)),
         ];
     }
 }

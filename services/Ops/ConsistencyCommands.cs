@@ -30,7 +30,7 @@ public static class ConsistencyCommands
         {
             var settings = OpsSettings.Read(parse);
             using var dynamo = DynamoDbServiceCollectionExtensions.CreateClient(settings);
-            var (_, report) = await CheckAsync(dynamo, settings.TableName, parse.GetValue(Segments), parse.GetValue(Report)!, cancellationToken);
+            var (_, report) = await CheckAsync(dynamo, settings, parse.GetValue(Segments), parse.GetValue(Report)!, cancellationToken);
             return report.Clean ? 0 : 1;
         });
         return check;
@@ -48,11 +48,11 @@ public static class ConsistencyCommands
             var segments = parse.GetValue(Segments);
             var path = parse.GetValue(Report)!;
             var items = await ScanAsync(dynamo, settings.TableName, segments, cancellationToken);
-            var results = ConsistencyCheck.Run(items);
+            var results = ConsistencyCheck.Run(items, await TableShapes.ReadAsync(dynamo, settings, cancellationToken));
             var repaired = await Repair.RunAsync(dynamo, settings.TableName, items, results, cancellationToken);
             AnsiConsole.MarkupLineInterpolated(
                 $"Repair: {repaired.Rewritten} rewritten, {repaired.Deleted} orphan(s) deleted, {repaired.Refused} refused (a newer write got there first), {repaired.Unrepairable} not repairable.");
-            var (_, report) = await CheckAsync(dynamo, settings.TableName, segments, path, cancellationToken);
+            var (_, report) = await CheckAsync(dynamo, settings, segments, path, cancellationToken);
             return report.Clean ? 0 : 1;
         });
         return repair;
@@ -66,11 +66,11 @@ public static class ConsistencyCommands
     }
 
     private static async Task<(IReadOnlyList<InvariantResult> Results, ConsistencyReport Report)> CheckAsync(
-        IAmazonDynamoDB dynamo, string table, int segments, string path, CancellationToken cancellationToken)
+        IAmazonDynamoDB dynamo, DynamoDbOptions settings, int segments, string path, CancellationToken cancellationToken)
     {
-        var items = await ScanAsync(dynamo, table, segments, cancellationToken);
-        var results = ConsistencyCheck.Run(items);
-        var report = ConsistencyReport.From(table, items.Count, results);
+        var items = await ScanAsync(dynamo, settings.TableName, segments, cancellationToken);
+        var results = ConsistencyCheck.Run(items, await TableShapes.ReadAsync(dynamo, settings, cancellationToken));
+        var report = ConsistencyReport.From(settings.TableName, items.Count, results);
         await File.WriteAllTextAsync(path, report.ToJson(), cancellationToken);
         Print(report, path);
         return (results, report);

@@ -25,6 +25,7 @@ internal static class OpsProgram
         var repair = ConsistencyCommands.RepairCommand();
         var soak = Soak.SoakCommand.Create();
         var host = HostCommand.Create();
+        var migrate = MigrateCommands.Create();
 
         var dataModel = new Command("data-model", "Print docs/data-model.md, generated from the table's declaration (TableSchema).");
         dataModel.SetAction(_ =>
@@ -33,7 +34,7 @@ internal static class OpsProgram
             return 0;
         });
 
-        var root = new RootCommand("Operations on the single table: bootstrap, check, repair, soak, host, data-model.") { bootstrap, check, repair, soak, host, dataModel };
+        var root = new RootCommand("Operations on the single table: bootstrap, check, repair, migrate, soak, host, data-model.") { bootstrap, check, repair, migrate, soak, host, dataModel };
         try
         {
             var parsed = root.Parse(args);

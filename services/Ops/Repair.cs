@@ -31,8 +31,10 @@ public static class Repair
         var plansRun = new HashSet<BookCountRepair.Plan>(ReferenceEqualityComparer.Instance);
         var stored = items.ToDictionary(KeyOf);
         int rewritten = 0, deleted = 0, refused = 0, unrepairable = 0;
-        var keys = results.Where(r => r.Invariant != ConsistencyCheck.Streams).SelectMany(r => r.Anomalies).Select(d => d.Key).Distinct();
-        unrepairable += results.Where(r => r.Invariant == ConsistencyCheck.Streams).Sum(r => r.Anomalies.Count);
+        // Events are never rewritten, and an item's shape is the migration runner's to bring about ('ops migrate up').
+        static bool Repairable(InvariantResult r) => r.Invariant is not (ConsistencyCheck.Streams or ConsistencyCheck.Shapes);
+        var keys = results.Where(Repairable).SelectMany(r => r.Anomalies).Select(d => d.Key).Distinct();
+        unrepairable += results.Where(r => !Repairable(r)).Sum(r => r.Anomalies.Count);
         foreach (var key in keys)
         {
             try

@@ -1,5 +1,7 @@
+using Amazon.DynamoDBv2.Model;
 using Microservices.SingleTable;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
 namespace Microservices.EventSourcing;
@@ -13,9 +15,15 @@ public interface IAggregateState
 /// <summary>The version a command left its stream at: the answer of every command that creates nothing.</summary>
 public sealed record VersionResponse(long Version);
 
-/// <summary>One decided command: the state it was decided on, the state after its events, and the stream and table.</summary>
+/// <summary>
+/// One decided command: the state it was decided on, the state after its events, and the stream and table.
+/// <see cref="Shaped"/> gives a canonical item the shape the table's migrations ask for now (<see cref="IItemShaper"/>).
+/// </summary>
 public sealed record Change<TState>(StreamName Stream, TState Before, TState After, string Table)
-    where TState : IAggregateState;
+    where TState : IAggregateState
+{
+    public Func<Dictionary<string, AttributeValue>, Dictionary<string, AttributeValue>> Shaped { get; init; } = item => item;
+}
 
 /// <summary>What a command committed: the state after its events, at the stream's new version.</summary>
 public sealed record Committed<TState>(TState State, long Version)
@@ -38,7 +46,7 @@ public sealed record Aggregate<TState>(
 /// carries the state after it as a snapshot (<see cref="StateSnapshot"/>), so that loading costs the same however long
 /// the stream is. A decision of no events writes nothing and answers the current version.
 /// </summary>
-public sealed class CommandRunner<TState>(EventStore store, IOptions<DynamoDbOptions> options, Aggregate<TState> aggregate)
+public sealed class CommandRunner<TState>(EventStore store, IOptions<DynamoDbOptions> options, Aggregate<TState> aggregate, IItemShaper shaper)
     where TState : IAggregateState
 {
     public string Table => options.Value.TableName;
@@ -116,7 +124,10 @@ public sealed class CommandRunner<TState>(EventStore store, IOptions<DynamoDbOpt
     {
         ArgumentNullException.ThrowIfNull(decide);
         var events = decide(state);
-        var change = new Change<TState>(aggregate.Stream(id), state, events.Aggregate(state, aggregate.Apply), Table);
+        var change = new Change<TState>(aggregate.Stream(id), state, events.Aggregate(state, aggregate.Apply), Table)
+        {
+            Shaped = await shaper.CurrentAsync(cancellationToken),
+        };
         List<GuardedWrite> writes = [.. (canonical ?? aggregate.Canonical)(change), .. alongside?.Invoke(change) ?? []];
         var snapshot = events.Count == 0 ? null : StateSnapshot.Write(change.After);
         var version = await store.AppendAsync(change.Stream, state.Version, events, writes, snapshot, cancellationToken);
@@ -126,8 +137,14 @@ public sealed class CommandRunner<TState>(EventStore store, IOptions<DynamoDbOpt
 
 public static class CommandRunnerServiceCollectionExtensions
 {
-    /// <summary>Registers the runner of one aggregate, to be injected as <c>CommandRunner&lt;TState&gt;</c>.</summary>
+    /// <summary>
+    /// Registers the runner of one aggregate, to be injected as <c>CommandRunner&lt;TState&gt;</c>, with items written
+    /// as they are unless the service registers an <see cref="IItemShaper"/> of its own.
+    /// </summary>
     public static IServiceCollection AddCommandRunner<TState>(this IServiceCollection services, Aggregate<TState> aggregate)
-        where TState : IAggregateState =>
-        services.AddSingleton(aggregate).AddSingleton<CommandRunner<TState>>();
+        where TState : IAggregateState
+    {
+        services.TryAddSingleton<IItemShaper, UnchangedItems>();
+        return services.AddSingleton(aggregate).AddSingleton<CommandRunner<TState>>();
+    }
 }

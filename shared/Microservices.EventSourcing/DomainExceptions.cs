@@ -18,3 +18,6 @@ public sealed class VersionConflictException(string stream, long currentVersion)
 
 /// <summary>The request clashes with existing state other than by version, e.g. a title already taken: 409.</summary>
 public sealed class ConflictException(string message) : Exception(message);
+
+/// <summary>What was asked for exists only once a migration has finished (an index still being built): a 503 to retry later.</summary>
+public sealed class NotReadyException(string message) : Exception(message);

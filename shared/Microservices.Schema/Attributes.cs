@@ -14,6 +14,8 @@ public static class Attributes
     public const string SK = TableLayout.SK;
     public const string GSI1PK = TableLayout.GSI1PK;
     public const string GSI1SK = TableLayout.GSI1SK;
+    public const string GSI2PK = TableLayout.GSI2PK;
+    public const string GSI2SK = TableLayout.GSI2SK;
     public const string ItemType = TableLayout.ItemType;
 
     /// <summary>The version of an aggregate's stream on its canonical item, as on each of its event items.</summary>

@@ -38,6 +38,11 @@ public static class Keys
 
     public static string ClientNameIndexKey(string name) => TableSchema.Client.Index!.PartitionKey.Build(name);
 
+    /// <summary>The client item's GSI2 partition key (migration 1): its email, lower-cased.</summary>
+    public static string ClientEmailIndexKey(string email) => TableSchema.ClientEmail.PartitionKey.Build(email.ToLowerInvariant());
+
+    public static string ClientEmailIndexSortKey(string clientId) => TableSchema.ClientEmail.SortKey.Build(clientId);
+
     // Clients: addresses in the client's collection, and the idempotency items of creates.
 
     /// <summary>The client item's GSI1 sort key: clients of the same name are told apart by their id.</summary>

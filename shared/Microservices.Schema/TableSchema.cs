@@ -14,6 +14,9 @@ public static class TableSchema
 {
     public const string Gsi1 = TableLayout.Gsi1;
 
+    /// <summary>The second overloaded index, which migration 1 (<see cref="Migrations.ClientsByEmail"/>) adds to a live table.</summary>
+    public const string Gsi2 = TableLayout.Gsi2;
+
     // Event sourcing (every service)
 
     public static readonly ItemTypeSpec Event = new(
@@ -182,6 +185,12 @@ public static class TableSchema
         ],
         [],
         new Dictionary<string, string> { ["clientId"] = "0193c2", ["name"] = "Malin Persson", [Attributes.Email] = "malin@example.se" });
+
+    /// <summary>
+    /// The client item's GSI2 keys, written from migration 1 on: clients by email (lower-cased, so the lookup does not
+    /// depend on how it was typed), clients of the same email told apart by their id.
+    /// </summary>
+    public static readonly IndexKeySpec ClientEmail = new(Gsi2, new("CLIENTEMAIL#{email}"), new("CLIENT#{clientId}"));
 
     public static readonly ItemTypeSpec Address = new(
         ItemTypes.Address,

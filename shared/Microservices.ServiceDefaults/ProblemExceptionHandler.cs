@@ -9,7 +9,7 @@ namespace Microservices.ServiceDefaults;
 
 /// <summary>
 /// Turns the exceptions that carry a meaning into ProblemDetails: unknown ids 404, stale versions 409 with the
-/// current version, broken input rules 400 naming the field, an Idempotency-Key reused with another request 422, unreadable bodies 400 naming the field, requests over DynamoDB's limits 400 naming the limit. Anything else stays a 500 and is logged by ASP.NET.
+/// current version, broken input rules 400 naming the field, an Idempotency-Key reused with another request 422, unreadable bodies 400 naming the field, requests over DynamoDB's limits 400 naming the limit, what a migration has not finished building 503 (Retry-After). Anything else stays a 500 and is logged by ASP.NET.
 /// </summary>
 public sealed class ProblemExceptionHandler(IProblemDetailsService problems) : IExceptionHandler
 {
@@ -47,6 +47,12 @@ public sealed class ProblemExceptionHandler(IProblemDetailsService problems) : I
                 Title = "Idempotency-Key reused",
                 Detail = reused.Message,
             },
+            NotReadyException notReady => new ProblemDetails
+            {
+                Status = StatusCodes.Status503ServiceUnavailable,
+                Title = "Not available yet",
+                Detail = notReady.Message,
+            },
             BadHttpRequestException badRequest => Unreadable(badRequest),
             DynamoDbLimitException limit => new ProblemDetails
             {
@@ -63,6 +69,11 @@ public sealed class ProblemExceptionHandler(IProblemDetailsService problems) : I
         }
 
         httpContext.Response.StatusCode = problem.Status!.Value;
+        if (problem.Status == StatusCodes.Status503ServiceUnavailable)
+        {
+            httpContext.Response.Headers.RetryAfter = "5";
+        }
+
         return await problems.TryWriteAsync(new ProblemDetailsContext
         {
             HttpContext = httpContext,

@@ -1,4 +1,5 @@
 using Clients.Api.Features;
+using Microservices.Schema.Migrations;
 
 namespace Clients.Api;
 
@@ -14,6 +15,7 @@ public sealed class ClientsService : IServiceModule
         ArgumentNullException.ThrowIfNull(builder);
         builder.Services.AddSingleton(ClientsEvents.Types);
         builder.Services.AddCommandRunner(ClientsAggregates.Clients);
+        builder.Services.AddTableMigrations();
         builder.Services.AddMediator(options =>
         {
             // Each service generates its own mediator, so the one-process host can load several side by side.
@@ -30,6 +32,7 @@ public sealed class ClientsService : IServiceModule
         clients.MapRegisterClient();
         clients.MapGetClient();
         clients.MapFindClientsByName();
+        clients.MapFindClientsByEmail();
         clients.MapChangeClientDetails();
 
         var phones = app.MapResource("/clients/{clientId}/phones", "Phones");

@@ -17,7 +17,7 @@ public sealed class ClientRouteTests(DynamoDbLocalFixture dynamo) : ApiTest<Clie
         var document = await Http.GetAsync("/openapi/v1.json");
 
         Assert.Equal(
-            ["/clients", "/clients/{clientId}", "/clients/{clientId}/addresses", "/clients/{clientId}/addresses/{addressId}",
+            ["/clients", "/clients/by-email", "/clients/{clientId}", "/clients/{clientId}/addresses", "/clients/{clientId}/addresses/{addressId}",
                 "/clients/{clientId}/details", "/clients/{clientId}/phones", "/clients/{clientId}/phones/{type}"],
             document["paths"]!.AsObject().Select(p => p.Key).Order(StringComparer.Ordinal));
         Assert.NotNull(document["paths"]!["/clients"]!["post"]!["parameters"]!.AsArray().SingleOrDefault(p => p!["name"]!.GetValue<string>() == "Idempotency-Key"));

@@ -54,7 +54,11 @@ public sealed class WorkerProcess : IDisposable
         return (process.ExitCode, await output, await error);
     }
 
-    public static WorkerProcess Start(DynamoDbOptions tables, IReadOnlyDictionary<string, string?> messaging, string program)
+    public static WorkerProcess Start(DynamoDbOptions tables, IReadOnlyDictionary<string, string?> messaging, string program) =>
+        Start(tables, messaging, program, []);
+
+    /// <summary>A built program with <paramref name="arguments"/> (an <c>ops</c> verb), to be killed while it runs.</summary>
+    public static WorkerProcess Start(DynamoDbOptions tables, IReadOnlyDictionary<string, string?> messaging, string program, IEnumerable<string> arguments)
     {
         var start = new ProcessStartInfo("dotnet")
         {
@@ -63,6 +67,11 @@ public sealed class WorkerProcess : IDisposable
             RedirectStandardError = true,
         };
         start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, program));
+        foreach (var argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+
         foreach (var (key, value) in Settings.Of(tables).Concat(messaging))
         {
             start.Environment[key.Replace(":", "__", StringComparison.Ordinal)] = value;

@@ -51,7 +51,7 @@ public sealed class HarnessCommandTests(DynamoDbLocalFixture dynamo, RabbitMqFix
 
         Assert.True(exitCode == 0, output);
         Assert.Empty(report.Anomalies);
-        Assert.Equal([ConsistencyCheck.Streams, ConsistencyCheck.Copies, ConsistencyCheck.Aggregates], report.Invariants.Select(i => i.Invariant));
+        Assert.Equal([ConsistencyCheck.Streams, ConsistencyCheck.Copies, ConsistencyCheck.Aggregates, ConsistencyCheck.Shapes], report.Invariants.Select(i => i.Invariant));
         Assert.Equal(5, report.Invariants.Single(i => i.Invariant == ConsistencyCheck.Streams).Checked); // three authors, two books
         Assert.Equal(2, report.Invariants.Single(i => i.Invariant == ConsistencyCheck.Copies).Checked);
         Assert.Equal(3, report.Invariants.Single(i => i.Invariant == ConsistencyCheck.Aggregates).Checked);

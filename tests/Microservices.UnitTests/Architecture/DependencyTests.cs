@@ -18,6 +18,7 @@ public sealed class DependencyTests
     private const string Contracts = "Microservices.Contracts";
 
     private const string Streams = "Microservices.Streams";
+    private const string Migrations = "Microservices.Migrations";
 
     /// <summary>Each shared library and the project assemblies it may reference: only blocks below it.</summary>
     private static readonly Dictionary<string, string[]> Allowed = new(StringComparer.Ordinal)
@@ -25,7 +26,8 @@ public sealed class DependencyTests
         [Contracts] = [],
         [SingleTable] = [],
         [EventSourcing] = [SingleTable],
-        [Schema] = [SingleTable, EventSourcing, Streams],
+        [Migrations] = [SingleTable],
+        [Schema] = [SingleTable, EventSourcing, Streams, Migrations],
         [ServiceDefaults] = [SingleTable, EventSourcing],
         [Streams] = [],
         [Messaging] = [SingleTable, EventSourcing, Streams, Contracts],

@@ -14,19 +14,25 @@ public sealed record FindClientsByName(string? Name) : IQuery<IReadOnlyList<Clie
 public sealed class FindClientsByNameHandler(IAmazonDynamoDB dynamo, IOptions<DynamoDbOptions> options)
     : IQueryHandler<FindClientsByName, IReadOnlyList<ClientSummary>>
 {
-    public async ValueTask<IReadOnlyList<ClientSummary>> Handle(FindClientsByName query, CancellationToken cancellationToken)
-    {
-        return await dynamo.QueryAllAsync(new QueryRequest
+    public ValueTask<IReadOnlyList<ClientSummary>> Handle(FindClientsByName query, CancellationToken cancellationToken) =>
+        ClientLookup.QueryAsync(dynamo, options.Value.TableName, TableSchema.Gsi1, Attributes.GSI1PK, Keys.ClientNameIndexKey(query.Name!), cancellationToken);
+}
+
+/// <summary>Clients by one key of an index (their name on GSI1, their email on GSI2): one Query, every client with their numbers.</summary>
+internal static class ClientLookup
+{
+    public static async ValueTask<IReadOnlyList<ClientSummary>> QueryAsync(
+        IAmazonDynamoDB dynamo, string table, string index, string keyAttribute, string key, CancellationToken cancellationToken) =>
+        await dynamo.QueryAllAsync(new QueryRequest
             {
-                TableName = options.Value.TableName,
-                IndexName = TableSchema.Gsi1,
-                KeyConditionExpression = "GSI1PK = :name",
-                ExpressionAttributeValues = new() { [":name"] = new(Keys.ClientNameIndexKey(query.Name!)) },
+                TableName = table,
+                IndexName = index,
+                KeyConditionExpression = $"{keyAttribute} = :key",
+                ExpressionAttributeValues = new() { [":key"] = new(key) },
             }, cancellationToken)
             .Select(ClientsItems.ReadClient)
             .Select(c => new ClientSummary(c.ClientId, c.Name, c.Email, c.Phones, c.Version))
             .ToListAsync(cancellationToken);
-    }
 }
 
 public static class FindClientsByNameEndpoint

@@ -1,0 +1,92 @@
+using Amazon.DynamoDBv2.Model;
+using Microservices.Migrations;
+using Microservices.Schema;
+using Microservices.Schema.Migrations;
+using Microservices.SingleTable;
+
+namespace Ops;
+
+/// <summary>
+/// The shapes the table's migrations say its items must have, judged from their history: before a migration (or once
+/// taken down) the old shape only, after it the new one on every item, and while it runs either, but what the new
+/// shape adds must be right where it is there. A run that proves its work (<paramref name="Proving"/>) is judged as if
+/// it had finished. The expected keys come from the schema's templates, not from the migration's code.
+/// </summary>
+public sealed record TableShapes(IReadOnlyDictionary<int, MigrationRecord> Records, (int Version, MigrationDirection Direction)? Proving = null)
+{
+    public static TableShapes None { get; } = new(new Dictionary<int, MigrationRecord>());
+
+    /// <summary>The shapes as the table's history has them now (none when there is no lease table, so no history).</summary>
+    public static async Task<TableShapes> ReadAsync(Amazon.DynamoDBv2.IAmazonDynamoDB dynamo, DynamoDbOptions settings, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        try
+        {
+            var records = await new MigrationHistory(dynamo, settings.LeaseTableName, settings.TableName).ReadAllAsync(cancellationToken);
+            return new(records.ToDictionary(r => r.Version));
+        }
+        catch (ResourceNotFoundException)
+        {
+            return None;
+        }
+    }
+
+    /// <summary>What <paramref name="version"/> requires of its items: the old shape, the new one, or either.</summary>
+    public Expectation Of(int version)
+    {
+        if (Proving is { } proving && proving.Version == version)
+        {
+            return proving.Direction == MigrationDirection.Up ? Expectation.New : Expectation.Old;
+        }
+
+        return Records.GetValueOrDefault(version)?.State switch
+        {
+            null or MigrationState.Reverted => Expectation.Old,
+            MigrationState.Applied => Expectation.New,
+            _ => Expectation.Either,
+        };
+    }
+
+    public enum Expectation
+    {
+        Old,
+        New,
+        Either,
+    }
+}
+
+public static class ShapeCheck
+{
+    public static IReadOnlyList<Drift> Check(IReadOnlyList<Dictionary<string, AttributeValue>> items, TableShapes shapes)
+    {
+        ArgumentNullException.ThrowIfNull(items);
+        ArgumentNullException.ThrowIfNull(shapes);
+        var drifts = new List<Drift>();
+        var emailIndex = shapes.Of(ClientsByEmail.Number);
+        foreach (var client in items.Where(i => i.GetValueOrDefault(Attributes.ItemType)?.S == ItemTypes.Client))
+        {
+            var key = new ItemKey(client[Attributes.PK].S, client[Attributes.SK].S);
+            var expected = new Dictionary<string, string>
+            {
+                [Attributes.GSI2PK] = TableSchema.ClientEmail.PartitionKey.Build(client[Attributes.Email].S.ToLowerInvariant()),
+                [Attributes.GSI2SK] = TableSchema.ClientEmail.SortKey.Build(client[Attributes.ClientId].S),
+            };
+            foreach (var (field, value) in expected)
+            {
+                var found = client.GetValueOrDefault(field)?.S;
+                var wrong = emailIndex switch
+                {
+                    TableShapes.Expectation.Old => found is not null,
+                    TableShapes.Expectation.New => found != value,
+                    _ => found is not null && found != value,
+                };
+                if (wrong)
+                {
+                    drifts.Add(new Drift(found is null ? "unmigrated" : "shape", key, field, emailIndex == TableShapes.Expectation.Old ? null : value, found));
+                }
+            }
+        }
+
+        return drifts;
+    }
+}
