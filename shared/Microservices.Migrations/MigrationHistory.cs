@@ -1,6 +1,7 @@
 using System.Globalization;
 using Amazon.DynamoDBv2;
 using Amazon.DynamoDBv2.Model;
+using Microservices.SingleTable;
 
 namespace Microservices.Migrations;
 
@@ -38,13 +39,11 @@ public sealed class MigrationHistory(IAmazonDynamoDB dynamo, string leaseTable, 
             ConsistentRead = true,
         };
         var records = new List<MigrationRecord>();
-        do
+        await foreach (var item in dynamo.QueryAllAsync(request, cancellationToken))
         {
-            var page = await dynamo.QueryAsync(request, cancellationToken);
-            records.AddRange((page.Items ?? []).Select(Read));
-            request.ExclusiveStartKey = page.LastEvaluatedKey is { Count: > 0 } ? page.LastEvaluatedKey : null;
+            records.Add(Read(item));
         }
-        while (request.ExclusiveStartKey is not null);
+
         return records;
     }
 

@@ -232,17 +232,7 @@ public sealed class ClientsByEmailMigrationTests(DynamoDbLocalFixture dynamo) : 
         return await new MigrationHistory(client, Tables.LeaseTableName, Tables.TableName).ReadAllAsync(TestContext.Current.CancellationToken);
     }
 
-    private async Task<List<Dictionary<string, AttributeValue>>> ClientItemsAsync()
-    {
-        using var client = Dynamo();
-        return await client.ScanAllAsync(new ScanRequest
-        {
-            TableName = Tables.TableName,
-            FilterExpression = "ItemType = :client",
-            ExpressionAttributeValues = new() { [":client"] = new(ItemTypes.Client) },
-            ConsistentRead = true,
-        }, TestContext.Current.CancellationToken).ToListAsync(TestContext.Current.CancellationToken);
-    }
+    private Task<List<Dictionary<string, AttributeValue>>> ClientItemsAsync() => TableItems.OfTypeAsync(Tables, ItemTypes.Client);
 
     /// <summary>Every item of both tables, each as its attributes in order, the whole sorted: equal only if nothing changed.</summary>
     private async Task<List<string>> SnapshotAsync()
