@@ -1,12 +1,17 @@
 using System.Text;
+using Catalog.Domain;
+using Clients.Domain;
 using Microservices.Schema;
+using Microservices.Schema.Migrations;
+using Orders.Domain;
 using Microservices.SingleTable;
 
 namespace Ops;
 
 /// <summary>
 /// Writes docs/data-model.md from <see cref="TableSchema"/>: every item type with its keys and attributes, every
-/// access pattern with the request that serves it, and a sample of the table as a grid, partition by partition.
+/// access pattern with the request that serves it, every event with the older names it is still read from, the
+/// migrations, and a sample of the table as a grid, partition by partition.
 /// Generated, so it cannot go stale; a test fails when the committed file differs from what this writes.
 /// </summary>
 public static class DataModelDocument
@@ -19,7 +24,8 @@ public static class DataModelDocument
         doc.AppendLine("Generated from `shared/Microservices.Schema/TableSchema.cs` by");
         doc.AppendLine("`dotnet run --project services/Ops -- data-model > docs/data-model.md`. Do not edit by hand.");
         doc.AppendLine();
-        doc.AppendLine("One table (`PK`, `SK`, stream `NEW_AND_OLD_IMAGES`) with one overloaded index, `GSI1` (`GSI1PK`, `GSI1SK`).");
+        doc.AppendLine("One table (`PK`, `SK`, stream `NEW_AND_OLD_IMAGES`) with an overloaded index, `GSI1` (`GSI1PK`, `GSI1SK`), and a");
+        doc.AppendLine("second, `GSI2` (`GSI2PK`, `GSI2SK`), that migration 1 adds to a live table.");
         doc.AppendLine("User text inside a key (`{title}`, `{name}`, `{genre}`) is escaped so that it can neither widen a");
         doc.AppendLine("`begins_with` query nor collide with another item type.");
         doc.AppendLine();
@@ -61,6 +67,34 @@ public static class DataModelDocument
         foreach (var pattern in TableSchema.AccessPatterns)
         {
             doc.AppendLine($"| {pattern.Name} | {pattern.Service} | {pattern.Operation} | {pattern.Index ?? "table"} | `{pattern.KeyCondition}` | {Code(pattern.Filter)} | {pattern.ItemTypes} |");
+        }
+
+        doc.AppendLine();
+        doc.AppendLine("## Events and their versions");
+        doc.AppendLine();
+        doc.AppendLine("Each event is written under its current name. A stored event is never rewritten: an event written under an");
+        doc.AppendLine("older name is read through the upcaster declared next to the event and folds as the current version.");
+        doc.AppendLine();
+        doc.AppendLine("| Stream | Event (current) | Record | Still read from (upcast) |");
+        doc.AppendLine("| --- | --- | --- | --- |");
+        foreach (var (stream, map) in new[] { ("author, book", CatalogEvents.Types), ("client", ClientsEvents.Types), ("order", OrderEvents.Types) })
+        {
+            foreach (var chain in map.Chains.OrderBy(c => c.Name, StringComparer.Ordinal))
+            {
+                doc.AppendLine($"| {stream} | `{chain.Name}` | {chain.Type.Name} | {string.Join(", ", chain.Older.Select(o => $"`{o}` → `{chain.Name}`"))} |");
+            }
+        }
+
+        doc.AppendLine();
+        doc.AppendLine("## Migrations");
+        doc.AppendLine();
+        doc.AppendLine("In `shared/Microservices.Schema/Migrations/`, applied in order by `ops migrate up` (see `docs/migrations.md`).");
+        doc.AppendLine();
+        doc.AppendLine("| Version | Name | Item types | Down | What it changes |");
+        doc.AppendLine("| --- | --- | --- | --- | --- |");
+        foreach (var migration in TableMigrations.Catalog.All)
+        {
+            doc.AppendLine($"| {migration.Version} | {migration.Name} | {string.Join(", ", migration.ItemTypes)} | {(migration.Reversible ? "yes" : "no")} | {Cell(migration.Description)} |");
         }
 
         doc.AppendLine();

@@ -87,6 +87,15 @@ public static class ShapeCheck
             }
         }
 
+        // Every command since book.added.v2 writes a book's Currency, so it may be there in any state; once migration 2
+        // is applied it must be on every book.
+        if (shapes.Of(BookCurrency.Number) == TableShapes.Expectation.New)
+        {
+            drifts.AddRange(items
+                .Where(i => i.GetValueOrDefault(Attributes.ItemType)?.S == ItemTypes.Book && !i.ContainsKey(Attributes.Currency))
+                .Select(book => new Drift("unmigrated", new ItemKey(book[Attributes.PK].S, book[Attributes.SK].S), Attributes.Currency, BookCurrency.Before, null)));
+        }
+
         return drifts;
     }
 }

@@ -15,9 +15,18 @@ public sealed record AuthorRenamedV1(Guid EventId, string StreamId, long StreamV
 public sealed record AuthorDeletedV1(Guid EventId, string StreamId, long StreamVersion, DateTimeOffset OccurredAt,
     string AuthorId) : IIntegrationEvent;
 
-/// <summary>book.added.v1: a new book of an author.</summary>
-public sealed record BookAddedV1(Guid EventId, string StreamId, long StreamVersion, DateTimeOffset OccurredAt,
+/// <summary>
+/// book.added.v1: a new book of an author. Published as <see cref="BookAddedV2"/> since prices carry a currency; a
+/// v2 message is a v1 message too (the broker delivers it to v1's consumers, which read the fields they know), so a
+/// consumer moves to v2 when it needs the currency, not when the publisher changed.
+/// </summary>
+public record BookAddedV1(Guid EventId, string StreamId, long StreamVersion, DateTimeOffset OccurredAt,
     string BookId, string AuthorId, string Title, string Genre, decimal Price) : IIntegrationEvent;
+
+/// <summary>book.added.v2: a new book of an author, its price in <paramref name="Currency"/> (ISO 4217).</summary>
+public sealed record BookAddedV2(Guid EventId, string StreamId, long StreamVersion, DateTimeOffset OccurredAt,
+    string BookId, string AuthorId, string Title, string Genre, decimal Price, string Currency)
+    : BookAddedV1(EventId, StreamId, StreamVersion, OccurredAt, BookId, AuthorId, Title, Genre, Price);
 
 /// <summary>book.price-changed.v1: a book's new price.</summary>
 public sealed record BookPriceChangedV1(Guid EventId, string StreamId, long StreamVersion, DateTimeOffset OccurredAt,

@@ -19,6 +19,7 @@ public sealed class EventTypeMap
     private readonly Dictionary<string, Type> _typesByName = new(StringComparer.Ordinal);
     private readonly Dictionary<Type, string> _namesByType = [];
     private readonly Dictionary<Type, Func<object, EventEnvelope, object>> _contractsByType = [];
+    private readonly Dictionary<string, (Type Stored, Type Event, Func<object, object> Upcast)> _upcastsByName = new(StringComparer.Ordinal);
 
     public static JsonSerializerOptions Json { get; } = new(JsonSerializerDefaults.Web);
 
@@ -38,12 +39,42 @@ public sealed class EventTypeMap
         return this;
     }
 
+    /// <summary>
+    /// An older name of <typeparamref name="TEvent"/>, still stored: its data is read as <typeparamref name="TStored"/>
+    /// (the event's old record, kept beside the new one) and handed on as <typeparamref name="TEvent"/>. New events of
+    /// that type are written under the name <see cref="Add{TEvent}"/> gave it, never under this one.
+    /// </summary>
+    public EventTypeMap Upcast<TStored, TEvent>(string storedName, Func<TStored, TEvent> upcast)
+        where TEvent : notnull
+    {
+        ArgumentNullException.ThrowIfNull(upcast);
+        if (!_namesByType.ContainsKey(typeof(TEvent)))
+        {
+            throw new InvalidOperationException($"Add {typeof(TEvent).Name} under its current name before its older names.");
+        }
+
+        if (_typesByName.TryGetValue(storedName, out var taken))
+        {
+            throw new InvalidOperationException($"{storedName} is already the name of {taken.Name}.");
+        }
+
+        _upcastsByName.Add(storedName, (typeof(TStored), typeof(TEvent), stored => upcast((TStored)stored)));
+        return this;
+    }
+
+    /// <summary>Every event type by its current name, with the older names it is still read from, oldest first.</summary>
+    public IReadOnlyList<(string Name, Type Type, IReadOnlyList<string> Older)> Chains =>
+    [
+        .. _typesByName.Select(t => (t.Key, t.Value, (IReadOnlyList<string>)[.. _upcastsByName
+            .Where(u => u.Value.Event == t.Value).Select(u => u.Key).Order(StringComparer.Ordinal)])),
+    ];
+
     public string NameOf(object @event) =>
         _namesByType.TryGetValue(@event.GetType(), out var name)
             ? name
             : throw new InvalidOperationException($"{@event.GetType().Name} has no event type name.");
 
-    public bool Knows(string name) => _typesByName.ContainsKey(name);
+    public bool Knows(string name) => _typesByName.ContainsKey(name) || _upcastsByName.ContainsKey(name);
 
     /// <summary>The integration contract of <paramref name="event"/> stored as <paramref name="envelope"/> says, or null if it has none.</summary>
     public object? ContractOf(object @event, EventEnvelope envelope)
@@ -55,10 +86,18 @@ public sealed class EventTypeMap
 
     public static string Serialize(object @event) => JsonSerializer.Serialize(@event, @event.GetType(), Json);
 
-    public object Deserialize(string name, string data) =>
-        _typesByName.TryGetValue(name, out var type)
-            ? JsonSerializer.Deserialize(data, type, Json) ?? throw new InvalidOperationException($"Event {name} is empty.")
+    /// <summary>The event stored as <paramref name="name"/>, in its newest shape (upcast when stored under an older name).</summary>
+    public object Deserialize(string name, string data)
+    {
+        if (_typesByName.TryGetValue(name, out var type))
+        {
+            return JsonSerializer.Deserialize(data, type, Json) ?? throw new InvalidOperationException($"Event {name} is empty.");
+        }
+
+        return _upcastsByName.TryGetValue(name, out var older)
+            ? older.Upcast(JsonSerializer.Deserialize(data, older.Stored, Json) ?? throw new InvalidOperationException($"Event {name} is empty."))
             : throw new InvalidOperationException($"Unknown event type {name}.");
+    }
 }
 
 /// <summary>Where an event is stored: what its integration contract carries besides the event's own data.</summary>

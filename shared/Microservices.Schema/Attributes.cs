@@ -46,6 +46,7 @@ public static class Attributes
     public const string Title = "Title";
     public const string Genre = "Genre";
     public const string Price = "Price";
+    public const string Currency = "Currency";
 
     // Client items
     public const string ClientId = "ClientId";

@@ -78,6 +78,7 @@ public static class TableSchema
             new(Attributes.Title, AttributeKind.S, "unique per author (it is the sort key)"),
             new(Attributes.Genre, AttributeKind.S, "e.g. fantasy"),
             new(Attributes.Price, AttributeKind.N, "decimal"),
+            new(Attributes.Currency, AttributeKind.S, "the price's currency (ISO 4217) since book.added.v2; on every book once migration 2 (book-currency) is applied", Required: false),
             new(Attributes.Version, AttributeKind.N, "the version of the book's stream"),
         ],
         [],

@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using Microservices.Schema.Migrations;
 
 namespace Catalog.Api;
 
@@ -28,6 +29,15 @@ public static partial class CatalogRules
             .Require(price is not null, field, $"{field} is required.")
             .Require(price is null or (> 0 and <= MaxPrice), field, $"{field} must be greater than 0 and at most {MaxPrice}.")
             .Require(price is null || decimal.Round(price.Value, 2) == price.Value, field, $"{field} must have at most two decimals.");
+
+    /// <summary>The currencies a price may be in (ISO 4217); a book added without one is priced in <see cref="DefaultCurrency"/>.</summary>
+    public static IReadOnlyList<string> Currencies { get; } = ["EUR", "GBP", "SEK", "USD"];
+
+    public const string DefaultCurrency = BookCurrency.Before;
+
+    public static Validation Currency(this Validation validation, string? currency, string field = "currency") =>
+        validation.Require(currency is null || Currencies.Contains(currency, StringComparer.Ordinal), field,
+            $"{field} must be one of {string.Join(", ", Currencies)} (ISO 4217, upper case), or left out for {DefaultCurrency}.");
 
     [GeneratedRegex("^[a-z0-9]+(-[a-z0-9]+)*$")]
     private static partial Regex Slug();

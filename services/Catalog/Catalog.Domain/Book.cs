@@ -7,10 +7,10 @@ namespace Catalog.Domain;
 /// A book's state: the fold of the book's events. Version 0 means the book never existed; a deleted book keeps its
 /// version (so a late message can be told from a current one) and no longer exists.
 /// </summary>
-public sealed record Book(string BookId, string AuthorId, string Title, string Genre, decimal Price, long Version, bool Deleted = false)
+public sealed record Book(string BookId, string AuthorId, string Title, string Genre, decimal Price, string Currency, long Version, bool Deleted = false)
     : IAggregateState
 {
-    public static Book None(string bookId) => new(bookId, "", "", "", 0m, 0);
+    public static Book None(string bookId) => new(bookId, "", "", "", 0m, "", 0);
 
     public bool Exists => Version > 0 && !Deleted;
 
@@ -24,7 +24,7 @@ public sealed record Book(string BookId, string AuthorId, string Title, string G
     {
         BookAdded e => state with
         {
-            AuthorId = e.AuthorId, Title = e.Title, Genre = e.Genre, Price = e.Price, Version = state.Version + 1,
+            AuthorId = e.AuthorId, Title = e.Title, Genre = e.Genre, Price = e.Price, Currency = e.Currency, Version = state.Version + 1,
         },
         BookPriceChanged e => state with { Price = e.Price, Version = state.Version + 1 },
         BookGenreChanged e => state with { Genre = e.Genre, Version = state.Version + 1 },
@@ -33,12 +33,12 @@ public sealed record Book(string BookId, string AuthorId, string Title, string G
         _ => state with { Version = state.Version + 1 },
     };
 
-    public static IReadOnlyList<object> Add(Book state, string authorId, string title, string genre, decimal price) =>
+    public static IReadOnlyList<object> Add(Book state, string authorId, string title, string genre, decimal price, string currency) =>
         state.Exists
             ? throw new ConflictException($"Book '{state.BookId}' already exists.")
-            : [new BookAdded(state.BookId, authorId, title, genre, price)];
+            : [new BookAdded(state.BookId, authorId, title, genre, price, currency)];
 
-    /// <summary>The same price again decides nothing, so a retried request cannot add a second event.</summary>
+    /// <summary>A new price stays in the book's currency. The same price again decides nothing, so a retried request cannot add a second event.</summary>
     public static IReadOnlyList<object> ChangePrice(Book state, decimal price, long expectedVersion)
     {
         RequireCurrent(state, expectedVersion);

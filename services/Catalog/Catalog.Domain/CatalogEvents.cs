@@ -1,5 +1,6 @@
 using Microservices.Contracts.Catalog;
 using Microservices.EventSourcing;
+using Microservices.Schema.Migrations;
 using Microservices.SingleTable;
 
 namespace Catalog.Domain;
@@ -8,7 +9,17 @@ public sealed record AuthorRegistered(string AuthorId, string Name);
 
 public sealed record AuthorRenamed(string AuthorId, string Name);
 
-public sealed record BookAdded(string BookId, string AuthorId, string Title, string Genre, decimal Price);
+/// <summary>
+/// book.added.v2: the price with its currency. Stored as book.added.v1 before prices had one (<see cref="BookAddedV1Data"/>),
+/// which the map below upcasts: such a book's price was in <see cref="BookCurrency.Before"/>.
+/// </summary>
+public sealed record BookAdded(string BookId, string AuthorId, string Title, string Genre, decimal Price, string Currency);
+
+/// <summary>book.added.v1 as it was stored: read only, through the upcast to <see cref="BookAdded"/>.</summary>
+public sealed record BookAddedV1Data(string BookId, string AuthorId, string Title, string Genre, decimal Price)
+{
+    public BookAdded Upcast() => new(BookId, AuthorId, Title, Genre, Price, BookCurrency.Before);
+}
 
 public sealed record BookPriceChanged(string BookId, string AuthorId, decimal Price);
 
@@ -33,8 +44,9 @@ public static class CatalogEvents
     public static EventTypeMap Types { get; } = new EventTypeMap()
         .Add<AuthorRegistered>("author.registered.v1", (e, at) => new AuthorRegisteredV1(at.EventId, at.StreamId, at.Version, at.RecordedAt, e.AuthorId, e.Name))
         .Add<AuthorRenamed>("author.renamed.v1", (e, at) => new AuthorRenamedV1(at.EventId, at.StreamId, at.Version, at.RecordedAt, e.AuthorId, e.Name))
-        .Add<BookAdded>("book.added.v1", (e, at) => new BookAddedV1(
-            at.EventId, at.StreamId, at.Version, at.RecordedAt, e.BookId, e.AuthorId, e.Title, e.Genre, e.Price))
+        .Add<BookAdded>("book.added.v2", (e, at) => new BookAddedV2(
+            at.EventId, at.StreamId, at.Version, at.RecordedAt, e.BookId, e.AuthorId, e.Title, e.Genre, e.Price, e.Currency))
+        .Upcast<BookAddedV1Data, BookAdded>("book.added.v1", v1 => v1.Upcast())
         .Add<BookPriceChanged>("book.price-changed.v1", (e, at) => new BookPriceChangedV1(
             at.EventId, at.StreamId, at.Version, at.RecordedAt, e.BookId, e.AuthorId, e.Price))
         .Add<BookGenreChanged>("book.genre-changed.v1", (e, at) => new BookGenreChangedV1(

@@ -1,6 +1,7 @@
 using System.Globalization;
 using Amazon.DynamoDBv2.Model;
 using Microservices.Schema;
+using Microservices.Schema.Migrations;
 
 namespace Catalog.Domain;
 
@@ -36,6 +37,7 @@ public static class CatalogItems
             [Attributes.Title] = new(book.Title),
             [Attributes.Genre] = new(book.Genre),
             [Attributes.Price] = Number(book.Price),
+            [Attributes.Currency] = new(book.Currency),
             [Attributes.Version] = Number(book.Version),
         };
     }
@@ -73,7 +75,9 @@ public static class CatalogItems
         item[Attributes.Title].S,
         item[Attributes.Genre].S,
         decimal.Parse(item[Attributes.Price].N, CultureInfo.InvariantCulture),
+        BookCurrency.Of(item),
         long.Parse(item[Attributes.Version].N, CultureInfo.InvariantCulture));
+
 
     public static AttributeValue Number(long value) => new() { N = value.ToString(CultureInfo.InvariantCulture) };
 

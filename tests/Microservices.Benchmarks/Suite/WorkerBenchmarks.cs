@@ -152,7 +152,7 @@ public sealed class WorkerBenchmarks(BenchSystem system, SuiteSettings settings,
     private async Task<(FanOutRow? Row, string? Note)> FanOutRoundsAsync(CopyWatch watch, int books, int rounds)
     {
         var author = await RegisterAsync("Fan 0");
-        var seeded = Enumerable.Range(0, books).Select(i => CatalogItems.Book(new Book(Ids.New(), author, $"Fan book {i:D5}", $"fan-{i % 10}", 10m, 1))).ToList();
+        var seeded = Enumerable.Range(0, books).Select(i => CatalogItems.Book(new Book(Ids.New(), author, $"Fan book {i:D5}", $"fan-{i % 10}", 10m, "EUR", 1))).ToList();
         await Seeding.PutAllAsync(system.Raw, system.Tables.TableName, seeded, cancellationToken);
         var systemRates = new List<double>();
         var firstCopies = new List<double>();

@@ -88,7 +88,7 @@ public sealed class GenreCopyDeliveryTests(DynamoDbLocalFixture dynamo, RabbitMq
 
     /// <summary>Every BookAddedV1 and AuthorRenamedV1 published so far has been consumed: nothing is still on its way.</summary>
     private Task UntilEveryCopyMessageIsConsumedAsync() =>
-        _traffic.UntilConsumedAsync(_traffic.Published.Count(m => m.Type == typeof(BookAddedV1) || m.Type == typeof(AuthorRenamedV1)));
+        _traffic.UntilConsumedAsync(_traffic.Published.Count(m => m.IsA(typeof(BookAddedV1)) || m.IsA(typeof(AuthorRenamedV1))));
 
     /// <summary>An author with three books in two genres, renamed twice.</summary>
     private async Task<string> WriteHistoryAsync()

@@ -84,7 +84,7 @@ public sealed class GenreCopyFanOutTests(DynamoDbLocalFixture dynamo) : IAsyncLi
         var bookIds = await AddBooksAsync(authorId, from: 0, count: 3);
         await Writer.RefreshAuthorAsync(new Author(authorId, "Before", 1), Ct);
         await RenameAsync(authorId, "After", version: 2);
-        var changed = new Book(bookIds[1], authorId, "Volume 001", Genre, 99m, 2);
+        var changed = new Book(bookIds[1], authorId, "Volume 001", Genre, 99m, "EUR", 2);
         // Between the rename's query and its write of this copy, the book is repriced and copied with the old name.
         Requests.Before(r => r is PutItemRequest put && put.Item[Attributes.BookId].S == changed.BookId, async () =>
         {
@@ -108,7 +108,7 @@ public sealed class GenreCopyFanOutTests(DynamoDbLocalFixture dynamo) : IAsyncLi
     public async Task A_new_book_is_copied_from_its_message_reading_only_the_author()
     {
         var authorId = await WriteAuthorAsync("Author", version: 1, books: 0);
-        var book = new Book(Ids.New(), authorId, "Fresh", Genre, 12.5m, 1);
+        var book = new Book(Ids.New(), authorId, "Fresh", Genre, 12.5m, "EUR", 1);
         await PutAsync(CatalogItems.Book(book));
         Requests.Clear();
 
@@ -123,7 +123,7 @@ public sealed class GenreCopyFanOutTests(DynamoDbLocalFixture dynamo) : IAsyncLi
     public async Task A_book_message_older_than_the_stored_copy_is_refused_and_the_copy_rebuilt_from_the_current_book()
     {
         var authorId = await WriteAuthorAsync("Author", version: 1, books: 0);
-        var added = new Book(Ids.New(), authorId, "Priced", Genre, 10m, 1);
+        var added = new Book(Ids.New(), authorId, "Priced", Genre, 10m, "EUR", 1);
         var repriced = added with { Price = 20m, Version = 2 };
         await PutAsync(CatalogItems.Book(repriced));
         await Writer.WriteBookAsync(repriced, Ct);
@@ -144,7 +144,7 @@ public sealed class GenreCopyFanOutTests(DynamoDbLocalFixture dynamo) : IAsyncLi
 
     private async Task<List<string>> AddBooksAsync(string authorId, int from, int count)
     {
-        var books = Enumerable.Range(from, count).Select(i => new Book(Ids.New(), authorId, $"Volume {i:D3}", Genre, 5m + i, 1)).ToList();
+        var books = Enumerable.Range(from, count).Select(i => new Book(Ids.New(), authorId, $"Volume {i:D3}", Genre, 5m + i, "EUR", 1)).ToList();
         await Parallel.ForEachAsync(books, Ct, async (book, _) => await PutAsync(CatalogItems.Book(book)));
         return [.. books.Select(b => b.BookId)];
     }

@@ -51,4 +51,12 @@ public sealed class BusTraffic : IPublishObserver, IConsumeObserver
     Task IConsumeObserver.ConsumeFault<T>(ConsumeContext<T> context, Exception exception) => Task.CompletedTask;
 }
 
-public sealed record PublishedMessage(Type Type, Guid? MessageId, object Message);
+public sealed record PublishedMessage(Type Type, Guid? MessageId, object Message)
+{
+    /// <summary>Whether a consumer of <paramref name="contract"/> takes this message: a v2 contract is its v1 too.</summary>
+    public bool IsA(Type contract)
+    {
+        ArgumentNullException.ThrowIfNull(contract);
+        return contract.IsAssignableFrom(Type);
+    }
+}

@@ -1,3 +1,4 @@
+using Microservices.Schema.Migrations;
 using System.Globalization;
 using Catalog.Domain;
 
@@ -9,9 +10,10 @@ namespace Microservices.Tests.Infrastructure;
 /// </summary>
 public static class OrderSources
 {
-    public static async Task<Book> WriteBookAsync(DynamoDbOptions tables, string authorId, string title, decimal price, string? bookId = null, long version = 1)
+    public static async Task<Book> WriteBookAsync(
+        DynamoDbOptions tables, string authorId, string title, decimal price, string? bookId = null, long version = 1, string currency = "EUR")
     {
-        var book = new Book(bookId ?? Ids.New(), authorId, title, "fantasy", price, version);
+        var book = new Book(bookId ?? Ids.New(), authorId, title, "fantasy", price, currency, version);
         using var dynamo = DynamoDbLocalFixture.CreateClient(tables);
         await dynamo.PutItemAsync(new PutItemRequest { TableName = tables.TableName, Item = CatalogItems.Book(book) }, TestContext.Current.CancellationToken);
         return book;
@@ -123,7 +125,7 @@ public static class OrderSources
             default:
                 var price = decimal.Parse(item[Attributes.Price].N, CultureInfo.InvariantCulture);
                 object book = version == 1
-                    ? new BookAdded(S(Attributes.BookId), S(Attributes.AuthorId), S(Attributes.Title), S(Attributes.Genre), price)
+                    ? new BookAdded(S(Attributes.BookId), S(Attributes.AuthorId), S(Attributes.Title), S(Attributes.Genre), price, BookCurrency.Of(item))
                     : new BookPriceChanged(S(Attributes.BookId), S(Attributes.AuthorId), price);
                 return (CatalogEvents.Types.NameOf(book), book);
         }

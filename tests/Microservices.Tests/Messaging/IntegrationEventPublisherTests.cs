@@ -153,11 +153,11 @@ public sealed class IntegrationEventPublisherTests(DynamoDbLocalFixture dynamo, 
         Assert.Equal(3, published.Count);
         var registered = Assert.IsType<AuthorRegisteredV1>(published.Single(m => m.Type == typeof(AuthorRegisteredV1)).Message);
         var renamed = Assert.IsType<AuthorRenamedV1>(published.Single(m => m.Type == typeof(AuthorRenamedV1)).Message);
-        var added = Assert.IsType<BookAddedV1>(published.Single(m => m.Type == typeof(BookAddedV1)).Message);
+        var added = Assert.IsType<BookAddedV2>(published.Single(m => m.Type == typeof(BookAddedV2)).Message);
         Assert.Equal(($"author-{authorId}", 1L, "Karin Boye"), (registered.StreamId, registered.StreamVersion, registered.Name));
         Assert.Equal(($"author-{authorId}", 2L, "Karin Maria Boye"), (renamed.StreamId, renamed.StreamVersion, renamed.Name));
-        Assert.Equal(($"book-{bookId}", 1L, authorId, "Kallocain", "science-fiction", 12.5m),
-            (added.StreamId, added.StreamVersion, added.AuthorId, added.Title, added.Genre, added.Price));
+        Assert.Equal(($"book-{bookId}", 1L, authorId, "Kallocain", "science-fiction", 12.5m, "EUR"),
+            (added.StreamId, added.StreamVersion, added.AuthorId, added.Title, added.Genre, added.Price, added.Currency));
         Assert.Equal(EventIds.For("author", authorId, 2), renamed.EventId);
         Assert.All(published, m => Assert.Equal(((Microservices.Contracts.IIntegrationEvent)m.Message).EventId, m.MessageId));
         Assert.All([registered.OccurredAt, renamed.OccurredAt, added.OccurredAt], at => Assert.True(at > DateTimeOffset.UtcNow.AddMinutes(-5)));

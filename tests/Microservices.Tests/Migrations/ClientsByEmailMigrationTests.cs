@@ -37,7 +37,7 @@ public sealed class ClientsByEmailMigrationTests(DynamoDbLocalFixture dynamo) : 
             }
         }
 
-        var (exit, output) = await OpsTool.RunAsync(Tables, "migrate", "up");
+        var (exit, output) = await OpsTool.RunAsync(Tables, "migrate", "up", "--to", "1");
 
         Assert.True(exit == 0, output);
         var record = Assert.Single(await HistoryAsync());
@@ -79,7 +79,7 @@ public sealed class ClientsByEmailMigrationTests(DynamoDbLocalFixture dynamo) : 
     public async Task Down_takes_the_keys_off_every_client_and_drops_the_index_and_the_service_writes_the_old_shape_again()
     {
         await Http.RegisterAsync("Before", "before@example.se");
-        Assert.Equal(0, (await OpsTool.RunAsync(Tables, "migrate", "up")).ExitCode);
+        Assert.Equal(0, (await OpsTool.RunAsync(Tables, "migrate", "up", "--to", "1")).ExitCode);
         await Eventually.Until(async () => (await Http.Http.GetAsync("/clients/by-email?email=before@example.se", TestContext.Current.CancellationToken)).StatusCode,
             s => s == HttpStatusCode.OK, what: "the route to see the migration applied");
         await Http.RegisterAsync("During", "during@example.se");
@@ -113,12 +113,12 @@ public sealed class ClientsByEmailMigrationTests(DynamoDbLocalFixture dynamo) : 
 
         // Slowed by its write-unit limit (two units an item: about 30 items a second), so that a twin
         // started while it runs finds it running, and the kill lands halfway.
-        string[] arguments = ["migrate", "up", "--lease-seconds", "15", "--max-write-units", "60", "--endpoint", Tables.ServiceUrl!, "--table", Tables.TableName, "--lease-table", Tables.LeaseTableName];
+        string[] arguments = ["migrate", "up", "--to", "1", "--lease-seconds", "15", "--max-write-units", "60", "--endpoint", Tables.ServiceUrl!, "--table", Tables.TableName, "--lease-table", Tables.LeaseTableName];
         using (var runner = WorkerProcess.Start(Tables, new Dictionary<string, string?>(), "ops.dll", arguments))
         {
             await Eventually.Until(async () => (await HistoryAsync()).SingleOrDefault()?.Visited ?? 0, visited => visited >= 200, TimeSpan.FromSeconds(90), "the runner to be under way");
 
-            var (twinExit, twinOutput) = await OpsTool.RunAsync(Tables, "migrate", "up");
+            var (twinExit, twinOutput) = await OpsTool.RunAsync(Tables, "migrate", "up", "--to", "1");
 
             Assert.False(runner.HasExited, runner.Output());
             Assert.True(twinExit == MigrateCommands.Refused, twinOutput);
@@ -131,7 +131,7 @@ public sealed class ClientsByEmailMigrationTests(DynamoDbLocalFixture dynamo) : 
         Assert.InRange(killed.Changed, 200, clients - 1);
 
         // The killed runner's lease runs out within 15 s; the next runner then takes over from its checkpoints.
-        var (exit, output) = await Eventually.Until(() => OpsTool.RunAsync(Tables, "migrate", "up"), r => r.ExitCode != MigrateCommands.Refused, TimeSpan.FromSeconds(60), "the killed runner's lease to run out");
+        var (exit, output) = await Eventually.Until(() => OpsTool.RunAsync(Tables, "migrate", "up", "--to", "1"), r => r.ExitCode != MigrateCommands.Refused, TimeSpan.FromSeconds(60), "the killed runner's lease to run out");
 
         Assert.True(exit == 0, output);
         Assert.Contains("resuming", output, StringComparison.Ordinal);
@@ -166,7 +166,7 @@ public sealed class ClientsByEmailMigrationTests(DynamoDbLocalFixture dynamo) : 
             }
         }, TestContext.Current.CancellationToken);
 
-        var (exit, output) = await OpsTool.RunAsync(Tables, "migrate", "up");
+        var (exit, output) = await OpsTool.RunAsync(Tables, "migrate", "up", "--to", "1");
         await stop.CancelAsync();
         await traffic;
 

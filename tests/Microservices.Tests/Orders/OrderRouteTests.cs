@@ -37,6 +37,19 @@ public sealed class OrderRouteTests(DynamoDbLocalFixture dynamo) : OrdersTest(dy
     }
 
     [Fact]
+    public async Task An_order_of_books_priced_in_two_currencies_is_a_409_naming_them_and_writes_nothing()
+    {
+        await OrderSources.WriteBookAsync(Tables, AuthorId, "Dune (US edition)", 14.99m, currency: "USD");
+        Api.Requests.Clear();
+
+        var problem = await Http.SendAsync(HttpMethod.Post, $"/clients/{_clientId}/orders",
+            new { lines = new[] { Line(AuthorId, title: "Dune"), Line(AuthorId, title: "Dune (US edition)") } }, HttpStatusCode.Conflict);
+
+        Assert.Contains("EUR and USD", problem["detail"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.DoesNotContain("TransactWriteItems", Api.Requests.Operations);
+    }
+
+    [Fact]
     public async Task Placing_reads_the_client_and_books_by_title_in_one_batch_and_writes_in_one_transaction()
     {
         Api.Requests.Clear();

@@ -8,7 +8,7 @@ public sealed class BookChangeTests
     private const string BookId = "fedcba9876543210fedcba9876543210";
     private const string AuthorId = "0123456789abcdef0123456789abcdef";
 
-    private static readonly BookAdded Added = new(BookId, AuthorId, "Dune", "science-fiction", 10.99m);
+    private static readonly BookAdded Added = new(BookId, AuthorId, "Dune", "science-fiction", 10.99m, "EUR");
 
     private static Book Given(params object[] events) => Book.Fold(BookId, events);
 

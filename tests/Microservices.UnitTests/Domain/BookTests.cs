@@ -10,14 +10,14 @@ public sealed class BookTests
     [Fact]
     public void Adding_a_new_book_decides_book_added_and_folds_to_version_1()
     {
-        var events = Book.Add(Book.None(BookId), AuthorId, "Dune", "science-fiction", 10.99m);
+        var events = Book.Add(Book.None(BookId), AuthorId, "Dune", "science-fiction", 10.99m, "USD");
 
-        Assert.Equal([new BookAdded(BookId, AuthorId, "Dune", "science-fiction", 10.99m)], events);
-        Assert.Equal(new Book(BookId, AuthorId, "Dune", "science-fiction", 10.99m, 1), Book.Fold(BookId, events));
+        Assert.Equal([new BookAdded(BookId, AuthorId, "Dune", "science-fiction", 10.99m, "USD")], events);
+        Assert.Equal(new Book(BookId, AuthorId, "Dune", "science-fiction", 10.99m, "USD", 1), Book.Fold(BookId, events));
     }
 
     [Fact]
     public void Adding_a_book_that_exists_is_refused() =>
         Assert.Throws<ConflictException>(() =>
-            Book.Add(Book.Fold(BookId, [new BookAdded(BookId, AuthorId, "Dune", "sf", 1m)]), AuthorId, "Dune", "sf", 1m));
+            Book.Add(Book.Fold(BookId, [new BookAdded(BookId, AuthorId, "Dune", "sf", 1m, "EUR")]), AuthorId, "Dune", "sf", 1m, "EUR"));
 }

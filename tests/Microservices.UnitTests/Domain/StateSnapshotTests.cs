@@ -26,7 +26,7 @@ public sealed class StateSnapshotTests
     {
         var book = Book.Fold(Id,
         [
-            new BookAdded(Id, Other, "Dune", "science-fiction", 10.99m),
+            new BookAdded(Id, Other, "Dune", "science-fiction", 10.99m, "GBP"),
             new BookPriceChanged(Id, Other, 12.50m),
             new BookGenreChanged(Id, Other, "science-fiction", "classics"),
             new BookRetitled(Id, Other, "Dune", "Dune Messiah"),

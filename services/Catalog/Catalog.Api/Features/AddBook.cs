@@ -1,13 +1,13 @@
 namespace Catalog.Api.Features;
 
-public sealed record AddBookBody(string? Title, string? Genre, decimal? Price) : IValidatable
+public sealed record AddBookBody(string? Title, string? Genre, decimal? Price, string? Currency = null) : IValidatable
 {
-    public void Validate(Validation validation) => validation.Title(Title).Genre(Genre).Price(Price);
+    public void Validate(Validation validation) => validation.Title(Title).Genre(Genre).Price(Price).Currency(Currency);
 }
 
 public sealed record BookAddedResponse(string BookId, long Version);
 
-public sealed record AddBook(string AuthorId, string Title, string Genre, decimal Price, IdempotencyKey? Idempotency = null)
+public sealed record AddBook(string AuthorId, string Title, string Genre, decimal Price, string Currency, IdempotencyKey? Idempotency = null)
     : ICommand<BookAddedResponse>, IIdempotentCreate;
 
 /// <summary>
@@ -19,7 +19,7 @@ public sealed class AddBookHandler(CommandRunner<Book> books) : ICommandHandler<
 {
     public async ValueTask<BookAddedResponse> Handle(AddBook command, CancellationToken cancellationToken) =>
         await books.Create(
-            state => Book.Add(state, command.AuthorId, command.Title, command.Genre, command.Price),
+            state => Book.Add(state, command.AuthorId, command.Title, command.Genre, command.Price, command.Currency),
             change => [AuthorGainsBook(change.Table, command.AuthorId)],
             done => new BookAddedResponse(done.State.BookId, done.Version),
             cancellationToken);
@@ -53,7 +53,7 @@ public static class AddBookEndpoint
         books.MapPost("", async (string authorId, AddBookBody body, IdempotencyKey? idempotency, IMediator mediator, CancellationToken cancellationToken) =>
             {
                 var added = await mediator.Send(
-                    new AddBook(Ids.Require(authorId, "Author"), body.Title!, body.Genre!, body.Price!.Value, idempotency), cancellationToken);
+                    new AddBook(Ids.Require(authorId, "Author"), body.Title!, body.Genre!, body.Price!.Value, body.Currency ?? CatalogRules.DefaultCurrency, idempotency), cancellationToken);
                 return TypedResults.Created($"/authors/{authorId}/books?startsWith={Uri.EscapeDataString(body.Title!)}", added);
             })
             .WithName("AddBook")

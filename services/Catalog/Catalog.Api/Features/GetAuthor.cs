@@ -1,8 +1,8 @@
 namespace Catalog.Api.Features;
 
-public sealed record BookView(string BookId, string Title, string Genre, decimal Price, long Version)
+public sealed record BookView(string BookId, string Title, string Genre, decimal Price, string Currency, long Version)
 {
-    public static BookView From(Book book) => new(book.BookId, book.Title, book.Genre, book.Price, book.Version);
+    public static BookView From(Book book) => new(book.BookId, book.Title, book.Genre, book.Price, book.Currency, book.Version);
 }
 
 /// <param name="BookCount">The Catalog worker's count of the author's books; null until it has handled the author's registration or first book.</param>

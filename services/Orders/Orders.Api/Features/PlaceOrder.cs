@@ -4,6 +4,7 @@ using System.Text.Json;
 using Amazon.DynamoDBv2;
 using Amazon.DynamoDBv2.Model;
 using Microsoft.AspNetCore.Mvc;
+using Microservices.Schema.Migrations;
 
 namespace Orders.Api.Features;
 
@@ -56,7 +57,7 @@ public sealed record PlaceOrder(string ClientId, IReadOnlyList<RequestedLine> Li
 /// for the client and every book named by title (their keys are known), plus one Query per author for books named
 /// by id (a book's id is not in its key). Then one transaction: the order's event, the order item with the client's
 /// name and email copied (and the client version they came from), one item per line with the book's title and price
-/// as they are now, one sale item per book, a check that the client still exists and, given an Idempotency-Key, the key's completion.
+/// as they are now (all in one currency, or 409), one sale item per book, a check that the client still exists and, given an Idempotency-Key, the key's completion.
 /// </summary>
 public sealed class PlaceOrderHandler(IAmazonDynamoDB dynamo, CommandRunner<Order> orders)
     : ICommandHandler<PlaceOrder, OrderPlacedResponse>
@@ -66,11 +67,13 @@ public sealed class PlaceOrderHandler(IAmazonDynamoDB dynamo, CommandRunner<Orde
     public async ValueTask<OrderPlacedResponse> Handle(PlaceOrder command, CancellationToken cancellationToken)
     {
         var (client, books) = await ReadSourcesAsync(command, cancellationToken);
-        var lines = command.Lines.Select((line, i) =>
+        var ordered = command.Lines.Select(line => FindBook(books, line) ?? throw new NotFoundException("Book", line.BookId ?? line.Title!)).ToList();
+        if (ordered.Select(b => b.Currency).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList() is { Count: > 1 } currencies)
         {
-            var book = FindBook(books, line) ?? throw new NotFoundException("Book", line.BookId ?? line.Title!);
-            return new OrderLine(i + 1, book.BookId, line.AuthorId, book.Title, book.Price, line.Quantity);
-        }).ToList();
+            throw new ConflictException($"The books are priced in {string.Join(" and ", currencies)}; an order's lines are all in one currency.");
+        }
+
+        var lines = command.Lines.Select((line, i) => new OrderLine(i + 1, ordered[i].BookId, line.AuthorId, ordered[i].Title, ordered[i].Price, line.Quantity)).ToList();
 
         return await orders.Create(
             state => Order.Place(state, command.ClientId, lines, DateTimeOffset.UtcNow),
@@ -144,10 +147,10 @@ public sealed class PlaceOrderHandler(IAmazonDynamoDB dynamo, CommandRunner<Orde
     private static Dictionary<string, AttributeValue> KeyOf(ItemKey key) =>
         new() { [Attributes.PK] = new(key.PK), [Attributes.SK] = new(key.SK) };
 
-    private sealed record BookRead(string BookId, string AuthorId, string Title, decimal Price)
+    private sealed record BookRead(string BookId, string AuthorId, string Title, decimal Price, string Currency)
     {
         public static BookRead From(Dictionary<string, AttributeValue> item) => new(
-            item[Attributes.BookId].S, item[Attributes.AuthorId].S, item[Attributes.Title].S, OrderItems.Money(item[Attributes.Price]));
+            item[Attributes.BookId].S, item[Attributes.AuthorId].S, item[Attributes.Title].S, OrderItems.Money(item[Attributes.Price]), BookCurrency.Of(item));
     }
 }
 
