@@ -18,7 +18,7 @@ public sealed class DeadLetterCommandTests(DynamoDbLocalFixture dynamo, RabbitMq
         var (authorId, _) = await catalog.RegisterAuthorAsync("Vilhelm Moberg");
         await catalog.AddBookAsync(authorId, "Utvandrarna", "novel", 11m);
         var bookAdded = (await StreamRecords.ReadAllAsync(tables))
-            .Single(r => r.Dynamodb.NewImage?[Attributes.ItemType].S == ItemTypes.Event && r.Dynamodb.NewImage[Attributes.EventType].S == "book.added.v1");
+            .Single(r => r.Dynamodb.NewImage?[Attributes.ItemType].S == ItemTypes.Event && r.Dynamodb.NewImage[Attributes.EventType].S == "book.added.v2");
         using (var client = DynamoDbLocalFixture.CreateClient(tables))
         {
             await new DeadLetterStore(client, tables.LeaseTableName).PutAsync(
