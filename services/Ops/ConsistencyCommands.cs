@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Text.Json;
 using Amazon.DynamoDBv2;
 using Amazon.DynamoDBv2.Model;
 using Microservices.SingleTable;
@@ -56,6 +57,35 @@ public static class ConsistencyCommands
             return report.Clean ? 0 : 1;
         });
         return repair;
+    }
+
+    public static Command RebuildCommand()
+    {
+        var type = new Argument<string>("item-type")
+        {
+            Description = $"The copy or aggregate type to recompute: {string.Join(", ", Rebuild.ItemTypesRebuilt)}",
+        };
+        type.AcceptOnlyFromAmong([.. Rebuild.ItemTypesRebuilt]);
+        var json = new Option<bool>("--json") { Description = "Progress as JSON lines, even on a terminal" };
+        var rebuild = new Command("rebuild",
+            "Recompute every copy or aggregate of one type from the canonical items and write them all into the live table (version-guarded, so running workers are never overwritten with older data), delete orphans of the type (only if unchanged), then check; exit code 0 only when clean.");
+        rebuild.Arguments.Add(type);
+        rebuild.Options.Add(json);
+        Add(rebuild);
+        rebuild.SetAction(async (parse, cancellationToken) =>
+        {
+            var settings = OpsSettings.Read(parse);
+            using var dynamo = DynamoDbServiceCollectionExtensions.CreateClient(settings);
+            var segments = parse.GetValue(Segments);
+            var asJson = parse.GetValue(json) || Console.IsOutputRedirected;
+            var items = await ScanAsync(dynamo, settings.TableName, segments, cancellationToken);
+            var result = await Rebuild.RunAsync(dynamo, settings.TableName, items, parse.GetValue(type)!, new RebuildLines(asJson), cancellationToken);
+            var summary = $"Rebuild of {result.ItemType}: {result.Computed} computed from the sources, {result.Rewritten} written, {result.Refused} refused (a worker wrote from newer sources first), {result.Deleted} orphan(s) deleted.";
+            Console.WriteLine(asJson ? JsonSerializer.Serialize(new { message = summary }) : summary);
+            var (_, report) = await CheckAsync(dynamo, settings, segments, parse.GetValue(Report)!, cancellationToken);
+            return report.Clean ? 0 : 1;
+        });
+        return rebuild;
     }
 
     private static void Add(Command command)
@@ -128,5 +158,30 @@ public static class ConsistencyCommands
         AnsiConsole.WriteLine(report.Clean
             ? $"Clean: {report.Items} items, every invariant holds. Report: {path}"
             : $"{report.Anomalies.Count} anomalies in {report.Items} items. Report: {path}");
+    }
+
+    /// <summary>A rebuild's progress, at most a line a second: JSON when no one watches, else text with the ETA.</summary>
+    private sealed class RebuildLines(bool json) : IProgress<RebuildProgress>
+    {
+        private readonly Lock _gate = new();
+        private DateTime _last = DateTime.MinValue;
+
+        public void Report(RebuildProgress value)
+        {
+            lock (_gate)
+            {
+                if (value.Done < value.Total && DateTime.UtcNow - _last < TimeSpan.FromSeconds(1))
+                {
+                    return;
+                }
+
+                _last = DateTime.UtcNow;
+            }
+
+            var eta = value.Done > 0 ? TimeSpan.FromSeconds(value.Elapsed.TotalSeconds * (value.Total - value.Done) / value.Done) : TimeSpan.Zero;
+            Console.WriteLine(json
+                ? JsonSerializer.Serialize(new { itemType = value.ItemType, done = value.Done, total = value.Total, elapsedSeconds = Math.Round(value.Elapsed.TotalSeconds, 1), etaSeconds = Math.Round(eta.TotalSeconds, 1) })
+                : $"{value.ItemType}: {value.Done:N0}/{value.Total:N0} ({100.0 * value.Done / Math.Max(1, value.Total):F0}%), {value.Elapsed:mm\\:ss} elapsed, about {eta:mm\\:ss} to go");
+        }
     }
 }

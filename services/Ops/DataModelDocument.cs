@@ -58,6 +58,22 @@ public static class DataModelDocument
         }
 
         doc.AppendLine();
+        doc.AppendLine("## Shapes that migrations move item types to");
+        doc.AppendLine();
+        doc.AppendLine("Until the migration is applied on a table the item type keeps the shape above; while it runs, both are there,");
+        doc.AppendLine("each item in one of them. The attributes are those above; only the keys change.");
+        doc.AppendLine();
+        doc.AppendLine("| Migration | Item type | PK | SK | Index keys | Description |");
+        doc.AppendLine("| --- | --- | --- | --- | --- | --- |");
+        foreach (var (migration, type) in TableSchema.MigratedShapes)
+        {
+            var index = type.Name == ItemTypes.Order
+                ? $"`GSI1PK = {type.Index!.PartitionKey}`, `GSI1SK = {type.Index.SortKey}`, `GSI2PK = {TableSchema.ClientOrders.PartitionKey}`, `GSI2SK = {TableSchema.ClientOrders.SortKey}`"
+                : "";
+            doc.AppendLine($"| {migration} | {type.Name} | `{type.PartitionKey}` | `{type.SortKey}` | {index} | {Cell(type.Description)} |");
+        }
+
+        doc.AppendLine();
         doc.AppendLine("## Access patterns");
         doc.AppendLine();
         doc.AppendLine("Each is served by one request.");

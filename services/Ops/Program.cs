@@ -23,6 +23,7 @@ internal static class OpsProgram
 
         var check = ConsistencyCommands.Check();
         var repair = ConsistencyCommands.RepairCommand();
+        var rebuild = ConsistencyCommands.RebuildCommand();
         var soak = Soak.SoakCommand.Create();
         var host = HostCommand.Create();
         var migrate = MigrateCommands.Create();
@@ -34,7 +35,7 @@ internal static class OpsProgram
             return 0;
         });
 
-        var root = new RootCommand("Operations on the single table: bootstrap, check, repair, migrate, soak, host, data-model.") { bootstrap, check, repair, migrate, soak, host, dataModel };
+        var root = new RootCommand("Operations on the single table: bootstrap, check, repair, rebuild, migrate, soak, host, data-model.") { bootstrap, check, repair, rebuild, migrate, soak, host, dataModel };
         try
         {
             var parsed = root.Parse(args);

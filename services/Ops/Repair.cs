@@ -73,7 +73,7 @@ public static class Repair
     }
 
     /// <summary>A whole item as it should be, and the guard its write carries.</summary>
-    private sealed record Fix(Dictionary<string, AttributeValue> Item, string Condition, Dictionary<string, AttributeValue> Values)
+    internal sealed record Fix(Dictionary<string, AttributeValue> Item, string Condition, Dictionary<string, AttributeValue> Values)
     {
         public PutItemRequest Put(string table) => new()
         {
@@ -85,7 +85,7 @@ public static class Repair
     }
 
     /// <summary>Every copy and aggregate the table should hold, by key, recomputed from the snapshot's sources.</summary>
-    private static Dictionary<ItemKey, Fix> Fixes(IReadOnlyList<Dictionary<string, AttributeValue>> items)
+    internal static Dictionary<ItemKey, Fix> Fixes(IReadOnlyList<Dictionary<string, AttributeValue>> items)
     {
         List<Dictionary<string, AttributeValue>> OfType(string type) => [.. items.Where(i => i.GetValueOrDefault(Attributes.ItemType)?.S == type)];
         var authors = OfType(ItemTypes.Author).ToDictionary(a => a[Attributes.AuthorId].S, StringComparer.Ordinal);
@@ -175,7 +175,7 @@ public static class Repair
         new(item, "attribute_not_exists(PK) OR SourceVersion <= :v", new() { [":v"] = Number(sourceVersion) });
 
     /// <summary>Deletes an orphan only if it is still exactly what the snapshot read.</summary>
-    private static DeleteItemRequest DeleteUnchanged(string table, Dictionary<string, AttributeValue> item)
+    internal static DeleteItemRequest DeleteUnchanged(string table, Dictionary<string, AttributeValue> item)
     {
         var names = new Dictionary<string, string>();
         var values = new Dictionary<string, AttributeValue>();

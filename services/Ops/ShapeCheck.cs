@@ -96,6 +96,64 @@ public static class ShapeCheck
                 .Select(book => new Drift("unmigrated", new ItemKey(book[Attributes.PK].S, book[Attributes.SK].S), Attributes.Currency, BookCurrency.Before, null)));
         }
 
+        drifts.AddRange(OrderPlaces(items, shapes.Of(OrderPartitions.Number)));
         return drifts;
+    }
+
+    /// <summary>
+    /// Migration 3: every order head in the place the expectation allows (its client's partition, without GSI2 keys;
+    /// or its own, with its client's), each order once, and each line beside its head, under the key the schema's
+    /// templates give it there.
+    /// </summary>
+    private static IEnumerable<Drift> OrderPlaces(IReadOnlyList<Dictionary<string, AttributeValue>> items, TableShapes.Expectation expectation)
+    {
+        var heads = items.Where(i => i.GetValueOrDefault(Attributes.ItemType)?.S == ItemTypes.Order).ToList();
+        var placeOf = new Dictionary<string, (Dictionary<string, AttributeValue> Head, bool OwnPartition)>(StringComparer.Ordinal);
+        foreach (var head in heads)
+        {
+            var (clientId, orderId) = (head[Attributes.ClientId].S, head[Attributes.OrderId].S);
+            var key = new ItemKey(head[Attributes.PK].S, head[Attributes.SK].S);
+            var own = key == Keys.OrderV3(orderId)
+                && head.GetValueOrDefault(Attributes.GSI2PK)?.S == Keys.ClientOrdersIndexKey(clientId)
+                && head.GetValueOrDefault(Attributes.GSI2SK)?.S == Keys.ClientOrdersIndexSortKey(orderId);
+            var client = key == Keys.Order(clientId, orderId) && !head.ContainsKey(Attributes.GSI2PK) && !head.ContainsKey(Attributes.GSI2SK);
+            var allowed = expectation switch
+            {
+                TableShapes.Expectation.Old => client,
+                TableShapes.Expectation.New => own,
+                _ => own || client,
+            };
+            if (!allowed)
+            {
+                var expected = expectation == TableShapes.Expectation.Old ? Keys.Order(clientId, orderId) : Keys.OrderV3(orderId);
+                yield return new Drift(client ? "unmigrated" : "shape", key, Attributes.PK, $"{expected.PK} | {expected.SK}", $"{key.PK} | {key.SK}");
+            }
+
+            if (placeOf.TryGetValue(orderId, out var other))
+            {
+                yield return new Drift("twice", key, Attributes.OrderId, $"order {orderId} once", $"also at {other.Head[Attributes.PK].S} | {other.Head[Attributes.SK].S}");
+            }
+            else if (own || client)
+            {
+                placeOf[orderId] = (head, own);
+            }
+        }
+
+        foreach (var line in items.Where(i => i.GetValueOrDefault(Attributes.ItemType)?.S == ItemTypes.OrderLine))
+        {
+            if (!placeOf.TryGetValue(line[Attributes.OrderId].S, out var place))
+            {
+                continue; // no head in a place it may be: reported above, or by the stream check
+            }
+
+            var orderId = line[Attributes.OrderId].S;
+            var lineNo = int.Parse(line[Attributes.LineNo].N, System.Globalization.CultureInfo.InvariantCulture);
+            var expected = place.OwnPartition ? Keys.OrderLineV3(orderId, lineNo) : Keys.OrderLine(place.Head[Attributes.ClientId].S, orderId, lineNo);
+            var key = new ItemKey(line[Attributes.PK].S, line[Attributes.SK].S);
+            if (key != expected)
+            {
+                yield return new Drift("apart", key, Attributes.PK, $"{expected.PK} | {expected.SK} (beside its head)", $"{key.PK} | {key.SK}");
+            }
+        }
     }
 }

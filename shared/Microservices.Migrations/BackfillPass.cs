@@ -25,7 +25,8 @@ public sealed record MigrationPlan(int Version, string Name, MigrationDirection 
 internal sealed class BackfillPass(IAmazonDynamoDB dynamo, MigrationHistory history, CapacityLimiter limiter, IProgress<PassProgress>? progress)
 {
     private const int PageSize = 100;
-    private const int Attempts = 8;
+    private const int Attempts = 30;
+    private const int AloneAfter = 3;
     private const int SamplesPerType = 3;
 
     public delegate ValueTask<ItemChange?> Transform(Dictionary<string, AttributeValue> item, MigrationContext context, CancellationToken cancellationToken);
@@ -34,7 +35,7 @@ internal sealed class BackfillPass(IAmazonDynamoDB dynamo, MigrationHistory hist
     public async Task<long> RunAsync(
         Migration migration, string phase, IReadOnlyList<string> itemTypes, Transform transform, MigrationRecord record, string owner, CancellationToken cancellationToken)
     {
-        var context = new MigrationContext(dynamo, history.Table, DryRun: false);
+        var context = new MigrationContext(dynamo, history.Table, DryRun: false, limiter);
         var counters = new Counters(await TableItemsAsync(cancellationToken));
         await Parallel.ForEachAsync(
             Enumerable.Range(0, record.Segments).Where(s => !record.SegmentsDone.Contains(s)),
@@ -68,7 +69,7 @@ internal sealed class BackfillPass(IAmazonDynamoDB dynamo, MigrationHistory hist
     /// <summary>The pass as a dry run: the same scan and the same transforms, nothing written.</summary>
     public async Task<MigrationPlan> PlanAsync(Migration migration, MigrationDirection direction, IReadOnlyList<string> itemTypes, Transform transform, int segments, CancellationToken cancellationToken)
     {
-        var context = new MigrationContext(dynamo, history.Table, DryRun: true);
+        var context = new MigrationContext(dynamo, history.Table, DryRun: true, limiter);
         var entries = new ConcurrentDictionary<string, (long Visited, long Changing, ConcurrentQueue<ItemChange> Samples)>();
         double writeUnits = 0;
         var gate = new Lock();
@@ -149,10 +150,20 @@ internal sealed class BackfillPass(IAmazonDynamoDB dynamo, MigrationHistory hist
         yield return (batch, pageEnd);
     }
 
+    /// <summary>
+    /// Commits a batch's changes with the segment's checkpoint. A change whose guard refuses it is made again from its
+    /// item read anew, and the batch tried again; a change refused <see cref="AloneAfter"/> times in a row (an item
+    /// that commands or workers keep writing) is taken out and committed on its own, with its counts but without the
+    /// checkpoint, until it goes through, so that one hot item cannot hold back its batch. Killed after that and
+    /// before the batch, the run resumes at the batch's start: an item changed alone is then in the new shape (or
+    /// moved away) and changes nothing again, though a re-key's item may be counted as visited twice.
+    /// </summary>
     private async Task<long> CommitAsync(
         Migration migration, string owner, int segment, List<(Dictionary<string, AttributeValue> Item, ItemChange? Change)> batch,
         Dictionary<string, AttributeValue>? resumeAfter, Transform transform, MigrationContext context, CancellationToken cancellationToken)
     {
+        var refusals = new int[batch.Count];
+        long changedAlone = 0;
         for (var attempt = 1; ; attempt++)
         {
             var changes = batch.Select(b => b.Change).ToList();
@@ -169,7 +180,7 @@ internal sealed class BackfillPass(IAmazonDynamoDB dynamo, MigrationHistory hist
                 }, cancellationToken);
                 // Two units a kilobyte of each item the transaction wrote, and two for the checkpoint.
                 limiter.SpendWrite(response.ConsumedCapacity, atLeast: changes.Sum(c => c is null ? 0 : WriteUnits(c)) + 2);
-                return changed;
+                return changed + changedAlone;
             }
             catch (TransactionCanceledException cancelled) when (attempt < Attempts)
             {
@@ -182,23 +193,27 @@ internal sealed class BackfillPass(IAmazonDynamoDB dynamo, MigrationHistory hist
                 // Each refused change is made again from its item as it is now; a conflict with another transaction
                 // is tried again after a pause.
                 var at = 0;
+                var hot = new List<int>();
                 for (var i = 0; i < batch.Count; i++)
                 {
                     var count = batch[i].Change?.Writes.Count ?? 0;
                     if (reasons.Skip(at).Take(count).Any(r => r.Code == "ConditionalCheckFailed"))
                     {
-                        var now = await dynamo.GetItemAsync(new GetItemRequest
+                        batch[i] = await ReadAgainAsync(batch[i].Item, transform, context, cancellationToken);
+                        if (++refusals[i] >= AloneAfter)
                         {
-                            TableName = history.Table,
-                            Key = ItemChange.KeyOf(batch[i].Item),
-                            ConsistentRead = true,
-                            ReturnConsumedCapacity = ReturnConsumedCapacity.TOTAL,
-                        }, cancellationToken);
-                        limiter.SpendRead(now.ConsumedCapacity);
-                        batch[i] = now.Item is { Count: > 0 } fresh ? (fresh, await transform(fresh, context, cancellationToken)) : (batch[i].Item, null);
+                            hot.Add(i);
+                        }
                     }
 
                     at += count;
+                }
+
+                foreach (var i in Enumerable.Reverse(hot))
+                {
+                    changedAlone += await CommitAloneAsync(migration, owner, batch[i], transform, context, cancellationToken);
+                    batch.RemoveAt(i);
+                    refusals = [.. refusals.Where((_, j) => j != i)];
                 }
 
                 if (reasons.Any(r => r.Code is "TransactionConflict" or "ThrottlingError"))
@@ -207,6 +222,50 @@ internal sealed class BackfillPass(IAmazonDynamoDB dynamo, MigrationHistory hist
                 }
             }
         }
+    }
+
+    /// <summary>One item's change on its own, with its counts and no checkpoint, made again from a fresh read until it goes through.</summary>
+    private async Task<long> CommitAloneAsync(
+        Migration migration, string owner, (Dictionary<string, AttributeValue> Item, ItemChange? Change) visit, Transform transform, MigrationContext context,
+        CancellationToken cancellationToken)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            var changed = visit.Change is null ? 0 : 1;
+            List<TransactWriteItem> writes = [.. visit.Change?.Writes ?? [], history.Tally(migration.Version, owner, 1, changed)];
+            await limiter.WaitAsync(cancellationToken);
+            try
+            {
+                var response = await dynamo.TransactWriteItemsAsync(new TransactWriteItemsRequest { TransactItems = writes, ReturnConsumedCapacity = ReturnConsumedCapacity.TOTAL }, cancellationToken);
+                limiter.SpendWrite(response.ConsumedCapacity, atLeast: (visit.Change is null ? 0 : WriteUnits(visit.Change)) + 2);
+                return changed;
+            }
+            catch (TransactionCanceledException cancelled) when (attempt < Attempts * 2)
+            {
+                if (cancelled.CancellationReasons is { Count: > 0 } reasons && reasons.Count == writes.Count && reasons[^1].Code == "ConditionalCheckFailed")
+                {
+                    throw new MigrationLeaseLostException($"Another runner has taken over migration {migration}; this run stops.");
+                }
+
+                visit = await ReadAgainAsync(visit.Item, transform, context, cancellationToken);
+                await Task.Delay(TimeSpan.FromMilliseconds(Math.Min(500, 10 * attempt) * (0.5 + Random.Shared.NextDouble())), cancellationToken);
+            }
+        }
+    }
+
+    /// <summary>The visited item as it is now and its change from there (none when it is gone).</summary>
+    private async Task<(Dictionary<string, AttributeValue> Item, ItemChange? Change)> ReadAgainAsync(
+        Dictionary<string, AttributeValue> item, Transform transform, MigrationContext context, CancellationToken cancellationToken)
+    {
+        var now = await dynamo.GetItemAsync(new GetItemRequest
+        {
+            TableName = history.Table,
+            Key = ItemChange.KeyOf(item),
+            ConsistentRead = true,
+            ReturnConsumedCapacity = ReturnConsumedCapacity.TOTAL,
+        }, cancellationToken);
+        limiter.SpendRead(now.ConsumedCapacity);
+        return now.Item is { Count: > 0 } fresh ? (fresh, await transform(fresh, context, cancellationToken)) : (item, null);
     }
 
     private async Task<ScanResponse> ScanAsync(IReadOnlyList<string> itemTypes, int segment, int segments, Dictionary<string, AttributeValue>? start, CancellationToken cancellationToken)

@@ -72,6 +72,49 @@ public sealed record ItemChange(
     }
 
     /// <summary>
+    /// Items re-keyed: every item of <paramref name="before"/> deleted and every item of <paramref name="after"/> put, all
+    /// or none. The first item of <paramref name="before"/> (the one the backfill visited, whose guard covers the
+    /// whole group) is deleted only while its <paramref name="guard"/> attributes hold what was read, the others only if
+    /// they are still there, and each new item is put only where none is: a group that moved already, or that a
+    /// command changed since it was read, is refused and read anew.
+    /// </summary>
+    public static ItemChange Move(
+        string table, IReadOnlyList<Dictionary<string, AttributeValue>> before, IReadOnlyList<Dictionary<string, AttributeValue>> after, IReadOnlyCollection<string> guard)
+    {
+        ArgumentNullException.ThrowIfNull(before);
+        ArgumentNullException.ThrowIfNull(after);
+        if (before.Count == 0)
+        {
+            throw new ArgumentException("A move needs the item it visited first.", nameof(before));
+        }
+
+        var writes = new List<TransactWriteItem>();
+        for (var i = 0; i < before.Count; i++)
+        {
+            var names = new Dictionary<string, string>();
+            var values = new Dictionary<string, AttributeValue>();
+            var condition = i == 0 ? Guard(before[0], guard, names, values) : $"attribute_exists({TableLayout.PK})";
+            writes.Add(new TransactWriteItem
+            {
+                Delete = new Delete
+                {
+                    TableName = table,
+                    Key = KeyOf(before[i]),
+                    ConditionExpression = condition,
+                    ExpressionAttributeNames = names.Count > 0 ? names : null,
+                    ExpressionAttributeValues = values.Count > 0 ? values : null,
+                },
+            });
+        }
+
+        writes.AddRange(after.Select(item => new TransactWriteItem
+        {
+            Put = new Put { TableName = table, Item = item, ConditionExpression = $"attribute_not_exists({TableLayout.PK})" },
+        }));
+        return new(before, after, writes);
+    }
+
+    /// <summary>
     /// A condition that <paramref name="guard"/>'s attributes hold what <paramref name="before"/> had (absent ones
     /// still absent), with its names and values added to the given ones: the guard of any write a migration makes.
     /// </summary>

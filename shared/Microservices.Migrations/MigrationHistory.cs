@@ -97,7 +97,17 @@ public sealed class MigrationHistory(IAmazonDynamoDB dynamo, string leaseTable, 
     /// null: done), and how many items it visited and changed. Sent in the same transaction as the batch's changes, so
     /// a run killed at any point has either both or neither.
     /// </summary>
-    public TransactWriteItem Checkpoint(int version, string owner, int segment, Dictionary<string, AttributeValue>? resumeAfter, long visited, long changed)
+    public TransactWriteItem Checkpoint(int version, string owner, int segment, Dictionary<string, AttributeValue>? resumeAfter, long visited, long changed) =>
+        Counted(version, owner, segment, resumeAfter, visited, changed);
+
+    /// <summary>
+    /// Counts items changed on their own, outside a batch, without moving any segment's checkpoint: in the
+    /// transaction of their change, on the condition that this runner still owns the run.
+    /// </summary>
+    public TransactWriteItem Tally(int version, string owner, long visited, long changed) =>
+        Counted(version, owner, null, null, visited, changed);
+
+    private TransactWriteItem Counted(int version, string owner, int? segment, Dictionary<string, AttributeValue>? resumeAfter, long visited, long changed)
     {
         var names = new Dictionary<string, string> { ["#owner"] = "Owner", ["#updated"] = "UpdatedAt" };
         var values = new Dictionary<string, AttributeValue>
@@ -108,14 +118,18 @@ public sealed class MigrationHistory(IAmazonDynamoDB dynamo, string leaseTable, 
             [":now"] = new(Now()),
         };
         string update;
-        if (resumeAfter is null)
+        if (segment is null)
         {
-            values[":segment"] = new() { NS = [segment.ToString(CultureInfo.InvariantCulture)] };
+            update = "SET #updated = :now ADD Visited :visited, Changed :changed";
+        }
+        else if (resumeAfter is null)
+        {
+            values[":segment"] = new() { NS = [segment.Value.ToString(CultureInfo.InvariantCulture)] };
             update = "SET #updated = :now ADD Visited :visited, Changed :changed, SegmentsDone :segment";
         }
         else
         {
-            names["#segment"] = segment.ToString(CultureInfo.InvariantCulture);
+            names["#segment"] = segment.Value.ToString(CultureInfo.InvariantCulture);
             values[":key"] = new() { M = resumeAfter };
             update = "SET #updated = :now, Checkpoints.#segment = :key ADD Visited :visited, Changed :changed";
         }

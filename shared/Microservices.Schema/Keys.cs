@@ -89,9 +89,34 @@ public static class Keys
     /// <summary>The sort-key prefix of one order and its lines.</summary>
     public static string OrderWithLinesPrefix(string orderId) => TableSchema.Order.SortKey.Build(orderId);
 
+    /// <summary>The sort-key prefix of one order's lines in its client's partition (not the order itself).</summary>
+    public static string OrderLinesPrefix(string orderId) => TableSchema.OrderLine.SortKey.StartingWith(orderId, "");
+
     /// <summary>An order line, right after its order: SK = ORDER#{orderId}#LINE#{lineNo:D3}.</summary>
     public static ItemKey OrderLine(string clientId, string orderId, int lineNo) =>
         Of(TableSchema.OrderLine, [clientId], [orderId, lineNo.ToString("D3", CultureInfo.InvariantCulture)]);
+
+    // Orders from migration 3 on (OrderPartitions): head and lines in the order's partition, a client's orders in GSI2.
+
+    /// <summary>An order's head in its own partition: PK = ORDER#{orderId}, SK = ORDER.</summary>
+    public static ItemKey OrderV3(string orderId) => Of(TableSchema.OrderV3, [orderId], []);
+
+    public static string OrderPartition(string orderId) => TableSchema.OrderV3.PartitionKey.Build(orderId);
+
+    /// <summary>An order line beside its head: SK = LINE#{lineNo:D3}.</summary>
+    public static ItemKey OrderLineV3(string orderId, int lineNo) =>
+        Of(TableSchema.OrderLineV3, [orderId], [lineNo.ToString("D3", CultureInfo.InvariantCulture)]);
+
+    public static string OrderLinesPrefixV3 => TableSchema.OrderLineV3.SortKey.Prefix;
+
+    public static string ClientOrdersIndexKey(string clientId) => TableSchema.ClientOrders.PartitionKey.Build(clientId);
+
+    public static string ClientOrdersIndexSortKey(string orderId) => TableSchema.ClientOrders.SortKey.Build(orderId);
+
+    /// <summary>The order id in the sort key of an order in its client's partition (ORDER#{orderId}), or null when it is not one.</summary>
+    public static string? OrderIdOf(string clientPartitionSortKey) =>
+        clientPartitionSortKey is not null && clientPartitionSortKey.StartsWith(OrdersPrefix, StringComparison.Ordinal)
+        && clientPartitionSortKey[OrdersPrefix.Length..] is var id && Ids.IsValid(id) ? id : null;
 
     public static string OrderStatusIndexKey(string status) => TableSchema.Order.Index!.PartitionKey.Build(status);
 

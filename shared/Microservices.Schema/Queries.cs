@@ -51,4 +51,24 @@ public static class Queries
         },
         ConsistentRead = consistentRead,
     };
+
+    /// <summary>A client's order heads in GSI2 (from migration 3 on), oldest first: no lines are in the index, so no filter.</summary>
+    public static QueryRequest ClientOrdersV3(string table, string clientId) => new()
+    {
+        TableName = table,
+        IndexName = TableSchema.Gsi2,
+        KeyConditionExpression = "GSI2PK = :pk",
+        ExpressionAttributeValues = new() { [":pk"] = new(Keys.ClientOrdersIndexKey(clientId)) },
+    };
+
+    /// <summary>An order and its lines in one place: its client's partition (before migration 3) or its own.</summary>
+    public static QueryRequest OrderWithLines(string table, string clientId, string orderId, bool inOrderPartition) => new()
+    {
+        TableName = table,
+        KeyConditionExpression = inOrderPartition ? "PK = :pk" : "PK = :pk AND begins_with(SK, :order)",
+        ExpressionAttributeValues = inOrderPartition
+            ? new() { [":pk"] = new(Keys.OrderPartition(orderId)) }
+            : new() { [":pk"] = new(Keys.ClientPartition(clientId)), [":order"] = new(Keys.OrderWithLinesPrefix(orderId)) },
+        ConsistentRead = true,
+    };
 }

@@ -258,6 +258,28 @@ public static class TableSchema
         [],
         new Dictionary<string, string> { ["clientId"] = "0193c2", ["orderId"] = "0193d4", ["lineNo"] = "001", [Attributes.Title] = "Dune", [Attributes.Quantity] = "2" });
 
+    /// <summary>
+    /// The order as migration 3 (<see cref="Migrations.OrderPartitions"/>) moves it: head and lines in the order's own
+    /// partition, so one Query reads an order with its lines and nothing else, and a client's orders are listed from
+    /// the sparse GSI2 keys only heads carry, without a filter.
+    /// </summary>
+    public static readonly ItemTypeSpec OrderV3 = Order with
+    {
+        Description = "An order from migration 3 on: the head of its own partition (its lines beside it). GSI1 lists orders by status as before; GSI2 lists a client's orders, newest first, heads only. Carries copies of the client's name and email.",
+        PartitionKey = new("ORDER#{orderId}"),
+        SortKey = new("ORDER"),
+    };
+
+    /// <summary>A client's orders in GSI2 (from migration 3 on): only order heads carry these keys.</summary>
+    public static readonly IndexKeySpec ClientOrders = new(Gsi2, new("CLIENTORDERS#{clientId}"), new("ORDER#{orderId}"));
+
+    public static readonly ItemTypeSpec OrderLineV3 = OrderLine with
+    {
+        Description = "One line of an order from migration 3 on, in the order's partition beside its head. A snapshot of the book's title and price when ordered: never rewritten.",
+        PartitionKey = new("ORDER#{orderId}"),
+        SortKey = new("LINE#{lineNo}"),
+    };
+
     public static readonly ItemTypeSpec BookSale = new(
         ItemTypes.BookSale,
         "Orders",
@@ -333,6 +355,12 @@ public static class TableSchema
         Order, OrderLine, BookSale, ClientOrderStats, BookSales,
     ];
 
+    /// <summary>The shapes a migration moves item types to, beside the ones above until it is applied on a table.</summary>
+    public static IReadOnlyList<(int Migration, ItemTypeSpec Type)> MigratedShapes { get; } =
+    [
+        (Migrations.OrderPartitions.Number, OrderV3), (Migrations.OrderPartitions.Number, OrderLineV3),
+    ];
+
     public static ItemTypeSpec Find(string itemType) =>
         ItemTypeSpecs.SingleOrDefault(t => t.Name == itemType) ?? throw new ArgumentException($"No item type {itemType} is declared.", nameof(itemType));
 
@@ -354,11 +382,14 @@ public static class TableSchema
         new("A stream's events in order", "every service", "Query", null, "PK = STREAM#{streamType}#{streamId}", null, "Event"),
         new("A client with all their details, numbers and addresses", "Clients", "Query", null, "PK = CLIENT#{clientId}", null, "Client, Address"),
         new("Clients by exact name, numbers included", "Clients", "Query", Gsi1, "GSI1PK = CLIENTNAME#{name}", null, "Client"),
+        new("Clients by email, in any case (from migration 1 on)", "Clients", "Query", Gsi2, "GSI2PK = CLIENTEMAIL#{email, lower-cased}", null, "Client"),
         new("A client's numbers containing some digits (filtered after the read)", "Clients", "Query", null, "PK = CLIENT#{clientId} AND SK = CLIENT#{clientId}", "contains(PhoneNumbers, :digits)", "Client"),
         new("A create's first result by its idempotency key", "every service", "GetItem", null, "PK = IDEMPOTENCY#{service}#{key} AND SK = IDEMPOTENCY#", null, "Idempotency"),
         // ---- Orders ----
-        new("A client's orders, newest first, without their lines", "Orders", "Query (ScanIndexForward = false)", null, "PK = CLIENT#{clientId} AND begins_with(SK, ORDER#)", "ItemType = Order", "Order"),
-        new("An order with its lines", "Orders", "Query", null, "PK = CLIENT#{clientId} AND begins_with(SK, ORDER#{orderId})", null, "Order, OrderLine"),
+        new("A client's orders, newest first, without their lines (before migration 3)", "Orders", "Query (ScanIndexForward = false)", null, "PK = CLIENT#{clientId} AND begins_with(SK, ORDER#)", "ItemType = Order", "Order"),
+        new("An order with its lines (before migration 3)", "Orders", "Query", null, "PK = CLIENT#{clientId} AND begins_with(SK, ORDER#{orderId})", null, "Order, OrderLine"),
+        new("A client's orders, newest first, without their lines (from migration 3 on)", "Orders", "Query (ScanIndexForward = false)", Gsi2, "GSI2PK = CLIENTORDERS#{clientId}", null, "Order"),
+        new("An order with its lines (from migration 3 on)", "Orders", "Query", null, "PK = ORDER#{orderId}", null, "Order, OrderLine"),
         new("Orders by status, oldest first", "Orders", "Query", Gsi1, "GSI1PK = ORDERSTATUS#{status}", null, "Order"),
         new("A client's order count and total spent", "Orders", "GetItem", null, "PK = CLIENT#{clientId} AND SK = ORDERSTATS", null, "ClientOrderStats"),
         new("A book's sales and units sold", "Orders", "Query", null, "PK = BOOKSALES#{bookId}", null, "BookSale, BookSales"),

@@ -111,7 +111,7 @@ public static class Pages
             && key.Count == list.Attributes.Count
             && list.Attributes.All(a => key.TryGetValue(a, out var value) && !string.IsNullOrEmpty(value) && Encoding.UTF8.GetByteCount(value) <= 2048)
             && list.Fixed.All(f => key[f.Attribute] == f.Value)
-            && list.Prefixes.All(p => key[p.Attribute].StartsWith(p.Prefix, StringComparison.Ordinal));
+            && list.Prefixes.GroupBy(p => p.Attribute, StringComparer.Ordinal).All(g => g.Any(p => key[g.Key].StartsWith(p.Prefix, StringComparison.Ordinal)));
         return valid ? key!.ToDictionary(k => k.Key, k => new AttributeValue(k.Value), StringComparer.Ordinal) : null;
     }
 }
@@ -119,6 +119,7 @@ public static class Pages
 /// <summary>
 /// The key a list's cursor must carry: its attributes, the values it must repeat (the partition being listed) and
 /// the prefixes its sort keys must keep (the key condition), so a cursor can only continue the list that issued it.
+/// An attribute given several prefixes must start with one of them (a list whose items come in two shapes).
 /// </summary>
 public sealed record CursorShape(
     IReadOnlyList<string> Attributes,

@@ -25,6 +25,7 @@ public static class SoakCommand
     private static readonly Option<string?> Node = new("--rabbitmq-node") { Description = "The node rabbitmqctl talks to (rabbitmqctl -n); its default when omitted" };
     private static readonly Option<TimeSpan> QuietPeriod = new("--quiet-period") { Description = "How long the table and the broker must stay quiet to count as settled", DefaultValueFactory = _ => TimeSpan.FromSeconds(8) };
     private static readonly Option<TimeSpan> SettleTimeout = new("--settle-timeout") { Description = "The longest to wait for quiet after the last command before checking anyway", DefaultValueFactory = _ => TimeSpan.FromMinutes(5) };
+    private static readonly Option<bool> Migrate = new("--migrate") { Description = "Run every migration (ops migrate up) while the commands flow, SIGKILL the runner once in each migration's backfill and start it again" };
     private static readonly Option<string> WorkDirectory = new("--out") { Description = "Where logs, fault counts and the reports go", DefaultValueFactory = _ => "soak" };
 
     public static Command Create()
@@ -33,7 +34,7 @@ public static class SoakCommand
             "Start the whole system as processes on a fresh table, send a seeded random workload of concurrent commands while injecting every fault kind, wait until quiet, then check every invariant. Exit code 0 only when clean.");
         OpsSettings.AddTo(soak);
         Option[] faults = [DynamoDbFaultRate, DuplicateRate, DelayRate, Kills, Drops];
-        Option[] options = [Commands, Seed, Concurrency, Rate, WarmUp, MaxInFlight, NoFaults, .. faults, RabbitHost, RabbitPort, VirtualHost, Node, QuietPeriod, SettleTimeout, WorkDirectory];
+        Option[] options = [Commands, Seed, Concurrency, Rate, WarmUp, MaxInFlight, NoFaults, .. faults, RabbitHost, RabbitPort, VirtualHost, Node, QuietPeriod, SettleTimeout, Migrate, WorkDirectory];
         foreach (var option in options)
         {
             soak.Options.Add(option);
@@ -109,6 +110,7 @@ public static class SoakCommand
                 QuietPeriod = parse.GetValue(QuietPeriod),
                 SettleTimeout = parse.GetValue(SettleTimeout),
                 WorkDirectory = parse.GetValue(WorkDirectory)!,
+                Migrate = parse.GetValue(Migrate),
             };
             var report = Console.IsOutputRedirected
                 ? await SoakRun.RunAsync(settings, null, cancellationToken)
@@ -173,6 +175,13 @@ public static class SoakCommand
         summary.AddRow("anomalies", report.Anomalies.Count == 0 ? "[green]0[/]" : $"[red]{report.Anomalies.Count}[/]");
         summary.AddRow("convergence lag", $"p50 {N(report.Lag.P50Milliseconds)} ms, p99 {N(report.Lag.P99Milliseconds)} ms, max {N(report.Lag.MaxMilliseconds)} ms ({N(report.Lag.Samples)} changes followed)");
         summary.AddRow("settled", report.Settled ? $"{report.SettleTime.TotalSeconds:F1} s after the last command" : "[red]no: checked anyway at the settle timeout[/]");
+        if (report.Migration is { } migration)
+        {
+            summary.AddRow("migrations", (migration.Error is null ? $"applied {string.Join(", ", migration.Applied)}" : $"[red]{Markup.Escape(migration.Error)}[/]") +
+                $" in {migration.Elapsed.TotalSeconds:F0} s, {migration.Runs} runs; runner killed in " +
+                string.Join(", ", migration.Kills.Select(k => $"{k.Version} ({k.Changed} changed)")));
+        }
+
         summary.AddRow("virtual host", report.VirtualHost);
         AnsiConsole.Write(summary);
         foreach (var lost in report.LostUpdateList.Take(50))

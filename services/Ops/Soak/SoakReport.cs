@@ -71,7 +71,11 @@ public sealed record SoakReport
     public required bool Settled { get; init; }
 
     [JsonIgnore]
-    public bool Clean => Settled && LostUpdates == 0 && Anomalies.Count == 0;
+    /// <summary>With <c>--migrate</c>: the migrations run during the load, each runner kill, and whether all were applied.</summary>
+    public SoakMigrationReport? Migration { get; init; }
+
+    public bool Clean => Settled && LostUpdates == 0 && Anomalies.Count == 0
+        && (Migration is null || (Migration.Error is null && Migration.Applied.Count == Microservices.Schema.Migrations.TableMigrations.Catalog.Latest));
 
     public string ToJson() => JsonSerializer.Serialize(this, Json);
 }

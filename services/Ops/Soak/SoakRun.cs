@@ -72,6 +72,7 @@ public static class SoakRun
         Arrivals arrivals;
         TimeSpan loadTime, settleTime;
         bool settled;
+        SoakMigrationReport? migration = null;
         try
         {
             if (soak.Rate is { } warmRate)
@@ -95,14 +96,26 @@ public static class SoakRun
                 : workload.RunAsync(soak.Concurrency, cancellationToken);
             faults = new FaultSchedule(soak, system, workload);
             var injecting = faults.RunAsync(load, cancellationToken);
+            Task<SoakMigrationReport>? migrating = null;
             while (!load.IsCompleted)
             {
                 progress?.Report(new SoakProgress("commands", workload.Completed, workload.Total));
+                // A third of the way in, so that every item type has items to migrate and commands keep coming.
+                if (soak.Migrate && migrating is null && workload.Completed >= workload.Total / 3)
+                {
+                    migrating = SoakMigration.RunAsync(soak, cancellationToken);
+                }
+
                 await Task.WhenAny(load, Task.Delay(250, cancellationToken));
             }
 
             arrivals = await load;
             await injecting;
+            if (soak.Migrate)
+            {
+                progress?.Report(new SoakProgress("migrating", 0, 1));
+                migration = await (migrating ?? SoakMigration.RunAsync(soak, cancellationToken));
+            }
             loadTime = clock.Elapsed;
             progress?.Report(new SoakProgress("commands", workload.Completed, workload.Total));
             (settled, settleTime) = await SettleAsync(soak, system, observer, progress, cancellationToken);
@@ -117,7 +130,7 @@ public static class SoakRun
 
         progress?.Report(new SoakProgress("check", 0, 1));
         var items = await TableSnapshot.ScanAsync(dynamo, soak.Tables.TableName, 4, null, cancellationToken);
-        var results = ConsistencyCheck.Run(items);
+        var results = ConsistencyCheck.Run(items, await TableShapes.ReadAsync(dynamo, soak.Tables, cancellationToken));
         var check = ConsistencyReport.From(soak.Tables.TableName, items.Count, results);
         await File.WriteAllTextAsync(Path.Combine(soak.WorkDirectory, "consistency-report.json"), check.ToJson(), cancellationToken);
         progress?.Report(new SoakProgress("check", 1, 1));
@@ -161,6 +174,7 @@ public static class SoakRun
             LoadTime = loadTime,
             SettleTime = settleTime,
             Settled = settled,
+            Migration = migration,
         };
         await File.WriteAllTextAsync(Path.Combine(soak.WorkDirectory, ReportFile), report.ToJson(), cancellationToken);
         return report;

@@ -57,6 +57,12 @@ public sealed record SoakSettings
     /// <summary>The longest the soak waits to settle after the last command before it checks anyway.</summary>
     public TimeSpan SettleTimeout { get; init; } = TimeSpan.FromMinutes(5);
 
+    /// <summary>
+    /// Whether to run every migration (<c>ops migrate up</c>) while the commands flow, SIGKILLing the runner once in
+    /// each migration's backfill and starting it again (<see cref="SoakMigration"/>).
+    /// </summary>
+    public bool Migrate { get; init; }
+
     /// <summary>Where logs, fault counts and the reports go.</summary>
     public string WorkDirectory { get; init; } = "soak";
 }

@@ -14,6 +14,7 @@ public sealed class OrdersService : IServiceModule
         ArgumentNullException.ThrowIfNull(builder);
         builder.Services.AddSingleton(OrderEvents.Types);
         builder.Services.AddCommandRunner(OrdersAggregates.Orders);
+        builder.Services.AddOrderLayout();
         builder.Services.AddMediator(options =>
         {
             // Each service generates its own mediator, so the one-process host can load several side by side.
@@ -25,8 +26,8 @@ public sealed class OrdersService : IServiceModule
     }
 
     /// <summary>
-    /// An order lives in its client's partition, so it is addressed under its client, and changed there too:
-    /// /clients/{clientId}/orders/{orderId}/pay reaches the order's item without an index lookup.
+    /// An order is addressed under its client (/clients/{clientId}/orders/{orderId}/pay): before migration 3 that is
+    /// where its item is; after it, the order's own partition, and the client in the path must be the order's.
     /// </summary>
     public static void Map(IEndpointRouteBuilder app)
     {

@@ -1,6 +1,7 @@
 using System.Globalization;
 using Amazon.DynamoDBv2.Model;
 using Microservices.Schema;
+using Microservices.SingleTable;
 
 namespace Orders.Domain;
 
@@ -13,7 +14,8 @@ public sealed record OrderSummary(
 
 /// <summary>
 /// Orders' items: the order (with its client copies and its status index keys), its line snapshots, the per-book
-/// sale items, written in the events' transaction; and the readers for them and for the client item it copies from.
+/// sale items, written in the events' transaction, the head and lines in either shape of migration 3
+/// (<see cref="OrderShape"/>); and the readers for them and for the client item it copies from.
 /// </summary>
 public static class OrderItems
 {
@@ -23,14 +25,19 @@ public static class OrderItems
     public static string Timestamp(DateTimeOffset at) =>
         at.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'", CultureInfo.InvariantCulture);
 
-    public static Dictionary<string, AttributeValue> Order(Order order, ClientCopy client)
+    /// <summary>Where an order's head is kept in <paramref name="shape"/>.</summary>
+    public static ItemKey HeadKey(string clientId, string orderId, OrderShape shape) =>
+        shape == OrderShape.OrderPartition ? Keys.OrderV3(orderId) : Keys.Order(clientId, orderId);
+
+    /// <summary>The order's head as <paramref name="shape"/> keeps it: in its own partition it also carries its client's GSI2 keys.</summary>
+    public static Dictionary<string, AttributeValue> Order(Order order, ClientCopy client, OrderShape shape)
     {
         ArgumentNullException.ThrowIfNull(order);
         ArgumentNullException.ThrowIfNull(client);
-        var key = Keys.Order(order.ClientId, order.OrderId);
+        var key = HeadKey(order.ClientId, order.OrderId, shape);
         var status = OrderStatuses.Name(order.Status);
         var placedAt = Timestamp(order.PlacedAt);
-        return new()
+        var item = new Dictionary<string, AttributeValue>
         {
             [Attributes.PK] = new(key.PK),
             [Attributes.SK] = new(key.SK),
@@ -48,13 +55,22 @@ public static class OrderItems
             [Attributes.ClientVersion] = Number(client.Version),
             [Attributes.Version] = Number(order.Version),
         };
+        if (shape == OrderShape.OrderPartition)
+        {
+            item[Attributes.GSI2PK] = new(Keys.ClientOrdersIndexKey(order.ClientId));
+            item[Attributes.GSI2SK] = new(Keys.ClientOrdersIndexSortKey(order.OrderId));
+        }
+
+        return item;
     }
 
-    public static Dictionary<string, AttributeValue> Line(Order order, OrderLine line)
+    public static Dictionary<string, AttributeValue> Line(Order order, OrderLine line, OrderShape shape)
     {
         ArgumentNullException.ThrowIfNull(order);
         ArgumentNullException.ThrowIfNull(line);
-        var key = Keys.OrderLine(order.ClientId, order.OrderId, line.LineNo);
+        var key = shape == OrderShape.OrderPartition
+            ? Keys.OrderLineV3(order.OrderId, line.LineNo)
+            : Keys.OrderLine(order.ClientId, order.OrderId, line.LineNo);
         return new()
         {
             [Attributes.PK] = new(key.PK),

@@ -13,7 +13,7 @@ namespace Orders.Worker;
 /// as new: a late or repeated message cannot regress it. A refused write needs no retry: what is stored came from a
 /// client state at least as new as the one being written.
 /// </summary>
-public sealed class ClientCopyWriter(IAmazonDynamoDB dynamo, IOptions<DynamoDbOptions> options)
+public sealed class ClientCopyWriter(IAmazonDynamoDB dynamo, IOptions<DynamoDbOptions> options, OrderLayout layout, OrderReader reader)
 {
     private readonly string _table = options.Value.TableName;
 
@@ -24,11 +24,14 @@ public sealed class ClientCopyWriter(IAmazonDynamoDB dynamo, IOptions<DynamoDbOp
     /// the message carries (the client's details at that version, so the client is not read again),
     /// <see cref="DynamoDbOptions.FanOutConcurrency"/> orders at a time.
     /// </summary>
-    public Task RefreshClientAsync(string clientId, ClientCopy client, CancellationToken cancellationToken) =>
-        Parallel.ForEachAsync(
-            dynamo.QueryAllAsync(Queries.ClientOrders(_table, clientId), cancellationToken),
+    public async Task RefreshClientAsync(string clientId, ClientCopy client, CancellationToken cancellationToken)
+    {
+        var plan = await layout.CurrentAsync(cancellationToken);
+        await Parallel.ForEachAsync(
+            await reader.ClientOrdersAsync(clientId, plan, including: null, cancellationToken),
             new ParallelOptions { MaxDegreeOfParallelism = _fanOut, CancellationToken = cancellationToken },
-            async (order, ct) => await TryWriteAsync(clientId, order[Attributes.OrderId].S, client, ct));
+            async (order, ct) => await TryWriteAsync(clientId, order.OrderId, client, plan, ct));
+    }
 
     /// <summary>
     /// After an order is placed: the order copied the client as the API read it, and a change of the client may have
@@ -39,34 +42,48 @@ public sealed class ClientCopyWriter(IAmazonDynamoDB dynamo, IOptions<DynamoDbOp
         var client = await ReadClientAsync(clientId, cancellationToken);
         if (client is not null)
         {
-            await TryWriteAsync(clientId, orderId, client, cancellationToken);
+            await TryWriteAsync(clientId, orderId, client, await layout.CurrentAsync(cancellationToken), cancellationToken);
         }
     }
 
-    private async Task<bool> TryWriteAsync(string clientId, string orderId, ClientCopy client, CancellationToken cancellationToken)
+    /// <summary>
+    /// The copy written on the order's head where the plan says to look first, or, when no head is there (the refusal
+    /// returns nothing), in the other place: an order migration 3 moves meanwhile is found in the second.
+    /// </summary>
+    private async Task<bool> TryWriteAsync(string clientId, string orderId, ClientCopy client, OrderPlan plan, CancellationToken cancellationToken)
     {
-        var key = Keys.Order(clientId, orderId);
-        try
+        foreach (var shape in plan.Reads)
         {
-            await dynamo.UpdateItemAsync(new UpdateItemRequest
+            var key = OrderItems.HeadKey(clientId, orderId, shape);
+            try
             {
-                TableName = _table,
-                Key = new() { [Attributes.PK] = new(key.PK), [Attributes.SK] = new(key.SK) },
-                UpdateExpression = "SET ClientName = :name, ClientEmail = :email, ClientVersion = :version",
-                ConditionExpression = "attribute_exists(PK) AND (attribute_not_exists(ClientVersion) OR ClientVersion <= :version)",
-                ExpressionAttributeValues = new()
+                await dynamo.UpdateItemAsync(new UpdateItemRequest
                 {
-                    [":name"] = new(client.Name),
-                    [":email"] = new(client.Email),
-                    [":version"] = OrderItems.Number(client.Version),
-                },
-            }, cancellationToken);
-            return true;
+                    TableName = _table,
+                    Key = new() { [Attributes.PK] = new(key.PK), [Attributes.SK] = new(key.SK) },
+                    UpdateExpression = "SET ClientName = :name, ClientEmail = :email, ClientVersion = :version",
+                    ConditionExpression = "attribute_exists(PK) AND (attribute_not_exists(ClientVersion) OR ClientVersion <= :version)",
+                    ExpressionAttributeValues = new()
+                    {
+                        [":name"] = new(client.Name),
+                        [":email"] = new(client.Email),
+                        [":version"] = OrderItems.Number(client.Version),
+                    },
+                    ReturnValuesOnConditionCheckFailure = ReturnValuesOnConditionCheckFailure.ALL_OLD,
+                }, cancellationToken);
+                return true;
+            }
+            catch (ConditionalCheckFailedException refused) when (refused.Item is { Count: > 0 })
+            {
+                return false; // the order holds a copy from a newer client version already
+            }
+            catch (ConditionalCheckFailedException)
+            {
+                // No head here: look in the other place.
+            }
         }
-        catch (ConditionalCheckFailedException)
-        {
-            return false; // no such order, or it already holds a newer copy
-        }
+
+        return false; // no such order
     }
 
     private async Task<ClientCopy?> ReadClientAsync(string clientId, CancellationToken cancellationToken)

@@ -17,17 +17,17 @@ namespace Orders.Worker;
 /// number of the book's sale items plus the number of those cancelled), and is written only if that is not lower
 /// than what is stored.
 /// </summary>
-public sealed class OrderAggregates(IAmazonDynamoDB dynamo, IOptions<DynamoDbOptions> options)
+public sealed class OrderAggregates(IAmazonDynamoDB dynamo, IOptions<DynamoDbOptions> options, OrderLayout layout, OrderReader reader)
 {
     private readonly string _table = options.Value.TableName;
 
-    public async Task RecomputeClientStatsAsync(string clientId, CancellationToken cancellationToken)
+    /// <param name="orderId">The order whose change prompted this: read with the others even where an index does not show it yet.</param>
+    public async Task RecomputeClientStatsAsync(string clientId, string orderId, CancellationToken cancellationToken)
     {
         long count = 0, sourceVersion = 0;
         var spent = 0m;
-        await foreach (var item in dynamo.QueryAllAsync(Queries.ClientOrders(_table, clientId), cancellationToken))
+        foreach (var order in await reader.ClientOrdersAsync(clientId, await layout.CurrentAsync(cancellationToken), orderId, cancellationToken))
         {
-            var order = OrderItems.ReadOrder(item);
             sourceVersion += order.Version;
             if (order.Status != OrderStatuses.Name(OrderStatus.Cancelled))
             {
@@ -84,22 +84,8 @@ public sealed class OrderAggregates(IAmazonDynamoDB dynamo, IOptions<DynamoDbOpt
 
     /// <summary>The book ids of one order, from its line items (a cancel message does not carry them).</summary>
     public async Task<IReadOnlyList<string>> BooksOfOrderAsync(string clientId, string orderId, CancellationToken cancellationToken) =>
-        await dynamo.QueryAllAsync(new QueryRequest
-            {
-                TableName = _table,
-                KeyConditionExpression = "PK = :pk AND begins_with(SK, :order)",
-                FilterExpression = "ItemType = :line",
-                ExpressionAttributeValues = new()
-                {
-                    [":pk"] = new(Keys.ClientPartition(clientId)),
-                    [":order"] = new(Keys.OrderWithLinesPrefix(orderId)),
-                    [":line"] = new(ItemTypes.OrderLine),
-                },
-                ConsistentRead = true,
-            }, cancellationToken)
-            .Select(line => line[Attributes.BookId].S)
-            .Distinct(StringComparer.Ordinal)
-            .ToListAsync(cancellationToken);
+        (await reader.ReadAsync(clientId, orderId, await layout.CurrentAsync(cancellationToken), cancellationToken))?.Lines
+            .Select(line => line.BookId).Distinct(StringComparer.Ordinal).ToList() ?? [];
 
     private async Task PutGuardedAsync(Dictionary<string, AttributeValue> item, long sourceVersion, CancellationToken cancellationToken)
     {

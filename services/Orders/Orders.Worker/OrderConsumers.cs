@@ -28,7 +28,7 @@ public sealed class OrderPlacedConsumer(ClientCopyWriter writer, OrderAggregates
         ArgumentNullException.ThrowIfNull(context);
         var placed = context.Message;
         await writer.RefreshOrderAsync(placed.ClientId, placed.OrderId, context.CancellationToken);
-        await aggregates.RecomputeClientStatsAsync(placed.ClientId, context.CancellationToken);
+        await aggregates.RecomputeClientStatsAsync(placed.ClientId, placed.OrderId, context.CancellationToken);
         foreach (var bookId in placed.Lines.Select(l => l.BookId).Distinct(StringComparer.Ordinal))
         {
             await aggregates.RecomputeBookSalesAsync(bookId, context.CancellationToken);
@@ -43,7 +43,7 @@ public sealed class OrderCancelledConsumer(OrderAggregates aggregates) : IConsum
     {
         ArgumentNullException.ThrowIfNull(context);
         var cancelled = context.Message;
-        await aggregates.RecomputeClientStatsAsync(cancelled.ClientId, context.CancellationToken);
+        await aggregates.RecomputeClientStatsAsync(cancelled.ClientId, cancelled.OrderId, context.CancellationToken);
         foreach (var bookId in await aggregates.BooksOfOrderAsync(cancelled.ClientId, cancelled.OrderId, context.CancellationToken))
         {
             await aggregates.RecomputeBookSalesAsync(bookId, context.CancellationToken);

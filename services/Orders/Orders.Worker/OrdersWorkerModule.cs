@@ -5,6 +5,7 @@ using Microservices.Contracts.Orders;
 using Microservices.EventSourcing;
 using Microservices.Messaging;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Orders.Domain;
 
 namespace Orders.Worker;
 
@@ -26,6 +27,7 @@ public static class OrdersWorkerModule
     public static IBusRegistrationConfigurator AddOrderProjections(this IBusRegistrationConfigurator bus)
     {
         ArgumentNullException.ThrowIfNull(bus);
+        bus.AddOrderLayout();
         bus.TryAddSingleton<ClientCopyWriter>();
         bus.TryAddSingleton<OrderAggregates>();
         bus.AddConsumer<ClientDetailsChangedConsumer>().Endpoint(endpoint => endpoint.Name = EndpointName);

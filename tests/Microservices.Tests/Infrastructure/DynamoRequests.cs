@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using Amazon.DynamoDBv2;
 using Amazon.Runtime;
+using Microsoft.Extensions.Options;
 
 namespace Microservices.Tests.Infrastructure;
 
@@ -32,13 +33,22 @@ public sealed class DynamoRequests
     /// <summary>The most requests of <paramref name="operation"/> ("PutItem") that were sent and not yet answered at one time.</summary>
     public int MostInFlight(string operation) => _inFlight.TryGetValue(operation, out var count) ? count.Most : 0;
 
+    /// <summary>
+    /// Watches the service's client. The reads of the migration history that a service makes every couple of seconds
+    /// (<c>MigrationStates</c>, in the lease table) are not the work of any one request, and are not counted.
+    /// </summary>
     public static DynamoRequests Watch(IServiceProvider services)
     {
         var client = (AmazonServiceClient)services.GetRequiredService<IAmazonDynamoDB>();
+        var leaseTable = services.GetService<IOptions<DynamoDbOptions>>()?.Value.LeaseTableName;
+        bool Counted(AmazonWebServiceRequest request) =>
+            request is not Amazon.DynamoDBv2.Model.QueryRequest query
+            || query.TableName != leaseTable
+            || !query.ExpressionAttributeValues.Values.Any(v => v.S?.StartsWith("MIGRATIONS#", StringComparison.Ordinal) == true);
         var requests = new DynamoRequests();
         client.BeforeRequestEvent += (_, e) =>
         {
-            if (e is WebServiceRequestEventArgs request)
+            if (e is WebServiceRequestEventArgs request && Counted(request.Request))
             {
                 requests._sent.Enqueue(request.Request);
                 requests.InFlightOf(request.Request).Start();
@@ -47,7 +57,7 @@ public sealed class DynamoRequests
         };
         client.AfterResponseEvent += (_, e) =>
         {
-            if (e is WebServiceResponseEventArgs response)
+            if (e is WebServiceResponseEventArgs response && Counted(response.Request))
             {
                 requests._received.Enqueue(response.Response);
                 requests.InFlightOf(response.Request).End();
@@ -56,7 +66,7 @@ public sealed class DynamoRequests
         };
         client.ExceptionEvent += (_, e) =>
         {
-            if (e is WebServiceExceptionEventArgs failed)
+            if (e is WebServiceExceptionEventArgs failed && Counted(failed.Request))
             {
                 requests.InFlightOf(failed.Request).End();
             }

@@ -1,6 +1,3 @@
-using Amazon.DynamoDBv2;
-using Amazon.DynamoDBv2.Model;
-
 namespace Orders.Api.Features;
 
 public sealed record OrderView(
@@ -20,43 +17,19 @@ public sealed record OrderWithLinesView(OrderView Order, IReadOnlyList<OrderLine
 public sealed record GetOrder(string ClientId, string OrderId) : IQuery<OrderWithLinesView>;
 
 /// <summary>
-/// One Query: the order item and its lines share the prefix ORDER#{orderId} in the client's partition, the order
-/// first, then its lines in line order.
+/// One Query: the order and its lines share one partition and prefix, in the client's partition before migration 3
+/// (ORDER#{orderId} and ORDER#{orderId}#LINE#...) and in the order's own after it. While migration 3 runs, a second
+/// Query only when the first place has no such order (<see cref="OrderReader"/>).
 /// </summary>
-public sealed class GetOrderHandler(IAmazonDynamoDB dynamo, IOptions<DynamoDbOptions> options) : IQueryHandler<GetOrder, OrderWithLinesView>
+public sealed class GetOrderHandler(OrderReader reader, OrderLayout layout) : IQueryHandler<GetOrder, OrderWithLinesView>
 {
     public async ValueTask<OrderWithLinesView> Handle(GetOrder query, CancellationToken cancellationToken)
     {
-        OrderSummary? order = null;
-        var lines = new List<OrderLineView>();
-        var items = dynamo.QueryAllAsync(new QueryRequest
-        {
-            TableName = options.Value.TableName,
-            KeyConditionExpression = "PK = :pk AND begins_with(SK, :order)",
-            ExpressionAttributeValues = new()
-            {
-                [":pk"] = new(Keys.ClientPartition(query.ClientId)),
-                [":order"] = new(Keys.OrderWithLinesPrefix(query.OrderId)),
-            },
-            ConsistentRead = true,
-        }, cancellationToken);
-        await foreach (var item in items)
-        {
-            switch (item[Attributes.ItemType].S)
-            {
-                case ItemTypes.Order:
-                    order = OrderItems.ReadOrder(item);
-                    break;
-                case ItemTypes.OrderLine:
-                    var line = OrderItems.ReadLine(item);
-                    lines.Add(new OrderLineView(line.LineNo, line.BookId, line.AuthorId, line.Title, line.Price, line.Quantity));
-                    break;
-            }
-        }
-
-        return order is null
-            ? throw new NotFoundException("Order", query.OrderId)
-            : new OrderWithLinesView(OrderView.From(order), lines);
+        var found = await reader.ReadAsync(query.ClientId, query.OrderId, await layout.CurrentAsync(cancellationToken), cancellationToken)
+            ?? throw new NotFoundException("Order", query.OrderId);
+        return new OrderWithLinesView(
+            OrderView.From(found.Order),
+            [.. found.Lines.Select(l => new OrderLineView(l.LineNo, l.BookId, l.AuthorId, l.Title, l.Price, l.Quantity))]);
     }
 }
 

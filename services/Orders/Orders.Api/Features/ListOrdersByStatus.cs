@@ -4,11 +4,17 @@ namespace Orders.Api.Features;
 
 public sealed record ListOrdersByStatus(string? Status, string? Limit, string? Cursor) : IQuery<Page<OrderView>>, IValidatable
 {
-    /// <summary>A cursor of this list is an order's table and index key in this status: one of another status is refused.</summary>
+    /// <summary>
+    /// A cursor of this list is an order's table and index key in this status, its head in either shape of migration 3
+    /// (PK = CLIENT#... SK = ORDER#..., or PK = ORDER#... SK = ORDER): one of another status is refused.
+    /// </summary>
     public CursorShape Shape => new(
         [Attributes.PK, Attributes.SK, Attributes.GSI1PK, Attributes.GSI1SK],
         [(Attributes.GSI1PK, Keys.OrderStatusIndexKey(Status!))],
-        [(Attributes.PK, TableSchema.Order.PartitionKey.Prefix), (Attributes.SK, Keys.OrdersPrefix)]);
+        [
+            (Attributes.PK, TableSchema.Order.PartitionKey.Prefix), (Attributes.PK, TableSchema.OrderV3.PartitionKey.Prefix),
+            (Attributes.SK, Keys.OrdersPrefix), (Attributes.SK, TableSchema.OrderV3.SortKey.Prefix),
+        ]);
 
     public void Validate(Validation validation)
     {

@@ -55,11 +55,11 @@ public sealed record PlaceOrder(string ClientId, IReadOnlyList<RequestedLine> Li
 /// <summary>
 /// Reads the client and the books with strong consistency in as few requests as DynamoDB allows: one BatchGetItem
 /// for the client and every book named by title (their keys are known), plus one Query per author for books named
-/// by id (a book's id is not in its key). Then one transaction: the order's event, the order item with the client's
+/// by id (a book's id is not in its key). Then one transaction: the order's event, the order item (where migration 3 says new orders go) with the client's
 /// name and email copied (and the client version they came from), one item per line with the book's title and price
 /// as they are now (all in one currency, or 409), one sale item per book, a check that the client still exists and, given an Idempotency-Key, the key's completion.
 /// </summary>
-public sealed class PlaceOrderHandler(IAmazonDynamoDB dynamo, CommandRunner<Order> orders)
+public sealed class PlaceOrderHandler(IAmazonDynamoDB dynamo, CommandRunner<Order> orders, OrderLayout layout)
     : ICommandHandler<PlaceOrder, OrderPlacedResponse>
 {
     private readonly string _table = orders.Table;
@@ -74,20 +74,21 @@ public sealed class PlaceOrderHandler(IAmazonDynamoDB dynamo, CommandRunner<Orde
         }
 
         var lines = command.Lines.Select((line, i) => new OrderLine(i + 1, ordered[i].BookId, line.AuthorId, ordered[i].Title, ordered[i].Price, line.Quantity)).ToList();
+        var shape = (await layout.CurrentAsync(cancellationToken)).Write;
 
         return await orders.Create(
             state => Order.Place(state, command.ClientId, lines, DateTimeOffset.UtcNow),
             change =>
             [
                 ClientExists(command.ClientId),
-                .. change.After.Lines.Select(l => GuardedWrite.PutNew(_table, OrderItems.Line(change.After, l), () => new ConflictException("Order line exists."))),
+                .. change.After.Lines.Select(l => GuardedWrite.PutNew(_table, OrderItems.Line(change.After, l, shape), () => new ConflictException("Order line exists."))),
                 .. OrderItems.BookSales(change.After).Select(s => GuardedWrite.PutNew(_table, s, () => new ConflictException("Book sale exists."))),
             ],
             done => new OrderPlacedResponse(done.State.OrderId, done.Version, done.State.Total),
             cancellationToken,
             canonical: change =>
             [
-                GuardedWrite.PutNew(_table, OrderItems.Order(change.After, client), () => new ConflictException($"Order '{change.After.OrderId}' already exists.")),
+                GuardedWrite.PutNew(_table, OrderItems.Order(change.After, client, shape), () => new ConflictException($"Order '{change.After.OrderId}' already exists.")),
             ]);
     }
 
@@ -95,7 +96,7 @@ public sealed class PlaceOrderHandler(IAmazonDynamoDB dynamo, CommandRunner<Orde
     {
         var keys = new List<ItemKey> { Keys.Client(command.ClientId) };
         keys.AddRange(command.Lines.Where(l => l.BookId is null).Select(l => Keys.Book(l.AuthorId, l.Title!)).Distinct());
-        var items = await BatchGetAsync(keys, cancellationToken);
+        var items = await dynamo.BatchGetAllAsync(_table, keys, cancellationToken); // one request: an order has at most 40 lines
         var clientItem = items.FirstOrDefault(i => i[Attributes.ItemType].S == ItemTypes.Client)
             ?? throw new NotFoundException("Client", command.ClientId);
         var books = items.Where(i => i[Attributes.ItemType].S == ItemTypes.Book).Select(BookRead.From).ToList();
@@ -109,24 +110,6 @@ public sealed class PlaceOrderHandler(IAmazonDynamoDB dynamo, CommandRunner<Orde
         }
 
         return (OrderItems.ReadClient(clientItem), books);
-    }
-
-    /// <summary>One BatchGetItem (at most 100 keys: an order has at most 40 lines), repeated only for unprocessed keys.</summary>
-    private async Task<List<Dictionary<string, AttributeValue>>> BatchGetAsync(List<ItemKey> keys, CancellationToken cancellationToken)
-    {
-        var found = new List<Dictionary<string, AttributeValue>>();
-        var request = new Dictionary<string, KeysAndAttributes>
-        {
-            [_table] = new() { Keys = [.. keys.Select(KeyOf)], ConsistentRead = true },
-        };
-        while (request.Count > 0)
-        {
-            var response = await dynamo.BatchGetItemAsync(new BatchGetItemRequest { RequestItems = request }, cancellationToken);
-            found.AddRange(response.Responses.GetValueOrDefault(_table) ?? []);
-            request = response.UnprocessedKeys is { Count: > 0 } unprocessed ? unprocessed : [];
-        }
-
-        return found;
     }
 
     private static BookRead? FindBook(List<BookRead> books, RequestedLine line) =>
