@@ -7,6 +7,7 @@ using EventRelay;
 using Microservices.EventSourcing;
 using Microservices.Messaging;
 using Microservices.Schema;
+using Microservices.Schema.Migrations;
 using Microservices.ServiceDefaults;
 using Microservices.SingleTable;
 using Microsoft.Extensions.Configuration;
@@ -58,6 +59,13 @@ string[] settings =
 var catalog = ServiceApp.Build<CatalogService>([.. settings, $"--Urls=http://127.0.0.1:{catalogPort}"]);
 var clients = ServiceApp.Build<ClientsService>([.. settings, $"--Urls=http://127.0.0.1:{clientsPort}"]);
 var tablesCreated = await new TableBootstrap(catalog.Services.GetRequiredService<IAmazonDynamoDB>(), catalog.Services.GetRequiredService<IOptions<DynamoDbOptions>>()).EnsureTablesAsync(stopping.Token);
+if (tablesCreated)
+{
+    // A new table starts at the latest version of the model: every migration recorded applied before anything is written.
+    var versions = await TableMigrations.StartAtLatestAsync(
+        catalog.Services.GetRequiredService<IAmazonDynamoDB>(), catalog.Services.GetRequiredService<IOptions<DynamoDbOptions>>().Value, stopping.Token);
+    Console.WriteLine($"New tables, at migration {versions[^1]} (ops migrate status lists them).");
+}
 
 string[] ordersSettings = [.. settings.Where(s => !s.StartsWith("--Urls=", StringComparison.Ordinal)), $"--Urls=http://127.0.0.1:{ordersPort}"];
 var orders = ServiceApp.Build<OrdersService>(ordersSettings);

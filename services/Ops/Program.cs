@@ -17,7 +17,15 @@ internal static class OpsProgram
             var settings = OpsSettings.Read(parse);
             using var dynamo = DynamoDbServiceCollectionExtensions.CreateClient(settings);
             var created = await new TableBootstrap(dynamo, Options.Create(settings)).EnsureTablesAsync(cancellationToken);
-            Console.WriteLine(created ? $"Created {settings.TableName} and {settings.LeaseTableName}." : $"{settings.TableName} already exists.");
+            if (!created)
+            {
+                Console.WriteLine($"{settings.TableName} already exists.");
+                return 0;
+            }
+
+            // A new table starts at the latest version: every migration recorded applied before anything is written.
+            var versions = await Microservices.Schema.Migrations.TableMigrations.StartAtLatestAsync(dynamo, settings, cancellationToken);
+            Console.WriteLine($"Created {settings.TableName} and {settings.LeaseTableName}, at migration {versions[^1]}.");
             return 0;
         });
 

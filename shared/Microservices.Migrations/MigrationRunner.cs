@@ -44,6 +44,38 @@ public sealed class MigrationRunner(IAmazonDynamoDB dynamo, MigrationCatalog cat
         return [.. Enumerable.Range(1, last).Select(v => new MigrationStatus(v, catalog.Find(v), records.GetValueOrDefault(v)))];
     }
 
+    /// <summary>
+    /// A table just created, before anything is written to it, starts at the latest version: each migration's expand
+    /// runs (its index is created) and each is recorded applied, with nothing visited, so the services write and read
+    /// the newest shapes from the first item on. Refused on a table that has a history or holds any item, which only
+    /// <see cref="UpAsync"/> may bring forward. Returns the versions recorded.
+    /// </summary>
+    public async Task<IReadOnlyList<int>> StartAtLatestAsync(CancellationToken cancellationToken)
+    {
+        if ((await history.ReadAllAsync(cancellationToken)).Count > 0)
+        {
+            throw new MigrationRefusedException($"The table {history.Table} has a migration history already: run 'up' to bring it forward.");
+        }
+
+        var any = await dynamo.ScanAsync(new Amazon.DynamoDBv2.Model.ScanRequest { TableName = history.Table, Limit = 1 }, cancellationToken);
+        if (any.Items is { Count: > 0 })
+        {
+            throw new MigrationRefusedException($"The table {history.Table} holds items: they may be in older shapes, so only 'up' may migrate them.");
+        }
+
+        await using var lease = await RunnerLease.TakeAsync(dynamo, history, options.Who, options.Lease, cancellationToken);
+        var context = new MigrationContext(dynamo, history.Table, DryRun: false);
+        foreach (var migration in catalog.All)
+        {
+            await migration.ExpandAsync(context, cancellationToken);
+            await history.StartAsync(migration, MigrationDirection.Up, options.Segments, lease.Owner, cancellationToken);
+            await history.FinishAsync(migration.Version, MigrationState.Applied, lease.Owner, cancellationToken);
+            log?.Invoke($"Migration {migration}: applied with the table (nothing to change).");
+        }
+
+        return [.. catalog.All.Select(m => m.Version)];
+    }
+
     /// <summary>Dry runs of the migrations up to <paramref name="to"/> not yet applied, each on the table as it is now. Writes nothing.</summary>
     public async Task<IReadOnlyList<MigrationPlan>> PlanAsync(int? to, CancellationToken cancellationToken)
     {

@@ -54,6 +54,14 @@ internal static class BenchmarkProgram
         streamCost.SetAction((parse, cancellationToken) => StreamCostBenchmark.RunAsync(parse.GetValue(sizes)!, cancellationToken));
         suite.Subcommands.Add(streamCost);
 
+        var clients = new Option<int>("--clients") { Description = "Clients seeded before migration 1 runs.", DefaultValueFactory = _ => 100_000 };
+        var migration = new Command("migration", "Migration 1 on a table of many clients while the Clients API takes commands: items a second, units, and the commands' latency before and during.")
+        {
+            clients,
+        };
+        migration.SetAction((parse, cancellationToken) => MigrationBenchmark.RunAsync(parse.GetValue(clients), cancellationToken));
+        suite.Subcommands.Add(migration);
+
         return await suite.Parse(args).InvokeAsync();
     }
 
@@ -187,7 +195,7 @@ internal static class BenchmarkProgram
     }
 
     /// <summary>The checkout's root: the folder above this program that holds Microservices.sln.</summary>
-    private static string Repository()
+    internal static string Repository()
     {
         foreach (var start in new[] { Directory.GetCurrentDirectory(), AppContext.BaseDirectory })
         {

@@ -12,7 +12,7 @@ public sealed record SoakMigrationReport(IReadOnlyList<int> Applied, IReadOnlyLi
 
 /// <summary>
 /// <c>ops migrate up</c> run as a user runs it, in a process of its own, while the soak's commands flow: SIGKILLed once
-/// in the backfill of each migration, as soon as that backfill has changed items, then started again (the killed
+/// in the backfill of each migration, once that backfill has changed items or scanned for a while, then started again (the killed
 /// runner's lease runs out first) until every migration is applied. Each run is slowed by a write-unit limit, so a
 /// kill lands in the middle of a migration rather than after it.
 /// </summary>
@@ -29,14 +29,24 @@ public static class SoakMigration
         var history = new MigrationHistory(dynamo, soak.Tables.LeaseTableName, soak.Tables.TableName);
         var logs = Directory.CreateDirectory(Path.Combine(soak.WorkDirectory, "logs")).FullName;
         var kills = new List<RunnerKill>();
+        var backfillSeen = new Dictionary<int, long>();
         for (var run = 1; ; run++)
         {
             using var runner = Start(soak, Path.Combine(logs, $"migrate.{run}.log"));
             while (!runner.HasExited)
             {
-                await Task.Delay(100, cancellationToken);
+                await Task.Delay(50, cancellationToken);
                 var records = await history.ReadAllAsync(cancellationToken);
-                var underWay = records.FirstOrDefault(r => r is { State: MigrationState.InProgress, Phase: MigrationPhases.Backfill, Changed: > 0 } && kills.All(k => k.Version != r.Version));
+                foreach (var record in records.Where(r => r is { State: MigrationState.InProgress, Phase: MigrationPhases.Backfill }))
+                {
+                    backfillSeen.TryAdd(record.Version, Stopwatch.GetTimestamp());
+                }
+
+                // In the middle of its backfill: once it has changed items, or (a migration with little to change, such
+                // as one whose services already write its shape) once its scan has run for a while.
+                var underWay = records.FirstOrDefault(r => r is { State: MigrationState.InProgress, Phase: MigrationPhases.Backfill }
+                    && (r.Changed > 0 || Stopwatch.GetElapsedTime(backfillSeen[r.Version]) > TimeSpan.FromMilliseconds(300))
+                    && kills.All(k => k.Version != r.Version));
                 if (underWay is not null && !runner.HasExited)
                 {
                     runner.Kill(entireProcessTree: true);

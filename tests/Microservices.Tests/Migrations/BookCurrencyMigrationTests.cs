@@ -137,11 +137,7 @@ public sealed class BookCurrencyMigrationTests(DynamoDbLocalFixture dynamo, Rabb
         return ConsistencyReport.FromJson(await File.ReadAllTextAsync(report, TestContext.Current.CancellationToken)).Anomalies;
     }
 
-    private async Task<IReadOnlyList<MigrationRecord>> HistoryAsync()
-    {
-        using var client = Dynamo();
-        return await new MigrationHistory(client, Tables.LeaseTableName, Tables.TableName).ReadAllAsync(TestContext.Current.CancellationToken);
-    }
+    private Task<IReadOnlyList<MigrationRecord>> HistoryAsync() => MigrationRecords.ReadAsync(Tables);
 
     private AmazonDynamoDBClient Dynamo() => DynamoDbLocalFixture.CreateClient(Tables);
 }

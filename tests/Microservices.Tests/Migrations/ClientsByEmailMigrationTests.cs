@@ -226,11 +226,7 @@ public sealed class ClientsByEmailMigrationTests(DynamoDbLocalFixture dynamo) : 
         return await TableIndexes.StatusAsync(client, Tables.TableName, TableSchema.Gsi2, TestContext.Current.CancellationToken);
     }
 
-    private async Task<IReadOnlyList<MigrationRecord>> HistoryAsync()
-    {
-        using var client = Dynamo();
-        return await new MigrationHistory(client, Tables.LeaseTableName, Tables.TableName).ReadAllAsync(TestContext.Current.CancellationToken);
-    }
+    private Task<IReadOnlyList<MigrationRecord>> HistoryAsync() => MigrationRecords.ReadAsync(Tables);
 
     private Task<List<Dictionary<string, AttributeValue>>> ClientItemsAsync() => TableItems.OfTypeAsync(Tables, ItemTypes.Client);
 

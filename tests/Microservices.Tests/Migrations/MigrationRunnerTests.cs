@@ -64,6 +64,17 @@ public sealed class MigrationRunnerTests(DynamoDbLocalFixture dynamo) : IAsyncLi
     }
 
     [Fact]
+    public async Task A_table_that_holds_items_or_a_history_is_refused_a_start_at_the_latest_version()
+    {
+        await _client.PutItemAsync(_tables.TableName, new() { [Attributes.PK] = new("CLIENT#c"), [Attributes.SK] = new("CLIENT#c") }, TestContext.Current.CancellationToken);
+
+        var refused = await Assert.ThrowsAsync<MigrationRefusedException>(() => TableMigrations.StartAtLatestAsync(_client, _tables, TestContext.Current.CancellationToken));
+
+        Assert.Contains("holds items", refused.Message, StringComparison.Ordinal);
+        Assert.Empty(await History().ReadAllAsync(TestContext.Current.CancellationToken));
+    }
+
+    [Fact]
     public async Task A_second_runner_is_refused_and_told_whose_lease_it_is()
     {
         await using var first = await RunnerLease.TakeAsync(_client, History(), "first-runner", TimeSpan.FromSeconds(30), TestContext.Current.CancellationToken);

@@ -23,12 +23,22 @@ public sealed class OrderPartitionsMigrationTests(DynamoDbLocalFixture dynamo, R
     public override async ValueTask InitializeAsync()
     {
         await base.InitializeAsync();
+        // The table starts at migration 2 (GSI2 there, 1 and 2 applied), as a table created by a build that knew them.
+        using (var client = Dynamo())
+        {
+            var history = new MigrationHistory(client, Tables.LeaseTableName, Tables.TableName);
+            var before = new MigrationCatalog([new ClientsByEmail(), new BookCurrency()]);
+            await new MigrationRunner(client, before, history, (_, _, _) => throw new InvalidOperationException("nothing to prove"), new RunnerOptions())
+                .StartAtLatestAsync(TestContext.Current.CancellationToken);
+        }
+
+        // The services read the history at most two seconds old: from now on they write what 1 and 2 ask for.
+        await Task.Delay(OrderLayout.Settle, TestContext.Current.CancellationToken);
+
         var dune = await OrderSources.WriteBookAsync(Tables, AuthorId, "Dune", 10.00m);
         var messiah = await OrderSources.WriteBookAsync(Tables, AuthorId, "Dune Messiah", 7.00m);
         await OrderSources.WriteConvergedCatalogAsync(Tables, new global::Catalog.Domain.Author(AuthorId, "Frank Herbert", 1), dune, messiah);
         await OrderSources.WriteMissingStreamsAsync(Tables);
-        var (exit, output) = await OpsTool.RunAsync(Tables, "migrate", "up", "--to", "2");
-        Assert.True(exit == 0, output);
     }
 
     [Fact]
@@ -80,7 +90,7 @@ public sealed class OrderPartitionsMigrationTests(DynamoDbLocalFixture dynamo, R
     [Fact]
     public async Task A_runner_killed_halfway_resumes_and_moves_every_order_exactly_once()
     {
-        const int orders = 300;
+        const int orders = 200;
         var clientId = await Clients.RegisterAsync("Seeded Client", "seeded@example.se");
         using (var client = Dynamo())
         {
@@ -104,13 +114,13 @@ public sealed class OrderPartitionsMigrationTests(DynamoDbLocalFixture dynamo, R
         string[] arguments = ["migrate", "up", "--lease-seconds", "15", "--max-write-units", "240", "--endpoint", Tables.ServiceUrl!, "--table", Tables.TableName, "--lease-table", Tables.LeaseTableName];
         using (var runner = WorkerProcess.Start(Tables, new Dictionary<string, string?>(), "ops.dll", arguments))
         {
-            await Eventually.Until(async () => (await HistoryAsync()).SingleOrDefault(r => r.Version == OrderPartitions.Number)?.Changed ?? 0, changed => changed >= 60, TimeSpan.FromSeconds(90), "the runner to be under way");
+            await Eventually.Until(async () => (await HistoryAsync()).SingleOrDefault(r => r.Version == OrderPartitions.Number)?.Changed ?? 0, changed => changed >= 50, TimeSpan.FromSeconds(90), "the runner to be under way");
             runner.KillHard();
         }
 
         var killed = Assert.Single(await HistoryAsync(), r => r.Version == OrderPartitions.Number);
         Assert.Equal(MigrationState.InProgress, killed.State);
-        Assert.InRange(killed.Changed, 60, orders - 1);
+        Assert.InRange(killed.Changed, 50, orders - 1);
 
         var (exit, output) = await Eventually.Until(() => OpsTool.RunAsync(Tables, "migrate", "up"), r => r.ExitCode != MigrateCommands.Refused, TimeSpan.FromSeconds(60), "the killed runner's lease to run out");
 
@@ -169,11 +179,7 @@ public sealed class OrderPartitionsMigrationTests(DynamoDbLocalFixture dynamo, R
         }
     }
 
-    private async Task<IReadOnlyList<MigrationRecord>> HistoryAsync()
-    {
-        using var client = Dynamo();
-        return await new MigrationHistory(client, Tables.LeaseTableName, Tables.TableName).ReadAllAsync(TestContext.Current.CancellationToken);
-    }
+    private Task<IReadOnlyList<MigrationRecord>> HistoryAsync() => MigrationRecords.ReadAsync(Tables);
 
     private AmazonDynamoDBClient Dynamo() => DynamoDbLocalFixture.CreateClient(Tables);
 

@@ -1,3 +1,5 @@
+using Microservices.Migrations;
+using Microservices.Schema.Migrations;
 
 namespace Microservices.Tests.Ops;
 
@@ -23,8 +25,12 @@ public sealed class BootstrapCommandTests(DynamoDbLocalFixture dynamo)
         var afterSecond = await TablesOfAsync(client, tables);
 
         Assert.True(first.ExitCode == 0, first.Output);
-        Assert.Contains($"Created {tables.TableName} and {tables.LeaseTableName}.", first.Output, StringComparison.Ordinal);
+        Assert.Contains($"Created {tables.TableName} and {tables.LeaseTableName}, at migration {TableMigrations.Catalog.Latest}.", first.Output, StringComparison.Ordinal);
         Assert.Equal([tables.TableName, tables.LeaseTableName], created.Select(t => t.TableName));
+        // A new table starts at the latest version: every migration applied, GSI2 there, nothing visited.
+        Assert.All(await MigrationRecords.ReadAsync(tables), r => Assert.Equal((MigrationState.Applied, 0L), (r.State, r.Visited)));
+        Assert.Equal(TableMigrations.Catalog.Latest, (await MigrationRecords.ReadAsync(tables)).Count);
+        Assert.Contains(created[0].GlobalSecondaryIndexes, i => i.IndexName == TableSchema.Gsi2);
         Assert.True(second.ExitCode == 0, second.Output);
         Assert.Contains($"{tables.TableName} already exists.", second.Output, StringComparison.Ordinal);
         // The same two tables, not deleted and made again: the same creation times.
