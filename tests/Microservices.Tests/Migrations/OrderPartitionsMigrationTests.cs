@@ -32,8 +32,11 @@ public sealed class OrderPartitionsMigrationTests(DynamoDbLocalFixture dynamo, R
                 .StartAtLatestAsync(TestContext.Current.CancellationToken);
         }
 
-        // The services read the history at most two seconds old: from now on they write what 1 and 2 ask for.
-        await Task.Delay(OrderLayout.Settle, TestContext.Current.CancellationToken);
+        // The services read the history at most two seconds old: once the Clients service sees 1 and 2 applied, it
+        // writes what they ask for.
+        var states = Clients.Services.GetRequiredService<MigrationStates>();
+        await Eventually.Until(async () => await states.AppliedAsync(BookCurrency.Number, TestContext.Current.CancellationToken), applied => applied,
+            TimeSpan.FromSeconds(30), "the Clients service to see migrations 1 and 2 applied");
 
         var dune = await OrderSources.WriteBookAsync(Tables, AuthorId, "Dune", 10.00m);
         var messiah = await OrderSources.WriteBookAsync(Tables, AuthorId, "Dune Messiah", 7.00m);
@@ -56,6 +59,10 @@ public sealed class OrderPartitionsMigrationTests(DynamoDbLocalFixture dynamo, R
         await AssertEveryOrderOnceAsync(traffic, OrderShape.OrderPartition);
         await Eventually.Until(() => OpsTool.RunAsync(Tables, "check", "--report", Path.GetTempFileName()), r => r.ExitCode == 0, TimeSpan.FromSeconds(60), "the check to be clean");
 
+        // Once the service has seen the migration applied (its history is at most two seconds old), it looks in one place.
+        var layout = Api.Services.GetRequiredService<OrderLayout>();
+        await Eventually.Until(async () => await layout.CurrentAsync(TestContext.Current.CancellationToken), plan => plan.Reads[0] == OrderShape.OrderPartition,
+            TimeSpan.FromSeconds(30), "the Orders service to see migration 3 applied");
         var (clientId, orderId) = traffic.Placed.First();
         Api.Requests.Clear();
         var order = await Http.GetAsync($"/clients/{clientId}/orders/{orderId}");
@@ -81,7 +88,9 @@ public sealed class OrderPartitionsMigrationTests(DynamoDbLocalFixture dynamo, R
 
         Assert.True(exit == 0, output);
         Assert.Equal(MigrationState.Reverted, Assert.Single(await HistoryAsync(), r => r.Version == OrderPartitions.Number).State);
-        await Task.Delay(OrderLayout.Settle, TestContext.Current.CancellationToken);
+        var layout = Api.Services.GetRequiredService<OrderLayout>();
+        await Eventually.Until(async () => await layout.CurrentAsync(TestContext.Current.CancellationToken), plan => plan.Lists is [OrderShape.ClientPartition],
+            TimeSpan.FromSeconds(30), "the Orders service to see migration 3 taken down");
         await traffic.PlaceAsync(traffic.Placed.First().ClientId);
         await AssertEveryOrderOnceAsync(traffic, OrderShape.ClientPartition);
         await Eventually.Until(() => OpsTool.RunAsync(Tables, "check", "--report", Path.GetTempFileName()), r => r.ExitCode == 0, TimeSpan.FromSeconds(60), "the check to be clean");

@@ -20,5 +20,8 @@ public sealed class ClientSource(DynamoDbOptions tables) : IAsyncDisposable
     public async Task<long> ChangeDetailsAsync(string clientId, string name, string email, long expectedVersion) =>
         (await Http.SendAsync(HttpMethod.Put, $"/clients/{clientId}/details", new { name, email, expectedVersion }, HttpStatusCode.OK))["version"]!.GetValue<long>();
 
+    /// <summary>The Clients service's own services (what it knows of the table's migrations, say).</summary>
+    public IServiceProvider Services => _api.Services;
+
     public ValueTask DisposeAsync() => _api.DisposeAsync();
 }
