@@ -109,10 +109,9 @@ public sealed class MigrationHistory(IAmazonDynamoDB dynamo, string leaseTable, 
 
     private TransactWriteItem Counted(int version, string owner, int? segment, Dictionary<string, AttributeValue>? resumeAfter, long visited, long changed)
     {
-        var names = new Dictionary<string, string> { ["#owner"] = "Owner", ["#updated"] = "UpdatedAt" };
+        var names = new Dictionary<string, string> { ["#updated"] = "UpdatedAt" };
         var values = new Dictionary<string, AttributeValue>
         {
-            [":owner"] = new(owner),
             [":visited"] = Number(visited),
             [":changed"] = Number(changed),
             [":now"] = new(Now()),
@@ -134,18 +133,7 @@ public sealed class MigrationHistory(IAmazonDynamoDB dynamo, string leaseTable, 
             update = "SET #updated = :now, Checkpoints.#segment = :key ADD Visited :visited, Changed :changed";
         }
 
-        return new TransactWriteItem
-        {
-            Update = new Update
-            {
-                TableName = LeaseTable,
-                Key = Key(version),
-                UpdateExpression = update,
-                ConditionExpression = "#owner = :owner",
-                ExpressionAttributeNames = names,
-                ExpressionAttributeValues = values,
-            },
-        };
+        return new TransactWriteItem { Update = Owned(version, owner, update, names, values) };
     }
 
     public Task FinishAsync(int version, MigrationState state, string owner, CancellationToken cancellationToken) => OwnedUpdateAsync(
@@ -175,24 +163,39 @@ public sealed class MigrationHistory(IAmazonDynamoDB dynamo, string leaseTable, 
     private async Task OwnedUpdateAsync(
         int version, string owner, string update, Dictionary<string, string> names, Dictionary<string, AttributeValue> values, CancellationToken cancellationToken)
     {
-        names["#owner"] = "Owner";
-        values[":owner"] = new(owner);
+        var owned = Owned(version, owner, update, names, values);
         try
         {
             await dynamo.UpdateItemAsync(new UpdateItemRequest
             {
-                TableName = LeaseTable,
-                Key = Key(version),
-                UpdateExpression = update,
-                ConditionExpression = "#owner = :owner",
-                ExpressionAttributeNames = names,
-                ExpressionAttributeValues = values,
+                TableName = owned.TableName,
+                Key = owned.Key,
+                UpdateExpression = owned.UpdateExpression,
+                ConditionExpression = owned.ConditionExpression,
+                ExpressionAttributeNames = owned.ExpressionAttributeNames,
+                ExpressionAttributeValues = owned.ExpressionAttributeValues,
             }, cancellationToken);
         }
         catch (ConditionalCheckFailedException)
         {
             throw new MigrationLeaseLostException($"Another runner has taken over migration {version}; this run stops.");
         }
+    }
+
+    /// <summary>An update of a run's history item, on the condition that this runner still owns the run.</summary>
+    private Update Owned(int version, string owner, string update, Dictionary<string, string> names, Dictionary<string, AttributeValue> values)
+    {
+        names["#owner"] = "Owner";
+        values[":owner"] = new(owner);
+        return new Update
+        {
+            TableName = LeaseTable,
+            Key = Key(version),
+            UpdateExpression = update,
+            ConditionExpression = "#owner = :owner",
+            ExpressionAttributeNames = names,
+            ExpressionAttributeValues = values,
+        };
     }
 
     private static MigrationRecord Read(Dictionary<string, AttributeValue> item)

@@ -1,5 +1,4 @@
 using System.Text.Json;
-using System.Text.Json.Serialization;
 
 namespace Ops.Soak;
 
@@ -70,7 +69,6 @@ public sealed record SoakReport
 
     public required bool Settled { get; init; }
 
-    [JsonIgnore]
     /// <summary>With <c>--migrate</c>: the migrations run during the load, each runner kill, and whether all were applied.</summary>
     public SoakMigrationReport? Migration { get; init; }
 

@@ -6,6 +6,7 @@ namespace Microservices.Tests.Catalog;
 /// The routes that change or delete books and delete authors, against the real service on DynamoDB Local: the happy
 /// path, 400 naming the field, 404 and 409 with the current version.
 /// </summary>
+[TakesAbout(24)]
 public sealed class BookChangeRouteTests(DynamoDbLocalFixture dynamo) : ApiTest<CatalogService>(dynamo, "bookchanges")
 {
     public static TheoryData<string, string> Changes => new()

@@ -6,6 +6,7 @@ namespace Microservices.Tests.Catalog;
 /// The whole path for every kind of change: HTTP command, event items, the stream, the publisher, RabbitMQ, the genre
 /// copies and the book counts, then the Ops check recomputing both from the sources and finding zero drift.
 /// </summary>
+[TakesAbout(25)]
 public sealed class CatalogChangeConvergenceTests(DynamoDbLocalFixture dynamo, RabbitMqFixture rabbit) : ApiTest<CatalogService>(dynamo, "changes")
 {
     protected override async Task<IHost?> StartWorkerAsync(DynamoDbOptions tables) =>

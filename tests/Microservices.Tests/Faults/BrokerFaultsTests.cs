@@ -5,6 +5,7 @@ namespace Microservices.Tests.Faults;
 /// Every connection to the broker dropped while commands run, on a RabbitMQ node of this class's own so no other class
 /// loses its connections: the relay and the consumers reconnect, and nothing is lost.
 /// </summary>
+[TakesAbout(30)]
 public sealed class BrokerFaultsTests(DynamoDbLocalFixture dynamo) : IAsyncLifetime
 {
     private RabbitMqNode _node = null!;

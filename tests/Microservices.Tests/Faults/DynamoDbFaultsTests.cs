@@ -8,6 +8,7 @@ namespace Microservices.Tests.Faults;
 /// Throttling and transient errors injected into the SDK's HTTP path in front of the real DynamoDB Local: the SDK must
 /// read them as DynamoDB's own errors and its standard retry mode must absorb them.
 /// </summary>
+[TakesAbout(26)]
 public sealed class DynamoDbFaultsTests(DynamoDbLocalFixture dynamo, RabbitMqFixture rabbit) : IAsyncLifetime
 {
     /// <summary>A key no test writes: GetItem of it reaches DynamoDB and finds nothing.</summary>

@@ -5,6 +5,7 @@ namespace Microservices.Tests.Faults;
 /// The built relay and Catalog worker as processes, one of them SIGKILLed at a seeded random moment under load and
 /// restarted: the stream checkpoint and the unacknowledged messages bring every copy back.
 /// </summary>
+[TakesAbout(35)]
 public sealed class WorkerKillFaultsTests(DynamoDbLocalFixture dynamo, RabbitMqFixture rabbit)
 {
     [Fact]

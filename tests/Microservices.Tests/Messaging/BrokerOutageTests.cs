@@ -7,6 +7,7 @@ namespace Microservices.Tests.Messaging;
 /// The broker goes away and comes back. Each test stops and starts a RabbitMQ node of its own, so no other class
 /// sees the outage. Nothing published before, during or after it may be lost.
 /// </summary>
+[TakesAbout(66)]
 public sealed class BrokerOutageTests(DynamoDbLocalFixture dynamo) : IAsyncLifetime
 {
     private RabbitMqNode _node = null!;

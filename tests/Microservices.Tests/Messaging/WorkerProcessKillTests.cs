@@ -6,6 +6,7 @@ namespace Microservices.Tests.Messaging;
 /// consume, then started again: the stream checkpoint and the unacknowledged messages must bring every copy back
 /// without drift.
 /// </summary>
+[TakesAbout(25)]
 public sealed class WorkerProcessKillTests(DynamoDbLocalFixture dynamo, RabbitMqFixture rabbit) : IAsyncLifetime
 {
     private DynamoDbOptions _tables = null!;

@@ -15,6 +15,7 @@ namespace Microservices.Tests.Migrations;
 /// from real messages. The Catalog serves them in EUR through the upcaster, folds them as v2, and the migration gives
 /// every book item its Currency; the v1 genre and count consumers take the v2 messages throughout.
 /// </summary>
+[TakesAbout(31)]
 public sealed class BookCurrencyMigrationTests(DynamoDbLocalFixture dynamo, RabbitMqFixture rabbit) : ApiTest<CatalogService>(dynamo, "migrate-currency")
 {
     protected override async Task<IHost?> StartWorkerAsync(DynamoDbOptions tables) =>

@@ -11,6 +11,7 @@ namespace Microservices.Tests.Migrations;
 /// Migration 1 (clients by email) run as a user runs it, <c>ops migrate</c> in a process of its own, on a table the
 /// Clients service keeps serving: up, down, a dry run, a runner killed halfway, and commands running throughout.
 /// </summary>
+[TakesAbout(85)]
 public sealed class ClientsByEmailMigrationTests(DynamoDbLocalFixture dynamo) : ApiTest<ClientsService>(dynamo, "migrate-email")
 {
     [Fact]
@@ -99,7 +100,7 @@ public sealed class ClientsByEmailMigrationTests(DynamoDbLocalFixture dynamo) : 
     [Fact]
     public async Task A_runner_killed_halfway_is_refused_a_twin_then_replaced_and_every_client_is_changed_exactly_once()
     {
-        const int clients = 1_000;
+        const int clients = 500;
         using (var client = Dynamo())
         {
             var items = Enumerable.Range(0, clients)
@@ -113,10 +114,10 @@ public sealed class ClientsByEmailMigrationTests(DynamoDbLocalFixture dynamo) : 
 
         // Slowed by its write-unit limit (two units an item: about 30 items a second), so that a twin
         // started while it runs finds it running, and the kill lands halfway.
-        string[] arguments = ["migrate", "up", "--to", "1", "--lease-seconds", "15", "--max-write-units", "60", "--endpoint", Tables.ServiceUrl!, "--table", Tables.TableName, "--lease-table", Tables.LeaseTableName];
+        string[] arguments = ["migrate", "up", "--to", "1", "--lease-seconds", "6", "--max-write-units", "60", "--endpoint", Tables.ServiceUrl!, "--table", Tables.TableName, "--lease-table", Tables.LeaseTableName];
         using (var runner = WorkerProcess.Start(Tables, new Dictionary<string, string?>(), "ops.dll", arguments))
         {
-            await Eventually.Until(async () => (await HistoryAsync()).SingleOrDefault()?.Visited ?? 0, visited => visited >= 200, TimeSpan.FromSeconds(90), "the runner to be under way");
+            await Eventually.Until(async () => (await HistoryAsync()).SingleOrDefault()?.Visited ?? 0, visited => visited >= 150, TimeSpan.FromSeconds(90), "the runner to be under way");
 
             var (twinExit, twinOutput) = await OpsTool.RunAsync(Tables, "migrate", "up", "--to", "1");
 
@@ -128,9 +129,9 @@ public sealed class ClientsByEmailMigrationTests(DynamoDbLocalFixture dynamo) : 
 
         var killed = Assert.Single(await HistoryAsync());
         Assert.Equal(MigrationState.InProgress, killed.State);
-        Assert.InRange(killed.Changed, 200, clients - 1);
+        Assert.InRange(killed.Changed, 150, clients - 1);
 
-        // The killed runner's lease runs out within 15 s; the next runner then takes over from its checkpoints.
+        // The killed runner's lease runs out within 6 s; the next runner then takes over from its checkpoints.
         var (exit, output) = await Eventually.Until(() => OpsTool.RunAsync(Tables, "migrate", "up", "--to", "1"), r => r.ExitCode != MigrateCommands.Refused, TimeSpan.FromSeconds(60), "the killed runner's lease to run out");
 
         Assert.True(exit == 0, output);

@@ -13,6 +13,7 @@ namespace Microservices.Tests.Migrations;
 /// pays and cancels orders and the Clients service renames their clients, with the Orders worker keeping the copies
 /// and stats: up, down, and a runner killed halfway. Each ends with every order in one place, whole, and the check clean.
 /// </summary>
+[TakesAbout(170)]
 public sealed class OrderPartitionsMigrationTests(DynamoDbLocalFixture dynamo, RabbitMqFixture rabbit) : OrdersTest(dynamo, "migrate-orders")
 {
     private static readonly string AuthorId = Ids.New();
@@ -99,7 +100,7 @@ public sealed class OrderPartitionsMigrationTests(DynamoDbLocalFixture dynamo, R
     [Fact]
     public async Task A_runner_killed_halfway_resumes_and_moves_every_order_exactly_once()
     {
-        const int orders = 200;
+        const int orders = 120;
         var clientId = await Clients.RegisterAsync("Seeded Client", "seeded@example.se");
         using (var client = Dynamo())
         {
@@ -120,7 +121,7 @@ public sealed class OrderPartitionsMigrationTests(DynamoDbLocalFixture dynamo, R
         }
 
         // Each order is six writes (head and two lines deleted and put), twelve units: about 20 orders a second.
-        string[] arguments = ["migrate", "up", "--lease-seconds", "15", "--max-write-units", "240", "--endpoint", Tables.ServiceUrl!, "--table", Tables.TableName, "--lease-table", Tables.LeaseTableName];
+        string[] arguments = ["migrate", "up", "--lease-seconds", "6", "--max-write-units", "240", "--endpoint", Tables.ServiceUrl!, "--table", Tables.TableName, "--lease-table", Tables.LeaseTableName];
         using (var runner = WorkerProcess.Start(Tables, new Dictionary<string, string?>(), "ops.dll", arguments))
         {
             await Eventually.Until(async () => (await HistoryAsync()).SingleOrDefault(r => r.Version == OrderPartitions.Number)?.Changed ?? 0, changed => changed >= 50, TimeSpan.FromSeconds(90), "the runner to be under way");

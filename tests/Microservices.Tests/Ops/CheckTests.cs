@@ -6,6 +6,7 @@ namespace Microservices.Tests.Ops;
 /// The consistency check must find nothing on a converged table, and exactly the copy a test broke by hand:
 /// a check that passes a broken table is worse than none.
 /// </summary>
+[TakesAbout(30)]
 public sealed class CheckTests(DynamoDbLocalFixture dynamo, RabbitMqFixture rabbit) : ApiTest<CatalogService>(dynamo, "check")
 {
     public override async ValueTask InitializeAsync()

@@ -7,6 +7,7 @@ namespace Microservices.Tests.Ops;
 /// table, and reports each corruption made by hand with its exact keys, field, expected and found values (exit 1);
 /// <c>ops repair</c> fixes copies and aggregates so a second check is clean, and leaves a gap in a stream reported.
 /// </summary>
+[TakesAbout(25)]
 public sealed class HarnessCommandTests(DynamoDbLocalFixture dynamo, RabbitMqFixture rabbit) : ApiTest<CatalogService>(dynamo, "harness")
 {
     private string _herbert = null!;

@@ -3,6 +3,7 @@ using static Microservices.Tests.Orders.OrderCalls;
 namespace Microservices.Tests.Orders;
 
 /// <summary>Every Orders route against the real service on DynamoDB Local, including its 400, 404 and 409 answers.</summary>
+[TakesAbout(30)]
 public sealed class OrderRouteTests(DynamoDbLocalFixture dynamo) : OrdersTest(dynamo, "orders")
 {
     private static readonly string AuthorId = Ids.New();
