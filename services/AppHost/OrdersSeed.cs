@@ -8,11 +8,11 @@ public static class OrdersSeed
     /// <param name="clientIds">The seeded clients, in <see cref="Seed"/>'s order: Malin Persson first.</param>
     /// <param name="authorIds">The seeded authors, in <see cref="Seed"/>'s order: Herbert, Le Guin, Lindgren, Lagerlöf.</param>
     public static async Task OrdersAsync(
-        Uri orders, IReadOnlyList<string> clientIds, IReadOnlyList<string> authorIds, CancellationToken cancellationToken)
+        Uri orders, string token, IReadOnlyList<string> clientIds, IReadOnlyList<string> authorIds, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(clientIds);
         ArgumentNullException.ThrowIfNull(authorIds);
-        using var http = new HttpClient { BaseAddress = orders };
+        using var http = Seed.Http(orders, token);
         var first = await PlaceAsync(http, clientIds[0], cancellationToken,
             new { authorId = authorIds[0], title = "Dune", quantity = 1 },
             new { authorId = authorIds[1], title = "A Wizard of Earthsea", quantity = 2 });

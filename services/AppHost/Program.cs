@@ -9,6 +9,7 @@ using Microservices.Messaging;
 using Microservices.Schema;
 using Microservices.Schema.Migrations;
 using Microservices.ServiceDefaults;
+using Microservices.ServiceDefaults.Auth;
 using Microservices.SingleTable;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -44,6 +45,11 @@ serviceUrl = local?.ServiceUrl.ToString() ?? serviceUrl!;
 // process). Messaging__Transport=RabbitMq with Messaging__Host etc. runs the same worker against a broker.
 var transport = environment.GetValue("Messaging:Transport", MessageTransport.InMemory);
 
+// Tokens: a development signing key, made on the first run and kept outside the repository (Auth__SigningKey gives
+// one instead); production names an identity provider (Auth__Authority) and never holds a key.
+var signingKey = environment["Auth:SigningKey"] ?? DevelopmentTokens.LoadOrCreateKey(environment["Auth:KeyFile"] ?? DevelopmentKey.DefaultFile);
+var staffToken = DevelopmentTokens.Staff(signingKey);
+
 string[] settings =
 [
     $"--DynamoDb:ServiceUrl={serviceUrl}",
@@ -54,6 +60,7 @@ string[] settings =
     "--Logging:LogLevel:Microsoft.AspNetCore=Warning",
     "--Logging:LogLevel:System.Net.Http.HttpClient=Warning",
     "--Logging:LogLevel:MassTransit=Warning",
+    $"--Auth:SigningKey={signingKey}",
 ];
 
 var catalog = ServiceApp.Build<CatalogService>([.. settings, $"--Urls=http://127.0.0.1:{catalogPort}"]);
@@ -94,16 +101,23 @@ if (tablesCreated)
 {
     try
     {
-        var authors = await Seed.CatalogAsync(catalogUrl, stopping.Token);
+        var authors = await Seed.CatalogAsync(catalogUrl, staffToken, stopping.Token);
         Console.WriteLine($"Seeded {authors.Count} authors and their books.");
-        Console.WriteLine($"  try: curl {catalogUrl}authors/{authors[0]}");
-        var seededClients = await Seed.ClientsAsync(clientsUrl, stopping.Token);
+        Console.WriteLine($"  try: curl -H \"Authorization: Bearer $STAFF_TOKEN\" {catalogUrl}authors/{authors[0]}");
+        var seededClients = await Seed.ClientsAsync(clientsUrl, staffToken, stopping.Token);
         Console.WriteLine($"Seeded {seededClients.Count} clients, their numbers and addresses.");
-        Console.WriteLine($"  try: curl {clientsUrl}clients/{seededClients[0]}");
-        Console.WriteLine($"  try: curl {clientsUrl}clients/{seededClients[0]}/phones?contains=070");
-        await OrdersSeed.OrdersAsync(ordersUrl, seededClients, authors, stopping.Token);
+        Console.WriteLine($"  try: curl -H \"Authorization: Bearer $MALIN_TOKEN\" {clientsUrl}clients/{seededClients[0]}");
+        Console.WriteLine($"  try: curl -H \"Authorization: Bearer $MALIN_TOKEN\" {clientsUrl}clients/{seededClients[0]}/phones?contains=070");
+        await OrdersSeed.OrdersAsync(ordersUrl, staffToken, seededClients, authors, stopping.Token);
         Console.WriteLine("Seeded a few orders.");
-        Console.WriteLine($"  try: curl {ordersUrl}clients/{seededClients[0]}/orders");
+        Console.WriteLine($"  try: curl -H \"Authorization: Bearer $MALIN_TOKEN\" {ordersUrl}clients/{seededClients[0]}/orders");
+        Console.WriteLine("Tokens (12 hours; paste into a shell, or into the API page's Authentication field):");
+        Console.WriteLine($"  export STAFF_TOKEN={staffToken}");
+        for (var i = 0; i < seededClients.Count; i++)
+        {
+            var variable = Seed.ClientNames[i].Split(' ')[0].ToUpperInvariant() + "_TOKEN";
+            Console.WriteLine($"  export {variable}={DevelopmentTokens.Client(signingKey, seededClients[i])}   # {Seed.ClientNames[i]}, client {seededClients[i]}");
+        }
     }
     catch (OperationCanceledException) when (stopping.IsCancellationRequested)
     {
@@ -113,12 +127,12 @@ if (tablesCreated)
 
 Console.WriteLine($"DynamoDB:        {serviceUrl}{(local is null ? "" : " (DynamoDB Local, in memory)")}");
 Console.WriteLine($"Catalog API:     {catalogUrl}  (API reference: {catalogUrl}scalar, health: {catalogUrl}health)");
-Console.WriteLine($"  try: curl {catalogUrl}genres/science-fiction/books");
+Console.WriteLine($"  try: curl -H \"Authorization: Bearer $STAFF_TOKEN\" {catalogUrl}genres/science-fiction/books");
 Console.WriteLine($"Clients API:     {clientsUrl}  (API reference: {clientsUrl}scalar, health: {clientsUrl}health)");
-Console.WriteLine($"  try: curl '{clientsUrl}clients?name=Malin%20Persson'");
+Console.WriteLine($"  try: curl -H \"Authorization: Bearer $STAFF_TOKEN\" '{clientsUrl}clients?name=Malin%20Persson'");
 Console.WriteLine($"Catalog worker:  publishing the table's events over {(transport == MessageTransport.InMemory ? "the in-memory bus (nothing survives a stop)" : "RabbitMQ")}, keeping the genre copies");
 Console.WriteLine($"Orders API:      {ordersUrl}  (API reference: {ordersUrl}scalar, health: {ordersUrl}health)");
-Console.WriteLine($"  try: curl '{ordersUrl}orders?status=placed'");
+Console.WriteLine($"  try: curl -H \"Authorization: Bearer $STAFF_TOKEN\" '{ordersUrl}orders?status=placed'");
 Console.WriteLine("Orders worker:   keeping the orders' client copies and the order aggregates from the bus");
 Console.WriteLine("Press Ctrl+C to stop.");
 

@@ -13,9 +13,9 @@ public static class Seed
         ("Selma Lagerlöf", [("The Wonderful Adventures of Nils", "children", 9.50m)]),
     ];
 
-    public static async Task<IReadOnlyList<string>> CatalogAsync(Uri catalog, CancellationToken cancellationToken)
+    public static async Task<IReadOnlyList<string>> CatalogAsync(Uri catalog, string token, CancellationToken cancellationToken)
     {
-        using var http = new HttpClient { BaseAddress = catalog };
+        using var http = Http(catalog, token);
         var authorIds = new List<string>();
         foreach (var (name, books) in Catalog)
         {
@@ -44,9 +44,9 @@ public static class Seed
     ];
 
     /// <summary>The clients, their numbers (a map on the client item) and their addresses (items in the client's collection).</summary>
-    public static async Task<IReadOnlyList<string>> ClientsAsync(Uri clients, CancellationToken cancellationToken)
+    public static async Task<IReadOnlyList<string>> ClientsAsync(Uri clients, string token, CancellationToken cancellationToken)
     {
-        using var http = new HttpClient { BaseAddress = clients };
+        using var http = Http(clients, token);
         var clientIds = new List<string>();
         foreach (var (name, email, phones, addresses) in Clients)
         {
@@ -61,6 +61,17 @@ public static class Seed
         }
 
         return clientIds;
+    }
+
+    /// <summary>The seeded clients' names, in the order <see cref="ClientsAsync"/> returns their ids: Malin Persson first.</summary>
+    public static IReadOnlyList<string> ClientNames { get; } = [.. Clients.Select(c => c.Name)];
+
+    /// <summary>A client of one of the APIs that sends <paramref name="token"/>.</summary>
+    public static HttpClient Http(Uri api, string token)
+    {
+        var http = new HttpClient { BaseAddress = api };
+        http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
+        return http;
     }
 
     private static async Task<T> PostAsync<T>(HttpClient http, string path, object body, CancellationToken cancellationToken)

@@ -35,6 +35,7 @@ internal static class OpsProgram
         var soak = Soak.SoakCommand.Create();
         var host = HostCommand.Create();
         var migrate = MigrateCommands.Create();
+        var token = TokenCommand.Create();
 
         var dataModel = new Command("data-model", "Print docs/data-model.md, generated from the table's declaration (TableSchema).");
         dataModel.SetAction(_ =>
@@ -43,7 +44,7 @@ internal static class OpsProgram
             return 0;
         });
 
-        var root = new RootCommand("Operations on the single table: bootstrap, check, repair, rebuild, migrate, soak, host, data-model.") { bootstrap, check, repair, rebuild, migrate, soak, host, dataModel };
+        var root = new RootCommand("Operations on the single table: bootstrap, check, repair, rebuild, migrate, soak, host, token, data-model.") { bootstrap, check, repair, rebuild, migrate, soak, host, token, dataModel };
         try
         {
             var parsed = root.Parse(args);

@@ -84,17 +84,58 @@ public sealed class ProblemExceptionHandler(IProblemDetailsService problems) : I
 
     private static ValidationProblemDetails Unreadable(BadHttpRequestException badRequest)
     {
-        // A JSON error knows the path of the offending property ("$.price"); name it as the field at fault.
-        var field = badRequest.InnerException is JsonException { Path: { Length: > 2 } path }
-            ? path.TrimStart('$', '.')
-            : "body";
-        return new ValidationProblemDetails(new Dictionary<string, string[]>
-        {
-            [field] = [badRequest.InnerException?.Message ?? badRequest.Message],
-        })
+        var (field, message) = badRequest.InnerException is JsonException json ? Explain(json) : ("body", badRequest.Message);
+        return new ValidationProblemDetails(new Dictionary<string, string[]> { [field] = [message] })
         {
             Status = badRequest.StatusCode,
             Title = "The request body could not be read",
         };
+    }
+
+    /// <summary>
+    /// The field a JSON error is about (from its path, "$.lines[0].price" is "lines[0].price"; the whole body when it
+    /// has none) and what is wrong with it, in words of the API: the serializer's own messages name .NET types.
+    /// </summary>
+    private static (string Field, string Message) Explain(JsonException json)
+    {
+        var text = json.Message;
+        var path = json.Path is { Length: > 2 } p ? p.TrimStart('$', '.') : null;
+        if (QuotedName(text, "The JSON property '") is { } unknown)
+        {
+            var field = path is null || path.EndsWith(unknown, StringComparison.Ordinal) ? path ?? unknown : $"{path}.{unknown}";
+            return (field, $"{field} is not a field of this request.");
+        }
+
+        if (QuotedName(text, "Duplicate property '") is { } duplicate)
+        {
+            var field = path ?? duplicate;
+            return (field, $"{field} appears more than once (names are compared without regard to case).");
+        }
+
+        if (text.Contains("maximum configured depth", StringComparison.Ordinal))
+        {
+            return ("body", "The body is nested too deeply.");
+        }
+
+        if (path is not null && text.StartsWith("The JSON value could not be converted", StringComparison.Ordinal))
+        {
+            return (path, $"{path} has a value of the wrong type.");
+        }
+
+        var where = json.LineNumber is { } line ? $" (line {line + 1}, position {json.BytePositionInLine + 1})" : "";
+        return (path ?? "body", $"The body is not valid JSON{where}.");
+    }
+
+    private static string? QuotedName(string message, string before)
+    {
+        var at = message.IndexOf(before, StringComparison.Ordinal);
+        if (at < 0)
+        {
+            return null;
+        }
+
+        var start = at + before.Length;
+        var end = message.IndexOf('\'', start);
+        return end > start ? message[start..end] : null;
     }
 }

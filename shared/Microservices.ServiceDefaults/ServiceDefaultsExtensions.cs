@@ -2,8 +2,10 @@ using Microservices.EventSourcing;
 using Microservices.SingleTable;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http.Json;
+using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microservices.ServiceDefaults.Auth;
 using Scalar.AspNetCore;
 
 namespace Microservices.ServiceDefaults;
@@ -30,12 +32,17 @@ public static class ServiceDefaultsExtensions
         builder.AddServiceDefaults();
         builder.Services.AddProblemDetails();
         builder.Services.AddExceptionHandler<ProblemExceptionHandler>();
-        builder.Services.AddOpenApi();
+        builder.AddApiAuthentication();
+        builder.Services.AddOpenApi(openApi => openApi.AddDocumentTransformer<BearerSecurityScheme>());
         builder.Services.Configure<JsonOptions>(json =>
         {
             // Unknown members are a client's typo; say so instead of silently dropping the value.
             json.SerializerOptions.UnmappedMemberHandling = System.Text.Json.Serialization.JsonUnmappedMemberHandling.Disallow;
+            // {"price": 1, "Price": 2} is two answers to one question: refuse it rather than let the last one win.
+            json.SerializerOptions.AllowDuplicateProperties = false;
         });
+        // A body that cannot be bound reaches ProblemExceptionHandler, which names the field, instead of a bare 400.
+        builder.Services.Configure<RouteHandlerOptions>(routes => routes.ThrowOnBadRequest = true);
         builder.Services.AddSingleton<EventStore>();
         return builder;
     }
@@ -44,9 +51,12 @@ public static class ServiceDefaultsExtensions
     {
         app.UseExceptionHandler();
         app.UseStatusCodePages();
-        app.MapHealthChecks("/health");
-        app.MapOpenApi();
-        app.MapScalarApiReference();
+        app.UseMiddleware<JsonContentType>();
+        app.UseAuthentication();
+        app.UseAuthorization();
+        app.MapHealthChecks("/health").AllowAnonymous();
+        app.MapOpenApi().AllowAnonymous();
+        app.MapScalarApiReference(page => page.AddPreferredSecuritySchemes(BearerSecurityScheme.Name)).AllowAnonymous();
         return app;
     }
 }

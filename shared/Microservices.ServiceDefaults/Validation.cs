@@ -1,4 +1,6 @@
+using System.Buffers;
 using System.Globalization;
+using System.Text;
 using Microservices.SingleTable;
 
 namespace Microservices.ServiceDefaults;
@@ -51,13 +53,39 @@ public sealed class Validation
         return this;
     }
 
+    /// <summary>
+    /// Text a person typed: at least one visible character (a name of zero-width spaces or a byte-order mark is no
+    /// name), no control characters, nothing invisible at either end, and well-formed UTF-16 (a lone surrogate would
+    /// be replaced on its way to DynamoDB, so two different texts could become the same key).
+    /// </summary>
     public Validation Text(string? value, string field, int maxLength)
     {
-        Require(!string.IsNullOrWhiteSpace(value), field, $"{field} is required.");
+        Require(value is not null && value.Any(IsVisible), field, $"{field} is required (and must hold at least one visible character).");
         Require(value is null || value.Length <= maxLength, field, $"{field} must be at most {maxLength} characters.");
         Require(value is null || !value.Any(char.IsControl), field, $"{field} must not contain control characters.");
-        Require(value is null || value.Trim() == value, field, $"{field} must not start or end with whitespace.");
+        Require(value is null || value.Length == 0 || (IsVisible(value[0]) && IsVisible(value[^1])), field, $"{field} must not start or end with whitespace or invisible characters.");
+        Require(value is null || IsWellFormed(value), field, $"{field} must be well-formed Unicode text.");
         return this;
+    }
+
+    /// <summary>Neither whitespace nor a format or control character (zero-width space, joiners, BOM, bidi marks).</summary>
+    private static bool IsVisible(char c) =>
+        !char.IsWhiteSpace(c) && CharUnicodeInfo.GetUnicodeCategory(c) is not (UnicodeCategory.Format or UnicodeCategory.Control);
+
+    private static bool IsWellFormed(string value)
+    {
+        var rest = value.AsSpan();
+        while (!rest.IsEmpty)
+        {
+            if (Rune.DecodeFromUtf16(rest, out _, out var consumed) != OperationStatus.Done)
+            {
+                return false;
+            }
+
+            rest = rest[consumed..];
+        }
+
+        return true;
     }
 
     /// <summary>The version a command expects its aggregate at, from a JSON body.</summary>

@@ -95,6 +95,10 @@ public static class Pages
         return Base64Url.EncodeToString(JsonSerializer.SerializeToUtf8Bytes(key));
     }
 
+    /// <summary>What DynamoDB allows a key attribute of a cursor: a sort key (SK, GSI1SK, ...) 1,024 bytes, a partition key 2,048.</summary>
+    private static int MaxKeyBytes(string attribute) =>
+        attribute.EndsWith("SK", StringComparison.Ordinal) ? DynamoDbLimits.MaxSortKeyBytes : DynamoDbLimits.MaxPartitionKeyBytes;
+
     private static Dictionary<string, AttributeValue>? Decode(string cursor, CursorShape list)
     {
         Dictionary<string, string>? key;
@@ -109,7 +113,7 @@ public static class Pages
 
         var valid = key is not null
             && key.Count == list.Attributes.Count
-            && list.Attributes.All(a => key.TryGetValue(a, out var value) && !string.IsNullOrEmpty(value) && Encoding.UTF8.GetByteCount(value) <= 2048)
+            && list.Attributes.All(a => key.TryGetValue(a, out var value) && !string.IsNullOrEmpty(value) && Encoding.UTF8.GetByteCount(value) <= MaxKeyBytes(a))
             && list.Fixed.All(f => key[f.Attribute] == f.Value)
             && list.Prefixes.GroupBy(p => p.Attribute, StringComparer.Ordinal).All(g => g.Any(p => key[g.Key].StartsWith(p.Prefix, StringComparison.Ordinal)));
         return valid ? key!.ToDictionary(k => k.Key, k => new AttributeValue(k.Value), StringComparer.Ordinal) : null;

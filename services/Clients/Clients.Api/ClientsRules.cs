@@ -1,5 +1,3 @@
-using System.Buffers;
-using System.Text;
 using System.Text.RegularExpressions;
 
 namespace Clients.Api;
@@ -12,30 +10,18 @@ public static partial class ClientsRules
     public const int MaxPhoneTypeLength = 40;
     public const int MaxAddressPartLength = 200;
 
-    /// <summary>
-    /// Text that enters a key must be well-formed UTF-16: a lone surrogate would be replaced on its way to DynamoDB, so
-    /// two different names could become the same key.
-    /// </summary>
-    public static Validation WellFormedText(this Validation validation, string? value, string field, int maxLength)
-    {
-        ArgumentNullException.ThrowIfNull(validation);
-        return validation
-            .Text(value, field, maxLength)
-            .Require(value is null || IsWellFormed(value), field, $"{field} must be well-formed Unicode text.");
-    }
-
     public static Validation ClientName(this Validation validation, string? name, string field = "name") =>
-        validation.WellFormedText(name, field, MaxNameLength);
+        validation.Text(name, field, MaxNameLength);
 
     public static Validation Email(this Validation validation, string? email, string field = "email") =>
         validation
-            .WellFormedText(email, field, MaxEmailLength)
+            .Text(email, field, MaxEmailLength)
             .Require(email is null || EmailShape().IsMatch(email), field, $"{field} must be an email address such as 'malin@example.se'.");
 
     /// <summary>Any text but '/', which could not be addressed in the phone's route (/clients/{id}/phones/{type}).</summary>
     public static Validation PhoneType(this Validation validation, string? type, string field = "type") =>
         validation
-            .WellFormedText(type, field, MaxPhoneTypeLength)
+            .Text(type, field, MaxPhoneTypeLength)
             .Require(type is null || !type.Contains('/', StringComparison.Ordinal), field, $"{field} must not contain '/'.");
 
     /// <summary>Numbers as people write them ("+46 (0)70-123 45 67"): digits, spaces, hyphens, parentheses, a leading '+'.</summary>
@@ -77,23 +63,7 @@ public static partial class ClientsRules
     }
 
     public static Validation AddressPart(this Validation validation, string? value, string field) =>
-        validation.WellFormedText(value, field, MaxAddressPartLength);
-
-    private static bool IsWellFormed(string value)
-    {
-        var rest = value.AsSpan();
-        while (!rest.IsEmpty)
-        {
-            if (Rune.DecodeFromUtf16(rest, out _, out var consumed) != OperationStatus.Done)
-            {
-                return false;
-            }
-
-            rest = rest[consumed..];
-        }
-
-        return true;
-    }
+        validation.Text(value, field, MaxAddressPartLength);
 
     [GeneratedRegex(@"^[^@\s]+@[^@\s]+\.[^@\s]+$")]
     private static partial Regex EmailShape();

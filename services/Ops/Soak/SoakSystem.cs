@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
+using Microservices.ServiceDefaults.Auth;
 
 namespace Ops.Soak;
 
@@ -27,6 +28,12 @@ public sealed class SoakSystem : IAsyncDisposable
 
     public Uri Orders { get; private set; } = null!;
 
+    /// <summary>
+    /// A staff token the workload sends, signed with the development key this system's APIs were given (a new one
+    /// for each soak, never written to disk).
+    /// </summary>
+    public string StaffToken { get; private set; } = null!;
+
     /// <summary>The processes the soak may SIGKILL: the event relay and the two workers.</summary>
     public IReadOnlyList<ServiceProcess> Killable { get; private set; } = [];
 
@@ -40,6 +47,8 @@ public sealed class SoakSystem : IAsyncDisposable
         var logs = Directory.CreateDirectory(Path.Combine(soak.WorkDirectory, "logs")).FullName;
         system.FaultCountsDirectory = Directory.CreateDirectory(Path.Combine(soak.WorkDirectory, "faults")).FullName;
         var seed = soak.Seed * 1000;
+        var signingKey = DevelopmentTokens.NewSigningKey();
+        system.StaffToken = DevelopmentTokens.Staff(signingKey, TimeSpan.FromDays(1));
 
         ServiceProcess Service(string name, bool consumes, IReadOnlyDictionary<string, string?>? extra = null)
         {
@@ -49,6 +58,7 @@ public sealed class SoakSystem : IAsyncDisposable
             {
                 var settings = soak.Tables.ToSettings();
                 settings["Logging:LogLevel:Default"] = "Warning";
+                settings["Auth:SigningKey"] = signingKey;
                 // The soak waits for this category's "Application started" line.
                 settings["Logging:LogLevel:Microsoft.Hosting.Lifetime"] = "Information";
                 settings["Faults:DynamoDbRate"] = soak.DynamoDbFaultRate.ToString(CultureInfo.InvariantCulture);

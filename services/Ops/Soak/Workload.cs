@@ -57,6 +57,10 @@ public sealed class Workload : IDisposable
         _catalog = new HttpClient { BaseAddress = system.Catalog };
         _clients = new HttpClient { BaseAddress = system.Clients };
         _orders = new HttpClient { BaseAddress = system.Orders };
+        foreach (var http in new[] { _catalog, _clients, _orders })
+        {
+            http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", system.StaffToken);
+        }
     }
 
     /// <summary>Commands answered so far (any answer, or none: a failed connection counts too).</summary>

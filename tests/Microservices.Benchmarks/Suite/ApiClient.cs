@@ -3,10 +3,14 @@ using System.Text.Json.Nodes;
 
 namespace Microservices.Benchmarks.Suite;
 
-/// <summary>One API over loopback HTTP: every answer must be a success, else the run stops and says what came back.</summary>
-public sealed class ApiClient(Uri address) : IDisposable
+/// <summary>One API over loopback HTTP, as staff: every answer must be a success, else the run stops and says what came back.</summary>
+public sealed class ApiClient(Uri address, string token) : IDisposable
 {
-    private readonly HttpClient _http = new() { BaseAddress = address };
+    private readonly HttpClient _http = new()
+    {
+        BaseAddress = address,
+        DefaultRequestHeaders = { Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token) },
+    };
 
     public Task<JsonNode?> GetAsync(string path, CancellationToken cancellationToken) => SendAsync(HttpMethod.Get, path, null, cancellationToken);
 

@@ -7,6 +7,7 @@ using EventRelay;
 using Microservices.Messaging;
 using Microservices.Schema;
 using Microservices.ServiceDefaults;
+using Microservices.ServiceDefaults.Auth;
 using Microservices.SingleTable;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -84,9 +85,10 @@ public sealed class BenchSystem : IAsyncDisposable
         var orders = await system.StartApiAsync<OrdersService>(cancellationToken);
         system.ApiRequests.AttachTo(clients.Services.GetRequiredService<IAmazonDynamoDB>());
         system.ApiRequests.AttachTo(orders.Services.GetRequiredService<IAmazonDynamoDB>());
-        system.Catalog = new ApiClient(Address(catalog));
-        system.Clients = new ApiClient(Address(clients));
-        system.Orders = new ApiClient(Address(orders));
+        var staff = DevelopmentTokens.Staff(SigningKey);
+        system.Catalog = new ApiClient(Address(catalog), staff);
+        system.Clients = new ApiClient(Address(clients), staff);
+        system.Orders = new ApiClient(Address(orders), staff);
         return system;
     }
 
@@ -155,10 +157,14 @@ public sealed class BenchSystem : IAsyncDisposable
         return app;
     }
 
+    /// <summary>The run's development signing key: the APIs check the benchmark's tokens as they check any.</summary>
+    private static readonly string SigningKey = DevelopmentTokens.NewSigningKey();
+
     private static Dictionary<string, string?> Settings(DynamoDbOptions tables)
     {
         var settings = tables.ToSettings();
         settings["Logging:LogLevel:Default"] = "Warning";
+        settings["Auth:SigningKey"] = SigningKey;
         return settings;
     }
 

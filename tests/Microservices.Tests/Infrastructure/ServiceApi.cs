@@ -22,6 +22,13 @@ public sealed class ServiceApi<TService>(DynamoDbOptions tables) : WebApplicatio
     /// <summary>A new client of the service, that asserts each answer's status.</summary>
     public ApiClient Client() => new(CreateClient());
 
+    /// <summary>Every client of the service, however created, sends a staff token unless the test sets another (<see cref="TestTokens.As"/>).</summary>
+    protected override void ConfigureClient(HttpClient client)
+    {
+        base.ConfigureClient(client);
+        client.As(TestTokens.Staff);
+    }
+
     protected override void ConfigureWebHost(IWebHostBuilder builder) =>
         builder.ConfigureAppConfiguration(config => config.AddInMemoryCollection(Settings.Of(Tables)));
 }

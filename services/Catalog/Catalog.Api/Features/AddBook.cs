@@ -57,6 +57,7 @@ public static class AddBookEndpoint
                 return TypedResults.Created($"/authors/{authorId}/books?startsWith={Uri.EscapeDataString(body.Title!)}", added);
             })
             .WithName("AddBook")
+            .RequireStaff()
             .ProducesCommandProblems()
             .ProducesIdempotencyProblems();
 }

@@ -47,6 +47,7 @@ public static class ChangeBookEndpoints
                 TypedResults.Ok(await mediator.Send(
                     new ChangeBookPrice(Ids.Require(authorId, "Author"), Ids.Require(bookId, "Book"), body.Price!.Value, body.ExpectedVersion!.Value), cancellationToken)))
             .WithName("ChangeBookPrice")
+            .RequireStaff()
             .ProducesCommandProblems();
 
     public static void MapChangeBookGenre(this RouteGroupBuilder books) =>
@@ -54,6 +55,7 @@ public static class ChangeBookEndpoints
                 TypedResults.Ok(await mediator.Send(
                     new ChangeBookGenre(Ids.Require(authorId, "Author"), Ids.Require(bookId, "Book"), body.Genre!, body.ExpectedVersion!.Value), cancellationToken)))
             .WithName("ChangeBookGenre")
+            .RequireStaff()
             .ProducesCommandProblems();
 
     public static void MapRetitleBook(this RouteGroupBuilder books) =>
@@ -61,5 +63,6 @@ public static class ChangeBookEndpoints
                 TypedResults.Ok(await mediator.Send(
                     new RetitleBook(Ids.Require(authorId, "Author"), Ids.Require(bookId, "Book"), body.Title!, body.ExpectedVersion!.Value), cancellationToken)))
             .WithName("RetitleBook")
+            .RequireStaff()
             .ProducesCommandProblems();
 }

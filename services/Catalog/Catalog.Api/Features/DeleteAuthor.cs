@@ -50,5 +50,6 @@ public static class DeleteAuthorEndpoint
         authors.MapDelete("/{authorId}", async (string authorId, [AsParameters] ExpectedVersionQuery query, IMediator mediator, CancellationToken cancellationToken) =>
                 TypedResults.Ok(await mediator.Send(new DeleteAuthor(Ids.Require(authorId, "Author"), query.Version), cancellationToken)))
             .WithName("DeleteAuthor")
+            .RequireStaff()
             .ProducesCommandProblems();
 }

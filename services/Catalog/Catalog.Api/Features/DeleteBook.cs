@@ -19,5 +19,6 @@ public static class DeleteBookEndpoint
         books.MapDelete("/{bookId}", async (string authorId, string bookId, [AsParameters] ExpectedVersionQuery query, IMediator mediator, CancellationToken cancellationToken) =>
                 TypedResults.Ok(await mediator.Send(new DeleteBook(Ids.Require(authorId, "Author"), Ids.Require(bookId, "Book"), query.Version), cancellationToken)))
             .WithName("DeleteBook")
+            .RequireStaff()
             .ProducesCommandProblems();
 }

@@ -1,3 +1,5 @@
+using System.Text;
+
 namespace Catalog.Api.Features;
 
 public sealed record ListAuthorBooks(string AuthorId, string StartsWith, string? Limit, string? Cursor) : IQuery<Page<BookView>>, IValidatable
@@ -8,7 +10,16 @@ public sealed record ListAuthorBooks(string AuthorId, string StartsWith, string?
         [(Attributes.PK, Keys.AuthorPartition(AuthorId))],
         [(Attributes.SK, Keys.BooksStartingWith(StartsWith))]);
 
-    public void Validate(Validation validation) => validation.Page(Limit, Cursor, Shape);
+    public void Validate(Validation validation)
+    {
+        ArgumentNullException.ThrowIfNull(validation);
+        // Measured as DynamoDB measures it: the sort key prefix it becomes, in UTF-8 bytes after the key's escaping.
+        var prefixBytes = Encoding.UTF8.GetByteCount(Keys.BooksStartingWith(StartsWith));
+        validation
+            .Require(prefixBytes <= DynamoDbLimits.MaxSortKeyBytes, "startsWith",
+                $"startsWith is too long: as a sort key prefix it is {prefixBytes:N0} bytes, and DynamoDB allows {DynamoDbLimits.MaxSortKeyBytes:N0}.")
+            .Page(Limit, Cursor, Shape);
+    }
 }
 
 /// <summary>

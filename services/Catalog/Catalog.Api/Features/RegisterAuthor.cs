@@ -26,5 +26,6 @@ public static class RegisterAuthorEndpoint
                 return TypedResults.Created($"/authors/{registered.AuthorId}", registered);
             })
             .WithName("RegisterAuthor")
+            .RequireStaff()
             .ProducesIdempotencyProblems();
 }

@@ -21,5 +21,6 @@ public static class RenameAuthorEndpoint
                 TypedResults.Ok(await mediator.Send(
                     new RenameAuthor(Ids.Require(authorId, "Author"), body.Name!, body.ExpectedVersion!.Value), cancellationToken)))
             .WithName("RenameAuthor")
+            .RequireStaff()
             .ProducesCommandProblems();
 }

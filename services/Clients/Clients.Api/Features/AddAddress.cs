@@ -13,10 +13,10 @@ public sealed record AddAddressBody(string? Street, string? City, string? Postal
 
 public sealed record AddressAddedResponse(string AddressId, long Version);
 
-public sealed record AddAddress(string ClientId, string Street, string City, string PostalCode, string Country, long ExpectedVersion)
+public sealed record AddAddress(string ClientId, string Street, string City, string PostalCode, string Country, long ExpectedVersion, Caller Caller)
     : ICommand<AddressAddedResponse>;
 
-public sealed record RemoveAddress(string ClientId, string AddressId, long ExpectedVersion) : ICommand<VersionResponse>;
+public sealed record RemoveAddress(string ClientId, string AddressId, long ExpectedVersion, Caller Caller) : ICommand<VersionResponse>;
 
 /// <summary>
 /// Addresses are items of their own in the client's collection: one transaction of the event, the client item at its
@@ -30,7 +30,7 @@ public sealed class AddressHandler(CommandRunner<Client> clients)
         var addressId = Ids.New();
         var done = await clients.Run(
             command.ClientId,
-            state => Client.AddAddress(state, addressId, command.Street, command.City, command.PostalCode, command.Country, command.ExpectedVersion),
+            state => Client.AddAddress(command.Caller.Own(state), addressId, command.Street, command.City, command.PostalCode, command.Country, command.ExpectedVersion),
             change =>
             [
                 GuardedWrite.PutNew(change.Table,
@@ -46,7 +46,7 @@ public sealed class AddressHandler(CommandRunner<Client> clients)
         var key = Keys.Address(command.ClientId, command.AddressId);
         var done = await clients.Run(
             command.ClientId,
-            state => Client.RemoveAddress(state, command.AddressId, command.ExpectedVersion),
+            state => Client.RemoveAddress(command.Caller.Own(state), command.AddressId, command.ExpectedVersion),
             change =>
             [
                 new GuardedWrite(
@@ -69,10 +69,10 @@ public sealed class AddressHandler(CommandRunner<Client> clients)
 public static class AddressEndpoints
 {
     public static void MapAddAddress(this RouteGroupBuilder addresses) =>
-        addresses.MapPost("", async (string clientId, AddAddressBody body, IMediator mediator, CancellationToken cancellationToken) =>
+        addresses.MapPost("", async (string clientId, AddAddressBody body, Caller caller, IMediator mediator, CancellationToken cancellationToken) =>
             {
                 var added = await mediator.Send(
-                    new AddAddress(Ids.Require(clientId, "Client"), body.Street!, body.City!, body.PostalCode!, body.Country!, body.ExpectedVersion!.Value),
+                    new AddAddress(Ids.Require(clientId, "Client"), body.Street!, body.City!, body.PostalCode!, body.Country!, body.ExpectedVersion!.Value, caller),
                     cancellationToken);
                 return TypedResults.Created($"/clients/{clientId}", added);
             })
@@ -80,9 +80,9 @@ public static class AddressEndpoints
             .ProducesCommandProblems();
 
     public static void MapRemoveAddress(this RouteGroupBuilder addresses) =>
-        addresses.MapDelete("/{addressId}", async (string clientId, string addressId, [AsParameters] ExpectedVersionQuery query, IMediator mediator, CancellationToken cancellationToken) =>
+        addresses.MapDelete("/{addressId}", async (string clientId, string addressId, [AsParameters] ExpectedVersionQuery query, Caller caller, IMediator mediator, CancellationToken cancellationToken) =>
                 TypedResults.Ok(await mediator.Send(
-                    new RemoveAddress(Ids.Require(clientId, "Client"), Ids.Require(addressId, "Address"), query.Version), cancellationToken)))
+                    new RemoveAddress(Ids.Require(clientId, "Client"), Ids.Require(addressId, "Address"), query.Version, caller), cancellationToken)))
             .WithName("RemoveAddress")
             .ProducesCommandProblems();
 }

@@ -2,7 +2,7 @@ namespace Clients.Api.Features;
 
 public sealed record ClientPhonesView(string ClientId, IReadOnlyDictionary<string, string> Phones);
 
-public sealed record FilterPhones(string ClientId, string? Contains) : IQuery<ClientPhonesView>, IValidatable
+public sealed record FilterPhones(string ClientId, string? Contains, Caller Caller) : IQuery<ClientPhonesView>, IValidatable
 {
     public void Validate(Validation validation) => validation.PhoneDigits(Contains);
 }
@@ -18,6 +18,8 @@ public sealed class FilterPhonesHandler(IAmazonDynamoDB dynamo, IOptions<DynamoD
 {
     public async ValueTask<ClientPhonesView> Handle(FilterPhones query, CancellationToken cancellationToken)
     {
+        // The client's own item is the one read: another client's id is a 404 before it is read.
+        query.Caller.RequireOwner(query.ClientId, "Client", query.ClientId);
         var key = Keys.Client(query.ClientId);
         var result = await dynamo.QueryAsync(new QueryRequest
         {
@@ -51,8 +53,8 @@ public sealed class FilterPhonesHandler(IAmazonDynamoDB dynamo, IOptions<DynamoD
 public static class FilterPhonesEndpoint
 {
     public static void MapFilterPhones(this RouteGroupBuilder phones) =>
-        phones.MapGet("", async (string clientId, string? contains, IMediator mediator, CancellationToken cancellationToken) =>
-                TypedResults.Ok(await mediator.Send(new FilterPhones(Ids.Require(clientId, "Client"), contains), cancellationToken)))
+        phones.MapGet("", async (string clientId, string? contains, Caller caller, IMediator mediator, CancellationToken cancellationToken) =>
+                TypedResults.Ok(await mediator.Send(new FilterPhones(Ids.Require(clientId, "Client"), contains, caller), cancellationToken)))
             .WithName("FilterPhones")
             .ProducesProblem(StatusCodes.Status404NotFound);
 }

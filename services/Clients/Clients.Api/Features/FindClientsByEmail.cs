@@ -34,5 +34,6 @@ public static class FindClientsByEmailEndpoint
         clients.MapGet("/by-email", async (string? email, IMediator mediator, CancellationToken cancellationToken) =>
                 TypedResults.Ok(await mediator.Send(new FindClientsByEmail(email), cancellationToken)))
             .WithName("FindClientsByEmail")
+            .RequireStaff()
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
 }

@@ -40,5 +40,6 @@ public static class FindClientsByNameEndpoint
     public static void MapFindClientsByName(this RouteGroupBuilder clients) =>
         clients.MapGet("", async (string? name, IMediator mediator, CancellationToken cancellationToken) =>
                 TypedResults.Ok(await mediator.Send(new FindClientsByName(name), cancellationToken)))
-            .WithName("FindClientsByName");
+            .WithName("FindClientsByName")
+            .RequireStaff();
 }

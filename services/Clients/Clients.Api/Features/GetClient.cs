@@ -9,7 +9,7 @@ public sealed record AddressView(string AddressId, string Street, string City, s
 public sealed record ClientView(
     string ClientId, string Name, string Email, IReadOnlyDictionary<string, string> Phones, long Version, IReadOnlyList<AddressView> Addresses);
 
-public sealed record GetClient(string ClientId) : IQuery<ClientView>;
+public sealed record GetClient(string ClientId, Caller Caller) : IQuery<ClientView>;
 
 /// <summary>
 /// The client's item collection in one Query: the client item with its numbers and every address item. Addresses are
@@ -41,6 +41,7 @@ public sealed class GetClientHandler(IAmazonDynamoDB dynamo, IOptions<DynamoDbOp
             }
         }
 
+        query.Caller.RequireOwner(client?.ClientId, "Client", query.ClientId);
         return client is null
             ? throw new NotFoundException("Client", query.ClientId)
             : new ClientView(client.ClientId, client.Name, client.Email, client.Phones, client.Version, addresses);
@@ -50,8 +51,8 @@ public sealed class GetClientHandler(IAmazonDynamoDB dynamo, IOptions<DynamoDbOp
 public static class GetClientEndpoint
 {
     public static void MapGetClient(this RouteGroupBuilder clients) =>
-        clients.MapGet("/{clientId}", async (string clientId, IMediator mediator, CancellationToken cancellationToken) =>
-                TypedResults.Ok(await mediator.Send(new GetClient(Ids.Require(clientId, "Client")), cancellationToken)))
+        clients.MapGet("/{clientId}", async (string clientId, Caller caller, IMediator mediator, CancellationToken cancellationToken) =>
+                TypedResults.Ok(await mediator.Send(new GetClient(Ids.Require(clientId, "Client"), caller), cancellationToken)))
             .WithName("GetClient")
             .ProducesProblem(StatusCodes.Status404NotFound);
 }

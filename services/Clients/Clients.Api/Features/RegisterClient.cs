@@ -30,5 +30,6 @@ public static class RegisterClientEndpoint
                 return TypedResults.Created($"/clients/{registered.ClientId}", registered);
             })
             .WithName("RegisterClient")
+            .RequireStaff()
             .ProducesIdempotencyProblems();
 }

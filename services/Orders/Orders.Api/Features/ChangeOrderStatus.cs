@@ -17,7 +17,7 @@ public enum OrderAction
     Cancel,
 }
 
-public sealed record ChangeOrderStatus(string ClientId, string OrderId, OrderAction Action, long ExpectedVersion)
+public sealed record ChangeOrderStatus(string ClientId, string OrderId, OrderAction Action, long ExpectedVersion, Caller Caller)
     : ICommand<OrderStatusResponse>;
 
 /// <summary>
@@ -40,11 +40,15 @@ public sealed class ChangeOrderStatusHandler(CommandRunner<Order> orders, OrderL
             {
                 var done = await orders.Run(
                     command.OrderId,
-                    state => command.Action switch
+                    state =>
                     {
-                        OrderAction.Pay => Order.Pay(state.OfClient(command.ClientId), command.ExpectedVersion),
-                        OrderAction.Ship => Order.Ship(state.OfClient(command.ClientId), command.ExpectedVersion),
-                        _ => Order.Cancel(state.OfClient(command.ClientId), command.ExpectedVersion),
+                        command.Caller.RequireOwner(state.ClientId, "Order", command.OrderId);
+                        return command.Action switch
+                        {
+                            OrderAction.Pay => Order.Pay(state.OfClient(command.ClientId), command.ExpectedVersion),
+                            OrderAction.Ship => Order.Ship(state.OfClient(command.ClientId), command.ExpectedVersion),
+                            _ => Order.Cancel(state.OfClient(command.ClientId), command.ExpectedVersion),
+                        };
                     },
                     change => change.After.Status == OrderStatus.Cancelled
                         ? change.After.Lines.Select(l => l.BookId).Distinct(StringComparer.Ordinal).Select(bookId => SaleCancelled(change.Table, bookId, change.After.OrderId))
@@ -103,14 +107,14 @@ public static class ChangeOrderStatusEndpoint
     public static void MapChangeOrderStatus(this RouteGroupBuilder orders)
     {
         Map(orders, "pay", OrderAction.Pay, "PayOrder");
-        Map(orders, "ship", OrderAction.Ship, "ShipOrder");
+        Map(orders, "ship", OrderAction.Ship, "ShipOrder").RequireStaff();
         Map(orders, "cancel", OrderAction.Cancel, "CancelOrder");
     }
 
-    private static void Map(RouteGroupBuilder orders, string verb, OrderAction action, string name) =>
-        orders.MapPost($"/{{orderId}}/{verb}", async (string clientId, string orderId, ChangeOrderStatusBody body, IMediator mediator, CancellationToken cancellationToken) =>
+    private static RouteHandlerBuilder Map(RouteGroupBuilder orders, string verb, OrderAction action, string name) =>
+        orders.MapPost($"/{{orderId}}/{verb}", async (string clientId, string orderId, ChangeOrderStatusBody body, Caller caller, IMediator mediator, CancellationToken cancellationToken) =>
                 TypedResults.Ok(await mediator.Send(
-                    new ChangeOrderStatus(Ids.Require(clientId, "Client"), Ids.Require(orderId, "Order"), action, body.ExpectedVersion!.Value), cancellationToken)))
+                    new ChangeOrderStatus(Ids.Require(clientId, "Client"), Ids.Require(orderId, "Order"), action, body.ExpectedVersion!.Value, caller), cancellationToken)))
             .WithName(name)
             .ProducesCommandProblems();
 }

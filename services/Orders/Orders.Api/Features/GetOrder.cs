@@ -14,7 +14,7 @@ public sealed record OrderLineView(int LineNo, string BookId, string AuthorId, s
 
 public sealed record OrderWithLinesView(OrderView Order, IReadOnlyList<OrderLineView> Lines);
 
-public sealed record GetOrder(string ClientId, string OrderId) : IQuery<OrderWithLinesView>;
+public sealed record GetOrder(string ClientId, string OrderId, Caller Caller) : IQuery<OrderWithLinesView>;
 
 /// <summary>
 /// One Query: the order and its lines share one partition and prefix, in the client's partition before migration 3
@@ -27,6 +27,7 @@ public sealed class GetOrderHandler(OrderReader reader, OrderLayout layout) : IQ
     {
         var found = await reader.ReadAsync(query.ClientId, query.OrderId, await layout.CurrentAsync(cancellationToken), cancellationToken)
             ?? throw new NotFoundException("Order", query.OrderId);
+        query.Caller.RequireOwner(found.Order.ClientId, "Order", query.OrderId);
         return new OrderWithLinesView(
             OrderView.From(found.Order),
             [.. found.Lines.Select(l => new OrderLineView(l.LineNo, l.BookId, l.AuthorId, l.Title, l.Price, l.Quantity))]);
@@ -36,8 +37,8 @@ public sealed class GetOrderHandler(OrderReader reader, OrderLayout layout) : IQ
 public static class GetOrderEndpoint
 {
     public static void MapGetOrder(this RouteGroupBuilder orders) =>
-        orders.MapGet("/{orderId}", async (string clientId, string orderId, IMediator mediator, CancellationToken cancellationToken) =>
-                TypedResults.Ok(await mediator.Send(new GetOrder(Ids.Require(clientId, "Client"), Ids.Require(orderId, "Order")), cancellationToken)))
+        orders.MapGet("/{orderId}", async (string clientId, string orderId, Caller caller, IMediator mediator, CancellationToken cancellationToken) =>
+                TypedResults.Ok(await mediator.Send(new GetOrder(Ids.Require(clientId, "Client"), Ids.Require(orderId, "Order"), caller), cancellationToken)))
             .WithName("GetOrder")
             .ProducesProblem(StatusCodes.Status404NotFound);
 }

@@ -2,7 +2,7 @@ using Amazon.DynamoDBv2;
 
 namespace Orders.Api.Features;
 
-public sealed record ListClientOrders(string ClientId, string? Limit, string? Cursor) : IQuery<Page<OrderView>>, IValidatable
+public sealed record ListClientOrders(string ClientId, string? Limit, string? Cursor, Caller Caller) : IQuery<Page<OrderView>>, IValidatable
 {
     /// <summary>
     /// A cursor of this list is the key the last order returned has in its client's partition (ORDER#{orderId}), in
@@ -36,6 +36,8 @@ public sealed class ListClientOrdersHandler(IAmazonDynamoDB dynamo, IOptions<Dyn
 {
     public async ValueTask<Page<OrderView>> Handle(ListClientOrders query, CancellationToken cancellationToken)
     {
+        // The list is the client's own partition (and the cursor is tied to it): another client's is a 404.
+        query.Caller.RequireOwner(query.ClientId, "Client", query.ClientId);
         var page = Pages.Read(query.Limit, query.Cursor, query.Shape);
         var after = page.Start is null ? null : Keys.OrderIdOf(page.Start[Attributes.SK].S);
         var orders = new Dictionary<string, OrderSummary>(StringComparer.Ordinal);
@@ -95,7 +97,7 @@ public sealed class ListClientOrdersHandler(IAmazonDynamoDB dynamo, IOptions<Dyn
 public static class ListClientOrdersEndpoint
 {
     public static void MapListClientOrders(this RouteGroupBuilder orders) =>
-        orders.MapGet("", async (string clientId, string? limit, string? cursor, IMediator mediator, CancellationToken cancellationToken) =>
-                TypedResults.Ok(await mediator.Send(new ListClientOrders(Ids.Require(clientId, "Client"), limit, cursor), cancellationToken)))
+        orders.MapGet("", async (string clientId, string? limit, string? cursor, Caller caller, IMediator mediator, CancellationToken cancellationToken) =>
+                TypedResults.Ok(await mediator.Send(new ListClientOrders(Ids.Require(clientId, "Client"), limit, cursor, caller), cancellationToken)))
             .WithName("ListClientOrders");
 }

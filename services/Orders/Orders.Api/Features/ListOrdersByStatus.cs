@@ -48,5 +48,6 @@ public static class ListOrdersByStatusEndpoint
     public static void MapListOrdersByStatus(this RouteGroupBuilder orders) =>
         orders.MapGet("", async (string? status, string? limit, string? cursor, IMediator mediator, CancellationToken cancellationToken) =>
                 TypedResults.Ok(await mediator.Send(new ListOrdersByStatus(status, limit, cursor), cancellationToken)))
-            .WithName("ListOrdersByStatus");
+            .WithName("ListOrdersByStatus")
+            .RequireStaff();
 }

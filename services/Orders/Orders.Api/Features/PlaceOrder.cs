@@ -49,7 +49,7 @@ public sealed record OrderPlacedResponse(string OrderId, long Version, decimal T
 /// <summary>A line as asked for: the book named by its id, or by its title (its key in the author's collection).</summary>
 public sealed record RequestedLine(string AuthorId, string? BookId, string? Title, int Quantity);
 
-public sealed record PlaceOrder(string ClientId, IReadOnlyList<RequestedLine> Lines, IdempotencyKey? Idempotency = null)
+public sealed record PlaceOrder(string ClientId, IReadOnlyList<RequestedLine> Lines, Caller Caller, IdempotencyKey? Idempotency = null)
     : ICommand<OrderPlacedResponse>, IIdempotentCreate;
 
 /// <summary>
@@ -66,6 +66,8 @@ public sealed class PlaceOrderHandler(IAmazonDynamoDB dynamo, CommandRunner<Orde
 
     public async ValueTask<OrderPlacedResponse> Handle(PlaceOrder command, CancellationToken cancellationToken)
     {
+        // A client places orders only for themselves: the order's owner is the client of the route.
+        command.Caller.RequireOwner(command.ClientId, "Client", command.ClientId);
         var (client, books) = await ReadSourcesAsync(command, cancellationToken);
         var ordered = command.Lines.Select(line => FindBook(books, line) ?? throw new NotFoundException("Book", line.BookId ?? line.Title!)).ToList();
         if (ordered.Select(b => b.Currency).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList() is { Count: > 1 } currencies)
@@ -140,10 +142,10 @@ public sealed class PlaceOrderHandler(IAmazonDynamoDB dynamo, CommandRunner<Orde
 public static class PlaceOrderEndpoint
 {
     public static void MapPlaceOrder(this RouteGroupBuilder orders) =>
-        orders.MapPost("", async (string clientId, PlaceOrderBody body, IdempotencyKey? idempotency, IMediator mediator, CancellationToken cancellationToken) =>
+        orders.MapPost("", async (string clientId, PlaceOrderBody body, IdempotencyKey? idempotency, Caller caller, IMediator mediator, CancellationToken cancellationToken) =>
             {
                 var lines = body.Lines!.Select(l => new RequestedLine(l!.AuthorId!, l.BookId, l.BookId is null ? l.Title : null, l.Quantity!.Value)).ToList();
-                var placed = await mediator.Send(new PlaceOrder(Ids.Require(clientId, "Client"), lines, idempotency), cancellationToken);
+                var placed = await mediator.Send(new PlaceOrder(Ids.Require(clientId, "Client"), lines, caller, idempotency), cancellationToken);
                 return TypedResults.Created($"/clients/{clientId}/orders/{placed.OrderId}", placed);
             })
             .WithName("PlaceOrder")
