@@ -37,6 +37,8 @@ public static class ServiceApp
             ApplicationName = typeof(TService).Assembly.GetName().Name,
         });
         builder.WebHost.UseUrls(builder.Configuration["Urls"] ?? $"http://127.0.0.1:{TService.DefaultPort}");
+        // No Server header: it tells an attacker which server and version to look up.
+        builder.WebHost.ConfigureKestrel(kestrel => kestrel.AddServerHeader = false);
         builder.AddApiDefaults();                          // ProblemDetails, health, OpenAPI, telemetry, DynamoDB, event store
         builder.Services.AddIdempotentCreates(TService.Name);
         TService.Add(builder);                             // this service: aggregates, mediator

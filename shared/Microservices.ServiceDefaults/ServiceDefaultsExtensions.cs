@@ -1,6 +1,7 @@
 using Microservices.EventSourcing;
 using Microservices.SingleTable;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Json;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
@@ -49,12 +50,14 @@ public static class ServiceDefaultsExtensions
 
     public static WebApplication MapDefaultEndpoints(this WebApplication app)
     {
+        app.UseMiddleware<SecurityHeaders>();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseMiddleware<JsonContentType>();
         app.UseAuthentication();
         app.UseAuthorization();
-        app.MapHealthChecks("/health").AllowAnonymous();
+        // GET and HEAD only: a POST or DELETE on /health is a 405, not a health answer.
+        app.MapHealthChecks("/health").AllowAnonymous().WithMetadata(new HttpMethodMetadata([HttpMethods.Get, HttpMethods.Head]));
         app.MapOpenApi().AllowAnonymous();
         app.MapScalarApiReference(page => page.AddPreferredSecuritySchemes(BearerSecurityScheme.Name)).AllowAnonymous();
         return app;
