@@ -66,10 +66,11 @@ public static class ApiAuthentication
             }
         });
         builder.Services.AddAuthorizationBuilder()
-            .SetFallbackPolicy(new AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build())
-            .AddPolicy(ApiPolicies.Staff, policy => policy.RequireAuthenticatedUser().RequireAssertion(context =>
+            // A valid token without a subject (a machine's token, say) names no caller to check objects against: 403.
+            .SetFallbackPolicy(new AuthorizationPolicyBuilder().RequireAuthenticatedUser().RequireClaim("sub").Build())
+            .AddPolicy(ApiPolicies.Staff, policy => policy.RequireAuthenticatedUser().RequireClaim("sub").RequireAssertion(context =>
                 context.Resource is HttpContext http
-                && Caller.From(context.User, http.RequestServices.GetRequiredService<IOptions<ApiAuthOptions>>().Value.StaffScope).IsStaff));
+                && Caller.HasScope(context.User, http.RequestServices.GetRequiredService<IOptions<ApiAuthOptions>>().Value.StaffScope)));
         return builder;
     }
 

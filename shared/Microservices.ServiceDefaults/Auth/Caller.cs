@@ -32,9 +32,16 @@ public sealed record Caller(string Subject, bool IsStaff)
     {
         ArgumentNullException.ThrowIfNull(user);
         var subject = user.FindFirstValue("sub") ?? throw new InvalidOperationException("The request was let in without a subject.");
-        var scopes = user.FindAll("scope").Concat(user.FindAll("scp")).Concat(user.FindAll("roles")).Concat(user.FindAll("role"))
-            .SelectMany(c => c.Value.Split(' ', StringSplitOptions.RemoveEmptyEntries));
-        return new Caller(subject, scopes.Contains(staffScope, StringComparer.Ordinal));
+        return new Caller(subject, HasScope(user, staffScope));
+    }
+
+    /// <summary>Whether the token grants <paramref name="scope"/>, in <c>scope</c> or <c>scp</c> (space-separated) or as a role.</summary>
+    public static bool HasScope(ClaimsPrincipal user, string scope)
+    {
+        ArgumentNullException.ThrowIfNull(user);
+        return user.FindAll("scope").Concat(user.FindAll("scp")).Concat(user.FindAll("roles")).Concat(user.FindAll("role"))
+            .SelectMany(c => c.Value.Split(' ', StringSplitOptions.RemoveEmptyEntries))
+            .Contains(scope, StringComparer.Ordinal);
     }
 
     /// <summary>Minimal APIs bind a <see cref="Caller"/> parameter from the authenticated user.</summary>

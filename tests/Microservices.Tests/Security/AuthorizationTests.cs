@@ -61,6 +61,23 @@ public sealed class AuthorizationTests(DynamoDbLocalFixture dynamo) : OrdersTest
     }
 
     [Fact]
+    public async Task A_valid_token_without_a_subject_is_a_403_not_a_500()
+    {
+        var token = new Microsoft.IdentityModel.JsonWebTokens.JsonWebTokenHandler().CreateToken(new Microsoft.IdentityModel.Tokens.SecurityTokenDescriptor
+        {
+            Issuer = ApiAuthOptions.DevelopmentIssuer,
+            Audience = new ApiAuthOptions().Audience,
+            Claims = new Dictionary<string, object> { ["scope"] = "staff" },
+            Expires = DateTime.UtcNow.AddMinutes(5),
+            SigningCredentials = new Microsoft.IdentityModel.Tokens.SigningCredentials(DevelopmentTokens.SecurityKey(TestTokens.SigningKey), Microsoft.IdentityModel.Tokens.SecurityAlgorithms.HmacSha256),
+        });
+        var http = new ApiClient(Api.CreateClient().As(token));
+
+        await http.GetAsync($"/clients/{_malin}/orders", HttpStatusCode.Forbidden);
+        await http.GetAsync("/orders?status=placed", HttpStatusCode.Forbidden);
+    }
+
+    [Fact]
     public async Task A_client_reads_and_changes_only_their_own_client_and_someone_elses_answers_as_a_client_that_does_not_exist()
     {
         var malin = new ApiClient(_clientsApi.CreateClient().As(TestTokens.Client(_malin)));
