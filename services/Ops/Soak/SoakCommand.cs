@@ -22,6 +22,8 @@ public static class SoakCommand
     private static readonly Option<string> RabbitHost = new("--rabbitmq-host") { DefaultValueFactory = _ => "127.0.0.1" };
     private static readonly Option<int> RabbitPort = new("--rabbitmq-port") { DefaultValueFactory = _ => 5672 };
     private static readonly Option<string?> VirtualHost = new("--rabbitmq-vhost") { Description = "Use this existing virtual host, as it is, instead of one the soak creates for itself and deletes at the end" };
+    private static readonly Option<string?> RabbitUser = new("--rabbitmq-user") { Description = "With --rabbitmq-vhost: the user to connect as (else the soak makes one of its own for its own virtual host, never guest)" };
+    private static readonly Option<string?> RabbitPassword = new("--rabbitmq-password") { Description = "With --rabbitmq-user: its password" };
     private static readonly Option<string?> Node = new("--rabbitmq-node") { Description = "The node rabbitmqctl talks to (rabbitmqctl -n); its default when omitted" };
     private static readonly Option<TimeSpan> QuietPeriod = new("--quiet-period") { Description = "How long the table and the broker must stay quiet to count as settled", DefaultValueFactory = _ => TimeSpan.FromSeconds(8) };
     private static readonly Option<TimeSpan> SettleTimeout = new("--settle-timeout") { Description = "The longest to wait for quiet after the last command before checking anyway", DefaultValueFactory = _ => TimeSpan.FromMinutes(5) };
@@ -34,7 +36,7 @@ public static class SoakCommand
             "Start the whole system as processes on a fresh table, send a seeded random workload of concurrent commands while injecting every fault kind, wait until quiet, then check every invariant. Exit code 0 only when clean.");
         OpsSettings.AddTo(soak);
         Option[] faults = [DynamoDbFaultRate, DuplicateRate, DelayRate, Kills, Drops];
-        Option[] options = [Commands, Seed, Concurrency, Rate, WarmUp, MaxInFlight, NoFaults, .. faults, RabbitHost, RabbitPort, VirtualHost, Node, QuietPeriod, SettleTimeout, Migrate, WorkDirectory];
+        Option[] options = [Commands, Seed, Concurrency, Rate, WarmUp, MaxInFlight, NoFaults, .. faults, RabbitHost, RabbitPort, VirtualHost, RabbitUser, RabbitPassword, Node, QuietPeriod, SettleTimeout, Migrate, WorkDirectory];
         foreach (var option in options)
         {
             soak.Options.Add(option);
@@ -50,6 +52,12 @@ public static class SoakCommand
             if (result.GetResult(WarmUp) is { Implicit: false } && result.GetResult(Rate) is not { Implicit: false })
             {
                 result.AddError("--warm-up runs the open loop first: it needs --rate.");
+            }
+
+            var user = result.GetValue(RabbitUser) is not null;
+            if (result.GetValue(VirtualHost) is not null != user || user != result.GetValue(RabbitPassword) is not null)
+            {
+                result.AddError("--rabbitmq-vhost, --rabbitmq-user and --rabbitmq-password go together: an existing virtual host and the user to reach it as.");
             }
 
             if (result.GetResult(Rate) is { Implicit: false } && result.GetResult(Concurrency) is { Implicit: false })
@@ -95,7 +103,7 @@ public static class SoakCommand
             var settings = new SoakSettings
             {
                 Tables = tables,
-                Broker = new Broker(parse.GetValue(RabbitHost)!, parse.GetValue(RabbitPort), parse.GetValue(VirtualHost), "guest", "guest", parse.GetValue(Node)),
+                Broker = new Broker(parse.GetValue(RabbitHost)!, parse.GetValue(RabbitPort), parse.GetValue(VirtualHost), parse.GetValue(RabbitUser), parse.GetValue(RabbitPassword), parse.GetValue(Node)),
                 Commands = parse.GetValue(Commands),
                 Seed = seed,
                 Concurrency = parse.GetValue(Concurrency),

@@ -59,6 +59,9 @@ public sealed class SoakSystem : IAsyncDisposable
                 var settings = soak.Tables.ToSettings();
                 settings["Logging:LogLevel:Default"] = "Warning";
                 settings["Auth:SigningKey"] = signingKey;
+                // One caller drives the whole load on purpose: no rate limit in its way.
+                settings["Limits:RequestsPerSecond"] = "1000000";
+                settings["Limits:RequestBurst"] = "1000000";
                 // The soak waits for this category's "Application started" line.
                 settings["Logging:LogLevel:Microsoft.Hosting.Lifetime"] = "Information";
                 settings["Faults:DynamoDbRate"] = soak.DynamoDbFaultRate.ToString(CultureInfo.InvariantCulture);

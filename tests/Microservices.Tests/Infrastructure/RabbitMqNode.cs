@@ -56,6 +56,19 @@ public sealed partial class RabbitMqNode : IAsyncDisposable
 
     public int Port { get; private set; }
 
+    /// <summary>The node's one user, as a deployment has: <c>guest</c> is deleted when the node first starts.</summary>
+    public string Username { get; } = "microservices";
+
+    public string Password { get; } = Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(16));
+
+    /// <summary>Adds <see cref="Username"/>, lets it use the default virtual host, and deletes <c>guest</c> (kept on disk across restarts).</summary>
+    private async Task ReplaceGuestAsync()
+    {
+        await CheckedCtlAsync("add_user", Username, Password);
+        await CheckedCtlAsync("set_permissions", "-p", "/", Username, ".*", ".*", ".*");
+        await CheckedCtlAsync("delete_user", "guest");
+    }
+
     private string PidFile => Path.Combine(_directory, "pid");
 
     /// <summary>Starts a fresh node named after <paramref name="name"/> and waits until it accepts connections.</summary>
@@ -82,6 +95,7 @@ public sealed partial class RabbitMqNode : IAsyncDisposable
             var failure = await node.TryStartAsync();
             if (failure is null)
             {
+                await node.ReplaceGuestAsync();
                 return node;
             }
 
@@ -197,12 +211,12 @@ public sealed partial class RabbitMqNode : IAsyncDisposable
         return listed.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Count(l => l.StartsWith('<'));
     }
 
-    /// <summary>A virtual host the guest user may use: its exchanges and queues are invisible to every other vhost.</summary>
+    /// <summary>A virtual host <see cref="Username"/> may use: its exchanges and queues are invisible to every other vhost.</summary>
     public async Task<string> AddVirtualHostAsync(string name)
     {
         var vhost = $"{name}-{Guid.NewGuid().ToString("N")[..8]}";
         await CheckedCtlAsync("add_vhost", vhost);
-        await CheckedCtlAsync("set_permissions", "-p", vhost, "guest", ".*", ".*", ".*");
+        await CheckedCtlAsync("set_permissions", "-p", vhost, Username, ".*", ".*", ".*");
         return vhost;
     }
 
@@ -245,8 +259,8 @@ public sealed partial class RabbitMqNode : IAsyncDisposable
         ["Messaging:Host"] = Host,
         ["Messaging:Port"] = Port.ToString(System.Globalization.CultureInfo.InvariantCulture),
         ["Messaging:VirtualHost"] = vhost,
-        ["Messaging:Username"] = "guest",
-        ["Messaging:Password"] = "guest",
+        ["Messaging:Username"] = Username,
+        ["Messaging:Password"] = Password,
         ["Messaging:PublishTimeout"] = "00:00:03",
         ["Messaging:RetryLimit"] = "5",
         ["Messaging:RetryMinInterval"] = "00:00:00.100",

@@ -7,16 +7,22 @@ public static class TableItems
     public static Task<List<Dictionary<string, AttributeValue>>> GenreCopiesAsync(DynamoDbOptions tables) => OfTypeAsync(tables, ItemTypes.GenreBook);
 
     /// <summary>Every item of one type, read with a strongly consistent scan.</summary>
-    public static async Task<List<Dictionary<string, AttributeValue>>> OfTypeAsync(DynamoDbOptions tables, string itemType)
-    {
-        using var client = DynamoDbLocalFixture.CreateClient(tables);
-        return await client.ScanAllAsync(new ScanRequest
+    public static Task<List<Dictionary<string, AttributeValue>>> OfTypeAsync(DynamoDbOptions tables, string itemType) =>
+        ScanAsync(tables, new ScanRequest
         {
-            TableName = tables.TableName,
             FilterExpression = "ItemType = :type",
             ExpressionAttributeValues = new() { [":type"] = new(itemType) },
-            ConsistentRead = true,
-        }, TestContext.Current.CancellationToken).ToListAsync(TestContext.Current.CancellationToken);
+        });
+
+    /// <summary>Every item of the table, read with a strongly consistent scan.</summary>
+    public static Task<List<Dictionary<string, AttributeValue>>> AllAsync(DynamoDbOptions tables) => ScanAsync(tables, new ScanRequest());
+
+    private static async Task<List<Dictionary<string, AttributeValue>>> ScanAsync(DynamoDbOptions tables, ScanRequest request)
+    {
+        using var client = DynamoDbLocalFixture.CreateClient(tables);
+        request.TableName = tables.TableName;
+        request.ConsistentRead = true;
+        return await client.ScanAllAsync(request, TestContext.Current.CancellationToken).ToListAsync(TestContext.Current.CancellationToken);
     }
 
     public static Dictionary<string, AttributeValue> KeyOf(Dictionary<string, AttributeValue> item) =>

@@ -1,33 +1,27 @@
 using Catalog.Api;
 using Microservices.ServiceDefaults;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 
 namespace Microservices.Tests.Security;
 
 /// <summary>
 /// The headers of every answer, on the Catalog service run as it runs in production: built by its own
-/// <see cref="ServiceApp"/> on Kestrel over loopback (the in-memory test server would hide the Server header).
+/// <see cref="ServiceApp"/> on Kestrel (<see cref="KestrelService"/>; the in-memory test server would hide the Server header).
 /// </summary>
 public sealed class SecurityHeadersTests(DynamoDbLocalFixture dynamo) : IAsyncLifetime
 {
-    private WebApplication _app = null!;
+    private KestrelService _service = null!;
     private HttpClient _http = null!;
 
     public async ValueTask InitializeAsync()
     {
-        var tables = await dynamo.CreateTablesAsync("headers");
-        _app = ServiceApp.Build<CatalogService>([.. Settings.Of(tables).Select(s => $"--{s.Key}={s.Value}"), "--Urls=http://127.0.0.1:0"]);
-        await _app.StartAsync(TestContext.Current.CancellationToken);
-        var address = _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        _http = new HttpClient { BaseAddress = new Uri(address) }.As(TestTokens.Staff);
+        _service = await KestrelService.StartAsync<CatalogService>(await dynamo.CreateTablesAsync("headers"));
+        _http = _service.Client();
     }
 
     public async ValueTask DisposeAsync()
     {
         _http.Dispose();
-        await _app.DisposeAsync();
+        await _service.DisposeAsync();
     }
 
     [Theory]

@@ -43,8 +43,8 @@ public sealed class SoakTests : IAsyncLifetime
                 AccessKey = "local",
                 SecretKey = "local",
             },
-            // No virtual host: the soak creates its own and deletes it at the end.
-            Broker = new Broker(_broker.Host, _broker.Port, null, "guest", "guest", _broker.NodeName),
+            // No virtual host and no user: the soak creates its own and deletes them at the end.
+            Broker = new Broker(_broker.Host, _broker.Port, null, null, null, _broker.NodeName),
             Commands = 2_000,
             Seed = 20261130,
             Migrate = true,

@@ -135,6 +135,22 @@ public sealed class DockerfileTests
         Assert.All(Services, s => Assert.All(s.DependsOn, d => Assert.True(names.Contains(d), $"{s.Name} depends on an undefined {d}")));
     }
 
+    [Fact]
+    public void Every_service_on_RabbitMQ_connects_as_the_user_the_broker_is_created_with_and_never_as_guest()
+    {
+        var broker = Service("rabbitmq").Environment;
+        var onRabbit = Services.Where(s => s.Environment.GetValueOrDefault("Messaging__Transport") == "RabbitMq").ToList();
+
+        Assert.NotEmpty(onRabbit);
+        Assert.NotEqual("guest", broker["RABBITMQ_DEFAULT_USER"]);
+        Assert.StartsWith("${", broker["RABBITMQ_DEFAULT_PASS"], StringComparison.Ordinal);
+        Assert.All(onRabbit, s =>
+        {
+            Assert.Equal(broker["RABBITMQ_DEFAULT_USER"], s.Environment["Messaging__Username"]);
+            Assert.Equal(broker["RABBITMQ_DEFAULT_PASS"], s.Environment["Messaging__Password"]);
+        });
+    }
+
     private static ComposeService Service(string name) => Services.Single(s => s.Name == name);
 
     /// <summary>
