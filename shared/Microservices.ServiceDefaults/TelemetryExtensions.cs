@@ -1,5 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using OpenTelemetry.Logs;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Resources;
 using OpenTelemetry.Trace;
@@ -17,8 +19,34 @@ public static class TelemetryExtensions
         where TBuilder : IHostApplicationBuilder
     {
         var exporters = TelemetryExporters.From(builder.Configuration);
+        // Logs go the way of the traces, with their scopes: the dashboard then shows each line under its trace.
+        builder.Logging.AddOpenTelemetry(logging =>
+        {
+            logging.IncludeFormattedMessage = true;
+            logging.IncludeScopes = true;
+        });
         builder.Services.AddOpenTelemetry()
-            .ConfigureResource(resource => resource.AddService(builder.Environment.ApplicationName))
+            // A host that names the service (OTEL_SERVICE_NAME, as Aspire does for each resource) keeps its name and
+            // instance id, so its telemetry lands on its resource; otherwise the application's name.
+            .ConfigureResource(resource =>
+            {
+                if (string.IsNullOrWhiteSpace(builder.Configuration[TelemetryExporters.ServiceNameKey]))
+                {
+                    resource.AddService(builder.Environment.ApplicationName);
+                }
+            })
+            .WithLogging(logging =>
+            {
+                if (exporters.Otlp)
+                {
+                    logging.AddOtlpExporter();
+                }
+
+                if (exporters.Console)
+                {
+                    logging.AddConsoleExporter();
+                }
+            })
             .WithTracing(tracing =>
             {
                 // ASP.NET Core instrumentation stays idle in a worker host: nothing there raises its events.

@@ -34,13 +34,7 @@ public sealed class DynamoDbLocal : IAsyncDisposable
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        foreach (var argument in new[]
-                 {
-                     $"-Djava.library.path={Path.Combine(directory, "DynamoDBLocal_lib")}",
-                     "-Xmx1g",
-                     "-jar", Path.Combine(directory, "DynamoDBLocal.jar"),
-                     "-inMemory", "-sharedDb", "-port", chosenPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
-                 })
+        foreach (var argument in JavaArguments(directory, chosenPort))
         {
             start.ArgumentList.Add(argument);
         }
@@ -66,6 +60,18 @@ public sealed class DynamoDbLocal : IAsyncDisposable
 
         return local;
     }
+
+    /// <summary>
+    /// Java's arguments for a server in memory on <paramref name="port"/>, every client sharing one database: for this
+    /// class and for a host that runs the server as a process of its own (the Aspire app host).
+    /// </summary>
+    public static IReadOnlyList<string> JavaArguments(string jarDirectory, int port) =>
+    [
+        $"-Djava.library.path={Path.Combine(jarDirectory, "DynamoDBLocal_lib")}",
+        "-Xmx1g",
+        "-jar", Path.Combine(jarDirectory, "DynamoDBLocal.jar"),
+        "-inMemory", "-sharedDb", "-port", port.ToString(System.Globalization.CultureInfo.InvariantCulture),
+    ];
 
     /// <summary>
     /// Looks for the npm package's DynamoDB Local folder above the running program and the working directory,

@@ -55,6 +55,7 @@ public sealed class StreamConsumer(
         }
 
         var consumer = options.ConsumerName;
+        StreamConsumerTelemetry.ConsumerStarted(consumer);
         using var handlerStop = new CancellationTokenSource();
         await using var graceOnStop = stoppingToken.Register(() => handlerStop.CancelAfter(options.ShutdownGrace));
         try

@@ -58,6 +58,12 @@ public static class StreamConsumerTelemetry
     internal static void RecordsDeadLettered(string consumer, string shard, int count, string reason) =>
         DeadLettered.Add(count, [new("consumer", consumer), new("shard", shard), new("reason", reason)]);
 
+    /// <summary>
+    /// Puts the consumer's dead-letter count on the dashboards at zero from its start, rather than only from its first
+    /// dead letter: an alarm or a panel then has a series to watch.
+    /// </summary>
+    internal static void ConsumerStarted(string consumer) => DeadLettered.Add(0, [new("consumer", consumer)]);
+
     internal static void TrimmedData(string consumer, string shard) => Trimmed.Add(1, Tags(consumer, shard));
 
     internal static void IteratorAge(string consumer, string shard, TimeSpan age) =>
