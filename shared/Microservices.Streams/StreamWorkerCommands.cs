@@ -5,6 +5,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 
 namespace Microservices.Streams;
 
@@ -17,6 +18,12 @@ public enum StreamWorkerCommand
     /// <summary>No verb: run the worker, reading the stream.</summary>
     Run,
 
+    /// <summary>
+    /// No verb, started by Lambda as a custom runtime (<see cref="LambdaRuntimeClient.ApiVariable"/> is set): take
+    /// the stream's batches from the Lambda Runtime API instead of reading the stream.
+    /// </summary>
+    Lambda,
+
     /// <summary><c>handle &lt;event.json&gt;</c>: run the handler once on a Lambda DynamoDB stream event file.</summary>
     Handle,
 
@@ -28,8 +35,10 @@ public enum StreamWorkerCommand
 }
 
 /// <summary>
-/// The command line of a worker that hosts stream consumers. Without a verb it runs the worker. With one it builds
-/// the same host with every consumer idle and:
+/// The command line of a worker that hosts stream consumers. Without a verb it runs the worker, or, when Lambda
+/// started it as a custom runtime (<c>AWS_LAMBDA_RUNTIME_API</c> is set), builds the same host with every consumer
+/// idle and runs the handler on Lambda's invocations (<see cref="LambdaRuntimeLoop"/>). With a verb it builds the
+/// same host with every consumer idle and:
 /// <c>handle &lt;event.json&gt;</c> runs the handler on a Lambda DynamoDB stream event and prints Lambda's response;
 /// <c>dead-letters list</c> prints the dead letters; <c>dead-letters replay</c> hands them back to the handler.
 /// Every other argument (--Section:Key=value) is host configuration, as are environment variables.
@@ -43,7 +52,8 @@ public static class StreamWorkerCommands
 
     private const string Usage = """
         Usage:
-          (no verb) [--Section:Key=value ...]                     run the worker
+          (no verb) [--Section:Key=value ...]                     run the worker; with AWS_LAMBDA_RUNTIME_API set, run the
+                                                                  handler as a Lambda function (LambdaRuntime:Consumer NAME)
           handle <event.json> [--consumer NAME]                   run the handler on a Lambda DynamoDB stream event file
           dead-letters list [--consumer NAME] [--json]            list the dead letters (--json: the whole records)
           dead-letters replay [--consumer NAME] [--sequence-number N]
@@ -76,12 +86,17 @@ public static class StreamWorkerCommands
         };
         var cancellationToken = stop.Token;
 
+        if (line.Command == StreamWorkerCommand.Run && Environment.GetEnvironmentVariable(LambdaRuntimeClient.ApiVariable) is { Length: > 0 } api)
+        {
+            return await RunLambdaAsync(line with { Command = StreamWorkerCommand.Lambda }, api, configure, cancellationToken);
+        }
+
         switch (line.Command)
         {
             case StreamWorkerCommand.Handle:
                 return await HandleAsync(line, configure, cancellationToken);
             case StreamWorkerCommand.ListDeadLetters:
-                return await WithConsumerAsync(line, configure, async (consumer, _) =>
+                return await WithConsumerAsync(line, configure, async (consumer, _, _) =>
                 {
                     var count = 0;
                     await foreach (var deadLetter in consumer.DeadLetters.ListAsync(consumer.Options.ConsumerName, cancellationToken))
@@ -96,7 +111,7 @@ public static class StreamWorkerCommands
                     return Succeeded;
                 }, cancellationToken);
             case StreamWorkerCommand.ReplayDeadLetters:
-                return await WithConsumerAsync(line, configure, async (consumer, handler) =>
+                return await WithConsumerAsync(line, configure, async (consumer, handler, _) =>
                 {
                     var only = line.SequenceNumber;
                     var result = await DeadLetterReplay.ReplayAsync(
@@ -121,13 +136,43 @@ public static class StreamWorkerCommands
             return CannotRun;
         }
 
-        return await WithConsumerAsync(line, configure, async (_, handler) =>
+        return await WithConsumerAsync(line, configure, async (_, handler, _) =>
         {
             var response = await handler.HandleAsync(streamEvent, cancellationToken);
             Console.WriteLine(LambdaJson.Serialize(response));
             return response.BatchItemFailures.Count == 0 ? Succeeded : RecordsFailed;
         }, cancellationToken);
     }
+
+    /// <summary>
+    /// The Lambda function: the host the worker builds for <see cref="StreamWorkerCommand.Lambda"/>, every consumer
+    /// idle, and its consumer's handler on each invocation until the host is told to stop (SIGTERM) or Ctrl+C. A host
+    /// that cannot start is posted to init/error and exits with <see cref="CannotRun"/>.
+    /// </summary>
+    private static async Task<int> RunLambdaAsync(
+        CommandLine line, string api, Action<HostApplicationBuilder, StreamWorkerCommand> configure, CancellationToken cancellationToken)
+    {
+        using var runtime = new LambdaRuntimeClient(api);
+        return await WithConsumerAsync(line, configure, async (_, handler, services) =>
+        {
+            var lifetime = services.GetRequiredService<IHostApplicationLifetime>();
+            using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, lifetime.ApplicationStopping);
+            var loop = new LambdaRuntimeLoop(
+                runtime,
+                handler,
+                services.GetRequiredService<IOptions<LambdaRuntimeOptions>>().Value,
+                services.GetRequiredService<ILoggerFactory>().CreateLogger<LambdaRuntimeLoop>());
+            await loop.RunAsync(stop.Token);
+            return Succeeded;
+        }, cancellationToken, async problem =>
+        {
+            await Console.Error.WriteLineAsync($"The function cannot start: {problem}");
+            await runtime.ReportInitErrorAsync(new LambdaError(problem, InitErrorType), CancellationToken.None);
+        });
+    }
+
+    /// <summary>The error type posted to init/error when the host cannot start.</summary>
+    public const string InitErrorType = "HostCannotStart";
 
     /// <summary>The event in the file, or null after one line on standard error saying why it cannot be read.</summary>
     internal static async Task<DynamoDbEvent?> ReadEventAsync(string path, CancellationToken cancellationToken)
@@ -155,33 +200,65 @@ public static class StreamWorkerCommands
     private static async Task<int> WithConsumerAsync(
         CommandLine line,
         Action<HostApplicationBuilder, StreamWorkerCommand> configure,
-        Func<StreamConsumer, IDynamoDbStreamHandler, Task<int>> run,
-        CancellationToken cancellationToken)
+        Func<StreamConsumer, IDynamoDbStreamHandler, IServiceProvider, Task<int>> run,
+        CancellationToken cancellationToken,
+        Func<string, Task>? cannotStart = null)
     {
-        var builder = Host.CreateApplicationBuilder(line.HostArguments);
-        // Printed output is the command's answer; logs go to standard error.
-        builder.Logging.AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
-        builder.Configuration.AddInMemoryCollection([new("Logging:LogLevel:Default", "Warning")]);
-        configure(builder, line.Command);
-        builder.Services.PostConfigureAll<StreamConsumerOptions>(o => o.Enabled = false);
-        using var host = builder.Build();
-
-        var registered = host.Services.GetServices<StreamConsumerRegistration>().Select(r => r.Name).ToList();
-        var name = line.Consumer ?? (registered.Count == 1 ? registered[0] : null);
-        if (name is null || !registered.Contains(name))
+        // A command reports why it cannot run on standard error, and a host that fails to build or start throws;
+        // the Lambda function instead reports both through cannotStart (init/error).
+        cannotStart ??= problem => Console.Error.WriteLineAsync(problem);
+        var lambda = line.Command == StreamWorkerCommand.Lambda;
+        IHost host;
+        string? name;
+        try
         {
-            await Console.Error.WriteLineAsync(line.Consumer is null
-                ? $"Name a consumer with --consumer: one of {string.Join(", ", registered)}."
-                : $"No consumer is named {line.Consumer}; name one of {string.Join(", ", registered)}.");
+            var builder = Host.CreateApplicationBuilder(line.HostArguments);
+            if (!lambda)
+            {
+                // Printed output is the command's answer; logs go to standard error.
+                builder.Logging.AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
+                builder.Configuration.AddInMemoryCollection([new("Logging:LogLevel:Default", "Warning")]);
+            }
+
+            configure(builder, line.Command);
+            builder.Services.PostConfigureAll<StreamConsumerOptions>(o => o.Enabled = false);
+            builder.Services.AddOptions<LambdaRuntimeOptions>().BindConfiguration(LambdaRuntimeOptions.Section);
+            host = builder.Build();
+            var registered = host.Services.GetServices<StreamConsumerRegistration>().Select(r => r.Name).ToList();
+            var named = line.Consumer ?? (lambda ? host.Services.GetRequiredService<IOptions<LambdaRuntimeOptions>>().Value.Consumer : null);
+            name = named ?? (registered.Count == 1 ? registered[0] : null);
+            if (name is null || !registered.Contains(name))
+            {
+                host.Dispose();
+                await cannotStart(named is null
+                    ? $"Name a consumer with {(lambda ? $"{LambdaRuntimeOptions.Section}:{nameof(LambdaRuntimeOptions.Consumer)}" : "--consumer")}: one of {string.Join(", ", registered)}."
+                    : $"No consumer is named {named}; name one of {string.Join(", ", registered)}.");
+                return CannotRun;
+            }
+        }
+        catch (Exception exception) when (lambda)
+        {
+            await cannotStart(OneLine($"{exception.GetType().Name}: {exception.Message}"));
             return CannotRun;
         }
 
-        await host.StartAsync(cancellationToken);
+        using var _ = host;
+        try
+        {
+            await host.StartAsync(cancellationToken);
+        }
+        catch (Exception exception) when (lambda && exception is not OperationCanceledException)
+        {
+            await cannotStart(OneLine($"{exception.GetType().Name}: {exception.Message}"));
+            return CannotRun;
+        }
+
         try
         {
             return await run(
                 host.Services.GetRequiredKeyedService<StreamConsumer>(name),
-                host.Services.GetRequiredKeyedService<IDynamoDbStreamHandler>(name));
+                host.Services.GetRequiredKeyedService<IDynamoDbStreamHandler>(name),
+                host.Services);
         }
         finally
         {

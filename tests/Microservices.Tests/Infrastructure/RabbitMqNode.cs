@@ -252,6 +252,21 @@ public sealed partial class RabbitMqNode : IAsyncDisposable
         ];
     }
 
+    /// <summary>The queues of <paramref name="vhost"/>, each with how many messages it holds (ready and unacknowledged).</summary>
+    public async Task<IReadOnlyDictionary<string, int>> ListQueuesAsync(string vhost)
+    {
+        var (exitCode, listed) = await CtlAsync("list_queues", "-p", vhost, "--quiet", "--no-table-headers", "name", "messages");
+        if (exitCode != 0)
+        {
+            throw new InvalidOperationException($"rabbitmqctl list_queues failed: {listed}");
+        }
+
+        return listed.Split('\n', StringSplitOptions.RemoveEmptyEntries)
+            .Select(line => line.Split('\t'))
+            .Where(fields => fields.Length == 2 && int.TryParse(fields[1].Trim(), System.Globalization.CultureInfo.InvariantCulture, out _))
+            .ToDictionary(fields => fields[0], fields => int.Parse(fields[1].Trim(), System.Globalization.CultureInfo.InvariantCulture), StringComparer.Ordinal);
+    }
+
     /// <summary>The "Messaging" configuration section a worker reads to reach this node's <paramref name="vhost"/>.</summary>
     public Dictionary<string, string?> Settings(string vhost) => new()
     {

@@ -80,6 +80,35 @@ public sealed class WorkerProcess : IDisposable
         return new WorkerProcess(Process.Start(start) ?? throw new InvalidOperationException("The worker did not start."));
     }
 
+    /// <summary>The exit code, once the process has ended.</summary>
+    public int? ExitCode => _process.HasExited ? _process.ExitCode : null;
+
+    /// <summary>Waits for the process to end by itself; its exit code, or null if it is still running after <paramref name="timeout"/>.</summary>
+    public async Task<int?> WaitForExitAsync(TimeSpan timeout)
+    {
+        try
+        {
+            await _process.WaitForExitAsync(TestContext.Current.CancellationToken).WaitAsync(timeout, TestContext.Current.CancellationToken);
+        }
+        catch (TimeoutException)
+        {
+            return null;
+        }
+
+        return _process.ExitCode;
+    }
+
+    /// <summary>SIGTERM, as Lambda (or docker stop) ends a process: it may shut down in its own way. Returns its exit code, or null if it outlives <paramref name="timeout"/>.</summary>
+    public async Task<int?> TerminateAsync(TimeSpan timeout)
+    {
+        using (var kill = Process.Start("kill", ["-TERM", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
+        {
+            await kill.WaitForExitAsync(TestContext.Current.CancellationToken);
+        }
+
+        return await WaitForExitAsync(timeout);
+    }
+
     /// <summary>SIGKILL: messages in flight are unacknowledged and the stream checkpoint is wherever it last was.</summary>
     public void KillHard()
     {
