@@ -16,6 +16,8 @@ public sealed class DeployStackFixture : IDisposable
     public DeployStackFixture()
     {
         RepositoryRoot = DeploySettings.FindRepositoryRoot(AppContext.BaseDirectory);
+        // The real command line runs beside the in-process synths (a process of its own), so the class waits for the longer only.
+        CommandLine = CdkCommandLine.SynthAsync(RepositoryRoot, Path.Combine(_work, "cdk.out-cli"));
         var asset = Directory.CreateDirectory(Path.Combine(_work, "relay-lambda")).FullName;
         File.WriteAllText(Path.Combine(asset, "bootstrap"), "#!/bin/sh\nexit 1\n");
         (Container, ContainerTemplate, ContainerJson) = Synth(new() { [DeploySettings.StreamSideKey] = "container" }, "container");
@@ -23,6 +25,9 @@ public sealed class DeployStackFixture : IDisposable
     }
 
     public string RepositoryRoot { get; }
+
+    /// <summary><c>cdk synth</c> of the app as a deployer runs it, started when the fixture is.</summary>
+    public Task<CdkCommandLine.Result> CommandLine { get; }
 
     public MicroservicesDeployment Container { get; }
 
@@ -41,6 +46,14 @@ public sealed class DeployStackFixture : IDisposable
     {
         try
         {
+            CommandLine.Wait();
+        }
+        catch (AggregateException)
+        {
+        }
+
+        try
+        {
             Directory.Delete(_work, recursive: true);
         }
         catch (IOException)
@@ -55,6 +68,50 @@ public sealed class DeployStackFixture : IDisposable
         var template = Template.FromStack(stack);
         var json = JsonNode.Parse(JsonSerializer.Serialize(template.ToJSON()))!.AsObject();
         return (stack, template, json);
+    }
+}
+
+/// <summary>
+/// The pinned CDK command line (services/Deploy/node_modules, from shared/prerequisites.sh) synthesising the built app
+/// offline: <c>--no-lookups</c>, no AWS credentials, configuration or instance metadata.
+/// </summary>
+public static class CdkCommandLine
+{
+    public sealed record Result(int ExitCode, string Output, string OutputDirectory);
+
+    public static async Task<Result> SynthAsync(string repositoryRoot, string output)
+    {
+        var deploy = Path.Combine(repositoryRoot, "services", "Deploy");
+        var cdk = Path.Combine(deploy, "node_modules", ".bin", "cdk");
+        if (!File.Exists(cdk))
+        {
+            return new Result(-1, $"{cdk} is missing: run shared/prerequisites.sh", output);
+        }
+
+        var start = new System.Diagnostics.ProcessStartInfo(cdk)
+        {
+            WorkingDirectory = deploy,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        foreach (var argument in new[] { "synth", "--no-lookups", "--no-notices", "--no-version-reporting", "--quiet", "-o", output, "--app", $"dotnet {Path.Combine(AppContext.BaseDirectory, "Deploy.dll")}" })
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        foreach (var variable in new[] { "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_PROFILE", "AWS_REGION", "AWS_DEFAULT_REGION" })
+        {
+            start.Environment.Remove(variable);
+        }
+
+        start.Environment["AWS_EC2_METADATA_DISABLED"] = "true";
+        start.Environment["AWS_CONFIG_FILE"] = start.Environment["AWS_SHARED_CREDENTIALS_FILE"] = Path.Combine(output, "no-such-file");
+        start.Environment["JSII_SILENCE_WARNING_DEPRECATED_NODE_VERSION"] = "1";
+        using var process = System.Diagnostics.Process.Start(start)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync();
+        return new Result(process.ExitCode, await stderr + await stdout, output);
     }
 }
 
