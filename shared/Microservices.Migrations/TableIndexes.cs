@@ -12,10 +12,27 @@ public static class TableIndexes
 {
     private static readonly TimeSpan Poll = TimeSpan.FromMilliseconds(500);
 
+    /// <summary>
+    /// An index of string keys, every attribute projected: what <see cref="EnsureAsync(IAmazonDynamoDB, string, CreateGlobalSecondaryIndexAction, CancellationToken)"/>
+    /// adds, and what a table created whole (the CDK stack, services/Deploy) declares from the start.
+    /// </summary>
+    public static CreateGlobalSecondaryIndexAction Definition(string index, string partitionKey, string sortKey) => new()
+    {
+        IndexName = index,
+        KeySchema = [new(partitionKey, KeyType.HASH), new(sortKey, KeyType.RANGE)],
+        Projection = new Projection { ProjectionType = ProjectionType.ALL },
+    };
+
     /// <summary>An index of string keys, every attribute projected.</summary>
-    public static async Task EnsureAsync(IAmazonDynamoDB dynamo, string table, string index, string partitionKey, string sortKey, CancellationToken cancellationToken)
+    public static Task EnsureAsync(IAmazonDynamoDB dynamo, string table, string index, string partitionKey, string sortKey, CancellationToken cancellationToken) =>
+        EnsureAsync(dynamo, table, Definition(index, partitionKey, sortKey), cancellationToken);
+
+    /// <summary>The index <paramref name="definition"/> describes, its key attributes strings.</summary>
+    public static async Task EnsureAsync(IAmazonDynamoDB dynamo, string table, CreateGlobalSecondaryIndexAction definition, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(dynamo);
+        ArgumentNullException.ThrowIfNull(definition);
+        var index = definition.IndexName;
         if (await StatusAsync(dynamo, table, index, cancellationToken) is null)
         {
             try
@@ -23,19 +40,8 @@ public static class TableIndexes
                 await dynamo.UpdateTableAsync(new UpdateTableRequest
                 {
                     TableName = table,
-                    AttributeDefinitions = [new(partitionKey, ScalarAttributeType.S), new(sortKey, ScalarAttributeType.S)],
-                    GlobalSecondaryIndexUpdates =
-                    [
-                        new GlobalSecondaryIndexUpdate
-                        {
-                            Create = new CreateGlobalSecondaryIndexAction
-                            {
-                                IndexName = index,
-                                KeySchema = [new(partitionKey, KeyType.HASH), new(sortKey, KeyType.RANGE)],
-                                Projection = new Projection { ProjectionType = ProjectionType.ALL },
-                            },
-                        },
-                    ],
+                    AttributeDefinitions = [.. definition.KeySchema.Select(k => new AttributeDefinition(k.AttributeName, ScalarAttributeType.S))],
+                    GlobalSecondaryIndexUpdates = [new GlobalSecondaryIndexUpdate { Create = definition }],
                 }, cancellationToken);
             }
             catch (ResourceInUseException)

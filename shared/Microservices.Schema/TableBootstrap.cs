@@ -1,5 +1,7 @@
 using Amazon.DynamoDBv2;
 using Amazon.DynamoDBv2.Model;
+using Microservices.Migrations;
+using Microservices.Schema.Migrations;
 using Microservices.SingleTable;
 using Microsoft.Extensions.Options;
 
@@ -16,16 +18,20 @@ public sealed class TableBootstrap(IAmazonDynamoDB dynamo, IOptions<DynamoDbOpti
     /// <summary>Returns true when this call created the single table, i.e. it starts out empty.</summary>
     public async Task<bool> EnsureTablesAsync(CancellationToken cancellationToken = default)
     {
-        var created = await CreateIfMissingAsync(SingleTable(), cancellationToken);
-        await CreateIfMissingAsync(LeaseTable(), cancellationToken);
+        var created = await CreateIfMissingAsync(SingleTableRequest(_options.TableName), cancellationToken);
+        await CreateIfMissingAsync(LeaseTableRequest(_options.LeaseTableName), cancellationToken);
         await WaitUntilActiveAsync(_options.TableName, cancellationToken);
         await WaitUntilActiveAsync(_options.LeaseTableName, cancellationToken);
         return created;
     }
 
-    private CreateTableRequest SingleTable() => new()
+    /// <summary>
+    /// The single table as this bootstrap creates it, before any migration: keys, GSI1, the stream, on demand. A new
+    /// table then starts at the latest version, whose expands add what <see cref="LatestSingleTableRequest"/> adds.
+    /// </summary>
+    public static CreateTableRequest SingleTableRequest(string tableName) => new()
     {
-        TableName = _options.TableName,
+        TableName = tableName,
         BillingMode = BillingMode.PAY_PER_REQUEST,
         AttributeDefinitions =
         [
@@ -52,8 +58,28 @@ public sealed class TableBootstrap(IAmazonDynamoDB dynamo, IOptions<DynamoDbOpti
         },
     };
 
-    // The lease table's layout is the stream consumer's own; it has no stream, so checkpoints never feed themselves.
-    private CreateTableRequest LeaseTable() => Streams.LeaseTable.CreateTableRequest(_options.LeaseTableName);
+    /// <summary>
+    /// The single table as the latest migration leaves it: <see cref="SingleTableRequest"/> with every index a migration's
+    /// expand adds (<see cref="Migration.Indexes"/>). What a table created whole starts as (the CDK stack, services/Deploy).
+    /// </summary>
+    public static CreateTableRequest LatestSingleTableRequest(string tableName)
+    {
+        var request = SingleTableRequest(tableName);
+        foreach (var index in TableMigrations.Catalog.All.SelectMany(m => m.Indexes))
+        {
+            foreach (var key in index.KeySchema.Where(k => request.AttributeDefinitions.TrueForAll(a => a.AttributeName != k.AttributeName)))
+            {
+                request.AttributeDefinitions.Add(new(key.AttributeName, ScalarAttributeType.S));
+            }
+
+            request.GlobalSecondaryIndexes.Add(new GlobalSecondaryIndex { IndexName = index.IndexName, KeySchema = index.KeySchema, Projection = index.Projection });
+        }
+
+        return request;
+    }
+
+    /// <summary>The lease table's layout is the stream consumer's own; it has no stream, so checkpoints never feed themselves.</summary>
+    public static CreateTableRequest LeaseTableRequest(string tableName) => Streams.LeaseTable.CreateTableRequest(tableName);
 
     private async Task<bool> CreateIfMissingAsync(CreateTableRequest request, CancellationToken cancellationToken)
     {

@@ -361,6 +361,24 @@ public static class TableSchema
         (Migrations.OrderPartitions.Number, OrderV3), (Migrations.OrderPartitions.Number, OrderLineV3),
     ];
 
+    /// <summary>
+    /// The table's TTL attribute: the one that item types declare (<see cref="ItemTypeSpec.TimeToLive"/>), or null
+    /// when none does (today none does). DynamoDB allows one per table, so two different ones are refused.
+    /// </summary>
+    public static string? TimeToLiveAttribute(IEnumerable<ItemTypeSpec> types)
+    {
+        var declared = types.Select(t => t.TimeToLive).OfType<string>().Distinct(StringComparer.Ordinal).ToList();
+        return declared.Count switch
+        {
+            0 => null,
+            1 => declared[0],
+            _ => throw new InvalidOperationException($"A table has one TTL attribute; item types declare {string.Join(", ", declared)}."),
+        };
+    }
+
+    /// <summary>Every item type, the shapes migrations move to included.</summary>
+    public static IEnumerable<ItemTypeSpec> AllShapes => ItemTypeSpecs.Concat(MigratedShapes.Select(m => m.Type));
+
     public static ItemTypeSpec Find(string itemType) =>
         ItemTypeSpecs.SingleOrDefault(t => t.Name == itemType) ?? throw new ArgumentException($"No item type {itemType} is declared.", nameof(itemType));
 

@@ -26,7 +26,8 @@ public sealed record CopySpec(string Attribute, string SourceItemType, string So
 /// <summary>
 /// One item type of the single table: who writes it, its key templates, its index keys, its attributes and which
 /// of them are copies. <paramref name="Sample"/> fills the key parts and attributes of the example item that the
-/// generated data model shows.
+/// generated data model shows. <paramref name="TimeToLive"/> names the attribute (epoch seconds) after which DynamoDB
+/// may delete an item of the type, or null when its items live until a write removes them.
 /// </summary>
 public sealed record ItemTypeSpec(
     string Name,
@@ -37,7 +38,8 @@ public sealed record ItemTypeSpec(
     IndexKeySpec? Index,
     IReadOnlyList<AttributeSpec> Attributes,
     IReadOnlyList<CopySpec> Copies,
-    IReadOnlyDictionary<string, string> Sample);
+    IReadOnlyDictionary<string, string> Sample,
+    string? TimeToLive = null);
 
 /// <summary>
 /// An access pattern and the one request that serves it: the operation, the index (null for the table), the key

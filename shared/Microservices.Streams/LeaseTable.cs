@@ -31,7 +31,7 @@ public static class LeaseTable
     }
 
     /// <summary>Everything one consumer keeps: PK = CONSUMER#{name}, one item per shard and per live instance.</summary>
-    internal static string ConsumerPartition(string consumer) => "CONSUMER#" + Escape(consumer);
+    public static string ConsumerPartition(string consumer) => "CONSUMER#" + Escape(consumer);
 
     /// <summary>A shard's lease, with its owner and checkpoint: SK = SHARD#{shardId}.</summary>
     internal static string ShardLease(string shardId) => ShardLeasePrefix + Escape(shardId);
@@ -40,7 +40,7 @@ public static class LeaseTable
     internal static string Instance(string instanceId) => InstancePrefix + Escape(instanceId);
 
     /// <summary>A consumer's dead letters: PK = DEADLETTERS#{name}.</summary>
-    internal static string DeadLetterPartition(string consumer) => "DEADLETTERS#" + Escape(consumer);
+    public static string DeadLetterPartition(string consumer) => "DEADLETTERS#" + Escape(consumer);
 
     /// <summary>
     /// One dead-lettered record, its sequence number zero-padded to 40 digits so a shard's dead letters sort in

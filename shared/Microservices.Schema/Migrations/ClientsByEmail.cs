@@ -21,6 +21,11 @@ public sealed class ClientsByEmail : InPlaceMigration
 
     public override IReadOnlyList<string> ItemTypes { get; } = [Schema.ItemTypes.Client];
 
+    /// <summary>GSI2, which expand creates and retract removes.</summary>
+    public static CreateGlobalSecondaryIndexAction Gsi2 { get; } = TableIndexes.Definition(TableSchema.Gsi2, TableLayout.GSI2PK, TableLayout.GSI2SK);
+
+    public override IReadOnlyList<CreateGlobalSecondaryIndexAction> Indexes { get; } = [Gsi2];
+
     public override IReadOnlyCollection<string> Guard { get; } = [Attributes.Email, Attributes.Version];
 
     public override Dictionary<string, AttributeValue> NewShape(IReadOnlyDictionary<string, AttributeValue> item)
@@ -42,7 +47,7 @@ public sealed class ClientsByEmail : InPlaceMigration
     }
 
     public override Task ExpandAsync(MigrationContext context, CancellationToken cancellationToken) =>
-        TableIndexes.EnsureAsync(context.Dynamo, context.Table, TableSchema.Gsi2, TableLayout.GSI2PK, TableLayout.GSI2SK, cancellationToken);
+        TableIndexes.EnsureAsync(context.Dynamo, context.Table, Gsi2, cancellationToken);
 
     public override Task RetractAsync(MigrationContext context, CancellationToken cancellationToken) =>
         TableIndexes.RemoveAsync(context.Dynamo, context.Table, TableSchema.Gsi2, cancellationToken);

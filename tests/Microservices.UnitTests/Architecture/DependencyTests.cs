@@ -46,7 +46,10 @@ public sealed class DependencyTests
 
     private static readonly string[] Domains = ["Catalog.Domain", "Clients.Domain", "Orders.Domain"];
 
-    private static readonly string[] ProjectAssemblies = [.. Product, Faults, "ops"];
+    /// <summary>The CDK app (services/Deploy): a deployment tool, not shipped in any image.</summary>
+    private const string Deploy = "Deploy";
+
+    private static readonly string[] ProjectAssemblies = [.. Product, Faults, "ops", Deploy];
 
     [Fact]
     public void The_shared_libraries_reference_each_other_without_a_cycle() =>
@@ -88,6 +91,19 @@ public sealed class DependencyTests
     {
         var carrying = Product.Where(name => Closure(name).Contains(Faults)).ToList();
         Assert.True(carrying.Count == 0, $"{string.Join(", ", carrying)} reach {Faults}");
+    }
+
+    [Fact]
+    public void The_CDK_app_references_the_lower_libraries_and_the_relay_but_no_service()
+    {
+        // The relay, for its own stream consumer options (EventRelayModule.AddEventRelay); no domain, API or worker:
+        // what it needs of the services it derives from the schema, and the integration tests check the names.
+        string[] allowed = [SingleTable, EventSourcing, Schema, Streams, Migrations, ServiceDefaults, Messaging, Contracts, "EventRelay"];
+        var projects = References(Deploy).Where(ProjectAssemblies.Contains).ToList();
+        Assert.Contains("EventRelay", projects);
+        Assert.Empty(projects.Except(allowed));
+        var reached = Closure(Deploy).Where(ProjectAssemblies.Contains).Except(allowed).ToList();
+        Assert.True(reached.Count == 0, $"{Deploy} reaches {string.Join(", ", reached)}");
     }
 
     // The rules themselves, on graphs made to break them: each check above can fail.
