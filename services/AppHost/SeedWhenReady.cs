@@ -65,6 +65,7 @@ public static class SeedWhenReady
             Console.WriteLine($"  try: curl -H \"Authorization: Bearer $STAFF_TOKEN\" '{clients}clients?name=Malin%20Persson'");
             Console.WriteLine($"Orders API:   {orders}  (API reference: {orders}scalar)");
             Console.WriteLine($"  try: curl -H \"Authorization: Bearer $MALIN_TOKEN\" {orders}clients/{seededClients[0]}/orders");
+            Console.WriteLine($"DynamoDB Local: {system.DynamoDb.GetEndpoint("http").Url}/  (in memory; ops check --endpoint takes it)");
             Console.WriteLine("The dashboard (its address is logged above, as 'Login to the dashboard at') shows every resource, its logs, traces and metrics.");
             Console.WriteLine("Press Ctrl+C to stop.");
         }
