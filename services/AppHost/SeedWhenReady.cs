@@ -20,12 +20,14 @@ public static class SeedWhenReady
             var notifications = created.Services.GetRequiredService<ResourceNotificationService>();
             var lifetime = created.Services.GetRequiredService<IHostApplicationLifetime>();
             // In the background: the app host goes on starting the resources this waits for.
-            _ = Task.Run(() => SeedAsync(notifications, system, signingKey, lifetime.ApplicationStopping), subscribed);
+            var dashboard = builder.Configuration["ASPNETCORE_URLS"] ?? "the address logged above";
+            _ = Task.Run(() => SeedAsync(notifications, system, signingKey, dashboard, lifetime.ApplicationStopping), subscribed);
             return Task.CompletedTask;
         });
     }
 
-    private static async Task SeedAsync(ResourceNotificationService notifications, SystemResources system, string signingKey, CancellationToken cancellationToken)
+    private static async Task SeedAsync(
+        ResourceNotificationService notifications, SystemResources system, string signingKey, string dashboard, CancellationToken cancellationToken)
     {
         try
         {
@@ -66,7 +68,7 @@ public static class SeedWhenReady
             Console.WriteLine($"Orders API:   {orders}  (API reference: {orders}scalar)");
             Console.WriteLine($"  try: curl -H \"Authorization: Bearer $MALIN_TOKEN\" {orders}clients/{seededClients[0]}/orders");
             Console.WriteLine($"DynamoDB Local: {system.DynamoDb.GetEndpoint("http").Url}/  (in memory; ops check --endpoint takes it)");
-            Console.WriteLine("The dashboard (its address is logged above, as 'Login to the dashboard at') shows every resource, its logs, traces and metrics.");
+            Console.WriteLine($"Dashboard:    {dashboard}  (sign in with the 'Login to the dashboard at' address logged above): every resource, its logs, traces and metrics");
             Console.WriteLine("Press Ctrl+C to stop.");
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)

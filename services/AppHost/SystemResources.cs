@@ -31,7 +31,9 @@ public sealed record SystemResources(
             .WithEnvironment("Logging__LogLevel__Default", "Information")
             .WithEnvironment("Logging__LogLevel__Microsoft.AspNetCore", "Warning")
             .WithEnvironment("Logging__LogLevel__System.Net.Http.HttpClient", "Warning")
-            .WithEnvironment("Logging__LogLevel__MassTransit", "Warning");
+            .WithEnvironment("Logging__LogLevel__MassTransit", "Warning")
+            // A busy machine can make an export to the dashboard time out; retried, its spans still arrive.
+            .WithEnvironment("OTEL_DOTNET_EXPERIMENTAL_OTLP_RETRY", "in_memory");
 
         // 'ops bootstrap': the tables, at the newest migration; everything else starts once it has exited.
         var tables = OnTable(builder.AddProject<Projects.Ops>("tables").WithArgs("bootstrap")).WaitFor(dynamo);

@@ -345,23 +345,19 @@ public sealed class MicroservicesDeployment : Stack
             Resources = [metricsLogs.LogGroupArn],
         }));
 
-        var consumer = new Dictionary<string, string> { ["consumer"] = RelayOptions.ConsumerName };
-        AddAlarm("RelayIteratorAge", "The relay's oldest record handed over is older than the threshold (streams.iterator_age)", new Metric(new MetricProps
+        Metric RelayMetric(string name, string statistic, Duration period) => new(new MetricProps
         {
             Namespace = MetricsNamespace,
-            MetricName = IteratorAgeMetric,
-            DimensionsMap = consumer,
-            Statistic = "Maximum",
-            Period = Duration.Minutes(1),
-        }), threshold: IteratorAgeThreshold.ToMilliseconds(), evaluationPeriods: 5, datapointsToAlarm: 5);
-        AddAlarm("RelayDeadLetters", "The relay dead-lettered a record (streams.records.dead_lettered): see 'dead-letters'", new Metric(new MetricProps
-        {
-            Namespace = MetricsNamespace,
-            MetricName = DeadLetteredMetric,
-            DimensionsMap = consumer,
-            Statistic = "Sum",
-            Period = Duration.Minutes(5),
-        }), threshold: 1, evaluationPeriods: 1, datapointsToAlarm: 1);
+            MetricName = name,
+            DimensionsMap = new Dictionary<string, string> { ["consumer"] = RelayOptions.ConsumerName },
+            Statistic = statistic,
+            Period = period,
+        });
+
+        AddAlarm("RelayIteratorAge", "The relay's oldest record handed over is older than the threshold (streams.iterator_age)",
+            RelayMetric(IteratorAgeMetric, "Maximum", Duration.Minutes(1)), threshold: IteratorAgeThreshold.ToMilliseconds(), evaluationPeriods: 5, datapointsToAlarm: 5);
+        AddAlarm("RelayDeadLetters", "The relay dead-lettered a record (streams.records.dead_lettered): see 'dead-letters'",
+            RelayMetric(DeadLetteredMetric, "Sum", Duration.Minutes(5)), threshold: 1, evaluationPeriods: 1, datapointsToAlarm: 1);
     }
 
     /// <summary>The relay's metric of iterator age, as StreamConsumerTelemetry names it.</summary>
