@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text.Json;
 using Microservices.Streams.Lambda;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -180,20 +179,18 @@ public static class StreamWorkerCommands
         string? problem;
         try
         {
-            await using var json = File.OpenRead(path);
-            var streamEvent = await LambdaJson.DeserializeAsync<DynamoDbEvent>(json, cancellationToken);
-            problem = streamEvent.Problem();
-            if (problem is null)
+            (var streamEvent, problem) = DynamoDbEvent.Read(await File.ReadAllBytesAsync(path, cancellationToken));
+            if (streamEvent is not null)
             {
                 return streamEvent;
             }
         }
-        catch (Exception exception) when (exception is JsonException or IOException or UnauthorizedAccessException or NotSupportedException)
+        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException or NotSupportedException)
         {
             problem = exception.Message;
         }
 
-        await Console.Error.WriteLineAsync($"Cannot read the event file {path}: {OneLine(problem)}");
+        await Console.Error.WriteLineAsync($"Cannot read the event file {path}: {OneLine(problem!)}");
         return null;
     }
 

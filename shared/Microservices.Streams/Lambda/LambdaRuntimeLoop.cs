@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Text.Json;
 using Microsoft.Extensions.Logging;
 
 namespace Microservices.Streams.Lambda;
@@ -55,8 +54,8 @@ public sealed class LambdaRuntimeLoop(
         activity?.SetTag("faas.invocation_id", invocation.RequestId);
         activity?.SetTag("cloud.resource_id", invocation.InvokedFunctionArn);
 
-        var (streamEvent, problem) = Read(invocation);
-        if (streamEvent is null || problem is not null)
+        var (streamEvent, problem) = DynamoDbEvent.Read(invocation.Event.Span);
+        if (streamEvent is null)
         {
             await ReportAsync(invocation, new LambdaError($"The invocation is not a DynamoDB stream event: {problem}", MalformedEventErrorType));
             return;
@@ -91,19 +90,6 @@ public sealed class LambdaRuntimeLoop(
         activity?.SetTag("streams.batch_item_failures", response.BatchItemFailures.Count);
         // Posted even when the process is stopping: the work is done, and Lambda should not hand the batch out again.
         await runtime.RespondAsync(invocation.RequestId, response, CancellationToken.None);
-    }
-
-    private static (DynamoDbEvent? Event, string? Problem) Read(LambdaInvocation invocation)
-    {
-        try
-        {
-            var streamEvent = JsonSerializer.Deserialize<DynamoDbEvent>(invocation.Event.Span, LambdaJson.Options);
-            return streamEvent is null ? (null, "the event is JSON null.") : (streamEvent, streamEvent.Problem());
-        }
-        catch (Exception exception) when (exception is JsonException or NotSupportedException)
-        {
-            return (null, exception.Message);
-        }
     }
 
     private async Task ReportAsync(LambdaInvocation invocation, LambdaError error)
