@@ -14,14 +14,14 @@ internal static class BenchmarkProgram
     private static readonly string[] Names =
     [
         "", "1. Command overhead", "2. Cost against history", "3. Reads per access pattern", "4. Aggregates", "5. Fan-out",
-        "6. Lag against load", "7. The stream consumer",
+        "6. Lag against load", "7. The stream consumer", "8. Capacity per command",
     ];
 
     public static async Task<int> Main(string[] args)
     {
         var quick = new Option<bool>("--quick") { Description = "Small sizes: a few minutes instead of the full run." };
-        var only = new Option<int[]>("--only") { Description = "Run only these benchmarks (1-7), e.g. --only 1 3; the report is then benchmarks-only-1-3.md, beside the full run's.", AllowMultipleArgumentsPerToken = true };
-        var skip = new Option<int[]>("--skip") { Description = "Leave these benchmarks (1-7) out, e.g. --skip 6.", AllowMultipleArgumentsPerToken = true };
+        var only = new Option<int[]>("--only") { Description = "Run only these benchmarks (1-8), e.g. --only 1 3; the report is then benchmarks-only-1-3.md, beside the full run's.", AllowMultipleArgumentsPerToken = true };
+        var skip = new Option<int[]>("--skip") { Description = "Leave these benchmarks (1-8) out, e.g. --skip 6.", AllowMultipleArgumentsPerToken = true };
         var output = new Option<string>("--out") { Description = "Where the report and its plots go: benchmarks.md and benchmarks/ for a full run, benchmarks-only-5.md and benchmarks-only-5/ for --only 5.", DefaultValueFactory = _ => Path.Combine(Repository(), "docs") };
         var suite = new RootCommand("The benchmark suite of issue 11 against DynamoDB Local; writes docs/benchmarks.md and docs/benchmarks/*.png.")
         {
@@ -73,6 +73,7 @@ internal static class BenchmarkProgram
         var machine = Machine();
         var results = new SuiteResults();
         Console.WriteLine($"Benchmarks, {settings.Mode} mode, on {machine}");
+        CapacityLog.Register(); // before any client is made; benchmark 8 turns it on
         await using var local = await DynamoDbLocal.StartAsync(cancellationToken: cancellationToken);
 
         async Task Step(int benchmark, Func<Task> run)
@@ -119,6 +120,8 @@ internal static class BenchmarkProgram
                 }
             });
             await Step(3, () => new AccessPatterns(overheadSystem, overhead, cancellationToken).MeasureAsync(results, settings.Pairs));
+            // Last on this system: it starts the workers and asks every later request for its capacity.
+            await Step(8, () => new CommandCapacity(overheadSystem, overhead, settings, cancellationToken).MeasureAsync(results));
         }
 
         // Every later benchmark on a server of its own (FreshServer says why).
@@ -138,7 +141,7 @@ internal static class BenchmarkProgram
         {
             await using var system = await BenchSystem.StartAsync(server, "aggregates", cancellationToken);
             await system.StartWorkerAsync(cancellationToken);
-            using var benchmarks = new WorkerBenchmarks(system, settings, cancellationToken);
+            var benchmarks = new WorkerBenchmarks(system, settings, cancellationToken);
             await benchmarks.AggregatesAsync(results);
         }, cancellationToken));
 
@@ -146,7 +149,7 @@ internal static class BenchmarkProgram
         {
             await using var system = await BenchSystem.StartAsync(server, "fanout", cancellationToken);
             await system.StartWorkerAsync(cancellationToken);
-            using var benchmarks = new WorkerBenchmarks(system, settings, cancellationToken);
+            var benchmarks = new WorkerBenchmarks(system, settings, cancellationToken);
             await benchmarks.FanOutAsync(results);
         }, cancellationToken));
 

@@ -82,6 +82,7 @@ public static class BenchmarkReport
         FanOut(text, results);
         Lag(text, results);
         Consumer(text, results.Consumer);
+        Capacity(text, results);
 
         if (plots.Count > 0)
         {
@@ -249,5 +250,28 @@ public static class BenchmarkReport
         }
 
         text.AppendLine(table.ToString());
+    }
+
+    private static void Capacity(StringBuilder text, SuiteResults results)
+    {
+        if (results.Capacity.Count == 0)
+        {
+            return;
+        }
+
+        text.AppendLine("## 8. Capacity per command").AppendLine()
+            .AppendLine("Each command kind through HTTP with the relay and every consumer (Catalog and Orders) running on the in-memory bus, every request of the system counted as it is sent: the command's own reads and writes (the table, then its indexes), then, once the workers are quiet, what they read and wrote for it (copies, aggregates, their records of handled messages). Single-item requests and Queries ask for `ReturnConsumedCapacity = INDEXES` and count DynamoDB Local's answer. TransactWriteItems, BatchWriteItem and BatchGetItem are counted from their items by DynamoDB's rules (each item's larger image before or after in 1 KB units, twice in a transaction, on the table and on every index it is in; reads in 4 KB units), because DynamoDB Local adds up only the distinct per-item figures of such a request (two 1 KB puts in one transaction answer 2 units, not 4). Checkpoint units are the lease table's units in the command's window beyond its renewals at rest: with each command in a batch of its own, the most they can be. A mean over the samples.").AppendLine();
+        var table = new MarkdownTable("Command", "Samples", "Command reads", "Command writes", "Command index writes", "Worker reads", "Worker writes", "Worker index writes", "Write units in all", "Read units in all", "Checkpoint units");
+        foreach (var row in results.Capacity)
+        {
+            table.Row(row.Command, row.Samples, row.CommandReadUnits, row.CommandWriteUnits, row.CommandIndexWriteUnits, row.WorkerReadUnits, row.WorkerWriteUnits, row.WorkerIndexWriteUnits, row.WriteUnits, row.ReadUnits, row.CheckpointUnits);
+        }
+
+        text.AppendLine(table.ToString());
+        text.AppendLine(CultureInfo.InvariantCulture, $"Mean of the {results.Capacity.Count} command kinds, each counted once: {results.Capacity.Average(r => r.WriteUnits):0.0#} write units and {results.Capacity.Average(r => r.ReadUnits):0.0#} read units per command, and {results.Capacity.Average(r => r.CheckpointUnits):0.0#} checkpoint units when each command is a batch of its own. The lease table at rest: {results.LeaseUnitsPerSecondAtRest ?? double.NaN:0.0#} units a second (renewals).").AppendLine();
+        if (results.CapacityOrderHistory is var (orderItems, sales))
+        {
+            text.AppendLine(CultureInfo.InvariantCulture, $"The workers' reads for PlaceOrder and CancelOrder recompute the client's order count from every item of the client's orders ({orderItems:N0} here, orders and lines) and the book's units sold from every sale of the book ({sales:N0} here): they grow with both.").AppendLine();
+        }
     }
 }

@@ -36,6 +36,54 @@ public sealed record LagRow(
 /// <summary>Records per second through the stream consumer, with a no-op handler.</summary>
 public sealed record ConsumerRow(string Source, int Shards, int Records, double RecordsPerSecond);
 
+/// <summary>
+/// The capacity units of one command kind, a mean over its samples: the command's own reads (table and index) and
+/// writes (the table, its indexes), what the workers read and wrote for it, and the relay's checkpoints in the lease
+/// table beyond its renewals at rest.
+/// </summary>
+public sealed record CapacityRow(
+    string Command,
+    int Samples,
+    double CommandReadUnits,
+    double CommandWriteUnits,
+    double CommandIndexWriteUnits,
+    double WorkerReadUnits,
+    double WorkerWriteUnits,
+    double WorkerIndexWriteUnits,
+    double CheckpointUnits)
+{
+    public double WriteUnits => CommandWriteUnits + CommandIndexWriteUnits + WorkerWriteUnits + WorkerIndexWriteUnits;
+
+    public double ReadUnits => CommandReadUnits + WorkerReadUnits;
+
+    public CapacityRow Plus(CapacityRow other)
+    {
+        ArgumentNullException.ThrowIfNull(other);
+        return this with
+        {
+            Samples = Samples + other.Samples,
+            CommandReadUnits = CommandReadUnits + other.CommandReadUnits,
+            CommandWriteUnits = CommandWriteUnits + other.CommandWriteUnits,
+            CommandIndexWriteUnits = CommandIndexWriteUnits + other.CommandIndexWriteUnits,
+            WorkerReadUnits = WorkerReadUnits + other.WorkerReadUnits,
+            WorkerWriteUnits = WorkerWriteUnits + other.WorkerWriteUnits,
+            WorkerIndexWriteUnits = WorkerIndexWriteUnits + other.WorkerIndexWriteUnits,
+            CheckpointUnits = CheckpointUnits + other.CheckpointUnits,
+        };
+    }
+
+    public CapacityRow Mean() => Samples == 0 ? this : this with
+    {
+        CommandReadUnits = CommandReadUnits / Samples,
+        CommandWriteUnits = CommandWriteUnits / Samples,
+        CommandIndexWriteUnits = CommandIndexWriteUnits / Samples,
+        WorkerReadUnits = WorkerReadUnits / Samples,
+        WorkerWriteUnits = WorkerWriteUnits / Samples,
+        WorkerIndexWriteUnits = WorkerIndexWriteUnits / Samples,
+        CheckpointUnits = CheckpointUnits / Samples,
+    };
+}
+
 /// <summary>Everything one run measured; a benchmark that did not run leaves its part empty.</summary>
 public sealed class SuiteResults
 {
@@ -66,6 +114,17 @@ public sealed class SuiteResults
     public List<LagRow> Lag { get; } = [];
 
     public List<ConsumerRow> Consumer { get; } = [];
+
+    public List<CapacityRow> Capacity { get; } = [];
+
+    /// <summary>
+    /// After benchmark 8, the items in the ordering client's partition under its orders (orders and lines), and the
+    /// sales of the book every order buys: what the order aggregates are recomputed from.
+    /// </summary>
+    public (int ClientOrderItems, int BookSales)? CapacityOrderHistory { get; set; }
+
+    /// <summary>The lease table's units a second with nothing to read (lease renewals); null when not measured.</summary>
+    public double? LeaseUnitsPerSecondAtRest { get; set; }
 
     /// <summary>Why a benchmark was left out or stopped short, by benchmark.</summary>
     public Dictionary<string, string> Skipped { get; } = [];

@@ -19,6 +19,7 @@ public sealed record SuiteSettings(
     TimeSpan LagDuration,
     TimeSpan LagWarmUp,
     int ConsumerRecords,
+    int CapacitySamples,
     TimeSpan SettleTimeout)
 {
     public static SuiteSettings Quick { get; } = new(
@@ -26,14 +27,14 @@ public sealed record SuiteSettings(
         AggregateSamples: 3, FanOutSizes: [200, 1_000], FanOutRounds: 1,
         CeilingConcurrencies: [4, 8, 16], CeilingCommands: 300, LagPercents: [10, 25, 50, 75],
         LagMinCommands: 40, LagCommands: 400, LagDuration: TimeSpan.FromSeconds(45), LagWarmUp: TimeSpan.FromSeconds(20),
-        ConsumerRecords: 3_000, SettleTimeout: TimeSpan.FromMinutes(2));
+        ConsumerRecords: 3_000, CapacitySamples: 2, SettleTimeout: TimeSpan.FromMinutes(2));
 
     public static SuiteSettings Full { get; } = new(
         "full", WarmupPairs: 60, Pairs: 200, HistorySizes: [1, 100, 1_000, 10_000], HistoryPairs: 60, AggregateSizes: [1, 100, 1_000, 5_000],
         AggregateSamples: 5, FanOutSizes: [1_000, 10_000], FanOutRounds: 3,
         CeilingConcurrencies: [4, 8, 16], CeilingCommands: 3_000, LagPercents: [10, 25, 50, 75],
         LagMinCommands: 300, LagCommands: 2_000, LagDuration: TimeSpan.FromMinutes(3), LagWarmUp: TimeSpan.FromMinutes(1),
-        ConsumerRecords: 20_000, SettleTimeout: TimeSpan.FromMinutes(10));
+        ConsumerRecords: 20_000, CapacitySamples: 5, SettleTimeout: TimeSpan.FromMinutes(10));
 
     /// <summary>
     /// The commands of an open-loop run at <paramref name="rate"/> a second: what arrives in <see cref="LagDuration"/>,

@@ -15,7 +15,7 @@ namespace Microservices.Benchmarks.Suite;
 /// Benchmarks 4 and 5, with the relay and the Catalog worker in this process on the in-memory bus: the cost of the
 /// n-th book until it is counted, and the fan-out of a rename against the raw ceiling of the worker's own writes.
 /// </summary>
-public sealed class WorkerBenchmarks(BenchSystem system, SuiteSettings settings, CancellationToken cancellationToken) : IDisposable
+public sealed class WorkerBenchmarks(BenchSystem system, SuiteSettings settings, CancellationToken cancellationToken)
 {
     private static readonly int[] Concurrencies = [1, 2, 4, 8, 16];
 
@@ -25,10 +25,6 @@ public sealed class WorkerBenchmarks(BenchSystem system, SuiteSettings settings,
     private const int WarmupBooks = 100;
 
     private const int WarmupFanOutBooks = 500;
-
-    private readonly StreamActivity _stream = new();
-
-    public void Dispose() => _stream.Dispose();
 
     public async Task AggregatesAsync(SuiteResults results)
     {
@@ -241,29 +237,7 @@ public sealed class WorkerBenchmarks(BenchSystem system, SuiteSettings settings,
     private static Dictionary<string, AttributeValue> KeyOf(PutItemRequest put) =>
         new() { [Attributes.PK] = put.Item[Attributes.PK], [Attributes.SK] = put.Item[Attributes.SK] };
 
-    /// <summary>
-    /// Until for a second the worker has sent no table request and the relay has taken in no stream record (it has
-    /// caught up), at most the settle timeout. A relay still reading the records of the last run shares the server's
-    /// one SQLite thread with the next: in the fan-out's second round the system ran at 0.54 of the raw loop at the
-    /// same concurrency behind the 100,000 records of the first round's raw passes, and the raw passes after it ran
-    /// faster with every pass.
-    /// </summary>
-    private async Task QuietAsync()
-    {
-        var deadline = Stopwatch.GetTimestamp() + (long)(settings.SettleTimeout.TotalSeconds * Stopwatch.Frequency);
-        var last = (system.WorkerRequests!.Count, _stream.Records);
-        while (Stopwatch.GetTimestamp() < deadline)
-        {
-            await Task.Delay(1000, cancellationToken);
-            var now = (system.WorkerRequests.Count, _stream.Records);
-            if (now == last)
-            {
-                return;
-            }
-
-            last = now;
-        }
-    }
+    private Task QuietAsync() => system.WorkersQuietAsync(settings.SettleTimeout, cancellationToken);
 
     private IAmazonDynamoDB WorkerClient() => system.WorkerService<IAmazonDynamoDB>();
 

@@ -113,6 +113,25 @@ public sealed class ReportTests
     }
 }
 
+public sealed class CapacityReportTests
+{
+    [Fact]
+    public void The_capacity_section_adds_the_commands_and_the_workers_units_and_takes_the_mean_of_the_samples()
+    {
+        var results = new SuiteResults { LeaseUnitsPerSecondAtRest = 1.5 };
+        var samples = new CapacityRow("AddBook", 1, 0, 6, 2, 1, 7, 1, 2)
+            .Plus(new CapacityRow("AddBook", 1, 0, 6, 2, 3, 7, 1, 4));
+        results.Capacity.Add(samples.Mean());
+        var run = new RunInfo(new DateTimeOffset(2026, 12, 2, 12, 0, 0, TimeSpan.Zero), "2 cores", "bash tests/bench.sh --only 8", "full", TimeSpan.FromMinutes(9));
+
+        var markdown = BenchmarkReport.Markdown(results, run, []).ReplaceLineEndings("\n");
+
+        Assert.Contains("## 8. Capacity per command", markdown, StringComparison.Ordinal);
+        Assert.Contains("| AddBook | 2 | 0.0 | 6.0 | 2.0 | 2.0 | 7.0 | 1.0 | 16.0 | 2.0 | 3.0 |", markdown, StringComparison.Ordinal);
+        Assert.Contains("16.0 write units and 2.0 read units per command", markdown, StringComparison.Ordinal);
+    }
+}
+
 public sealed class TargetTests
 {
     private static TargetLine Line(SuiteResults results, string startsWith) =>
