@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Net.Sockets;
 using System.Text;
+using Microservices.Messaging;
 
 namespace Microservices.Tests.Infrastructure;
 
@@ -20,9 +21,8 @@ namespace Microservices.Tests.Infrastructure;
 /// </summary>
 public sealed partial class RabbitMqNode : IAsyncDisposable
 {
-    private readonly string _directory;
-    private readonly Dictionary<string, string> _environment;
     private readonly StringBuilder _serverOutput = new();
+    private LocalRabbitMqNode _node;
     private Process? _server;
 
     /// <summary>How many times a fresh node is started on new ports when another process took the ones it was given.</summary>
@@ -31,71 +31,33 @@ public sealed partial class RabbitMqNode : IAsyncDisposable
     /// <summary>Every port this process has handed to a node: the kernel may offer a released port again.</summary>
     private static readonly HashSet<int> PortsHandedOut = [];
 
-    private RabbitMqNode(string name)
+    private RabbitMqNode(string name, int? firstPort)
     {
-        NodeName = $"{name}-{Environment.ProcessId}-{Guid.NewGuid().ToString("N")[..6]}@localhost";
-        _directory = Path.Combine(Path.GetTempPath(), $"rabbitmq-{NodeName.Split('@')[0]}");
-        _environment = new()
-        {
-            ["RABBITMQ_NODENAME"] = NodeName,
-            ["RABBITMQ_MNESIA_BASE"] = Path.Combine(_directory, "mnesia"),
-            ["RABBITMQ_LOG_BASE"] = Path.Combine(_directory, "log"),
-            ["RABBITMQ_ENABLED_PLUGINS_FILE"] = Path.Combine(_directory, "plugins"),
-            ["RABBITMQ_PID_FILE"] = PidFile,
-            ["RABBITMQ_FEATURE_FLAGS_FILE"] = Path.Combine(_directory, "feature_flags"),
-            ["RABBITMQ_QUORUM_DIR"] = Path.Combine(_directory, "quorum"),
-            // A node that fails to boot writes an Erlang crash dump; keep it with the node, not in the working directory.
-            ["ERL_CRASH_DUMP"] = Path.Combine(_directory, "log", "erl_crash.dump"),
-        };
-        UseFreshPorts();
+        var nodeName = $"{name}-{Environment.ProcessId}-{Guid.NewGuid().ToString("N")[..6]}@localhost";
+        _node = new LocalRabbitMqNode(Path.Combine(Path.GetTempPath(), $"rabbitmq-{nodeName.Split('@')[0]}"), nodeName, firstPort ?? FreePort(), FreePort());
     }
 
-    public string NodeName { get; }
+    public string NodeName => _node.NodeName;
 
     public string Host { get; } = "127.0.0.1";
 
-    public int Port { get; private set; }
+    public int Port => _node.Port;
 
-    /// <summary>The node's one user, as a deployment has: <c>guest</c> is deleted when the node first starts.</summary>
-    public string Username { get; } = "microservices";
+    public string Password => _node.Password;
 
-    public string Password { get; } = Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(16));
-
-    /// <summary>Adds <see cref="Username"/>, lets it use the default virtual host, and deletes <c>guest</c> (kept on disk across restarts).</summary>
-    private async Task ReplaceGuestAsync()
-    {
-        await CheckedCtlAsync("add_user", Username, Password);
-        await CheckedCtlAsync("set_permissions", "-p", "/", Username, ".*", ".*", ".*");
-        await CheckedCtlAsync("delete_user", "guest");
-    }
-
-    private string PidFile => Path.Combine(_directory, "pid");
+    private string PidFile => _node.PidFile;
 
     /// <summary>Starts a fresh node named after <paramref name="name"/> and waits until it accepts connections.</summary>
     /// <param name="firstPort">The port to try first instead of a free one: a test of the clash path passes a taken one.</param>
     public static async Task<RabbitMqNode> StartAsync(string name, int? firstPort = null)
     {
-        var node = new RabbitMqNode(name);
-        if (firstPort is { } port)
-        {
-            node.UsePort(port);
-        }
-
-        Directory.CreateDirectory(Path.Combine(node._directory, "mnesia"));
-        Directory.CreateDirectory(Path.Combine(node._directory, "log"));
-        await File.WriteAllTextAsync(Path.Combine(node._directory, "plugins"), "[].");
-        // Run as root, the Debian wrapper starts the server as the rabbitmq user, which must own its directory.
-        if (Environment.UserName == "root")
-        {
-            await RunAsync("chown", ["-R", "rabbitmq:rabbitmq", node._directory]);
-        }
-
+        var node = new RabbitMqNode(name, firstPort);
         for (var attempt = 1; ; attempt++)
         {
+            node._node.Prepare();
             var failure = await node.TryStartAsync();
             if (failure is null)
             {
-                await node.ReplaceGuestAsync();
                 return node;
             }
 
@@ -107,7 +69,7 @@ public sealed partial class RabbitMqNode : IAsyncDisposable
 
             Diagnostic(
                 $"RabbitMQ node {node.NodeName}: port {node.Port} or its distribution port was taken by another process; starting on fresh ports.");
-            node.UseFreshPorts();
+            node._node = node._node with { Port = FreePort(), DistributionPort = FreePort() };
         }
     }
 
@@ -131,7 +93,7 @@ public sealed partial class RabbitMqNode : IAsyncDisposable
         }
 
         var start = new ProcessStartInfo("rabbitmq-server") { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var (key, value) in _environment)
+        foreach (var (key, value) in _node.Environment)
         {
             start.Environment[key] = value;
         }
@@ -144,7 +106,7 @@ public sealed partial class RabbitMqNode : IAsyncDisposable
 
         // A server that cannot boot (a port taken, for one) exits, while 'wait' would go on waiting for its pid file.
         using var stopWaiting = new CancellationTokenSource();
-        var ready = RunAsync("rabbitmqctl", ["-n", NodeName, "wait", PidFile, "--timeout", "60"], _environment, stopWaiting.Token);
+        var ready = RunAsync("rabbitmqctl", ["-n", NodeName, "wait", PidFile, "--timeout", "60"], _node.Environment, stopWaiting.Token);
         var exited = _server.WaitForExitAsync(Cancellation);
         if (await Task.WhenAny(ready, exited) == exited)
         {
@@ -164,19 +126,6 @@ public sealed partial class RabbitMqNode : IAsyncDisposable
 
     private static bool IsPortClash(string failure) =>
         failure.Contains("eaddrinuse", StringComparison.Ordinal) || failure.Contains("dist_port_already_used", StringComparison.Ordinal);
-
-    /// <summary>New ports for the node and its Erlang distribution, none handed out before in this process.</summary>
-    private void UseFreshPorts()
-    {
-        UsePort(FreePort());
-        _environment["RABBITMQ_DIST_PORT"] = FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture);
-    }
-
-    private void UsePort(int port)
-    {
-        Port = port;
-        _environment["RABBITMQ_NODE_PORT"] = port.ToString(System.Globalization.CultureInfo.InvariantCulture);
-    }
 
     /// <summary>Stops the node and waits until its process is gone, as a broker outage would.</summary>
     public async Task StopAsync()
@@ -211,12 +160,12 @@ public sealed partial class RabbitMqNode : IAsyncDisposable
         return listed.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Count(l => l.StartsWith('<'));
     }
 
-    /// <summary>A virtual host <see cref="Username"/> may use: its exchanges and queues are invisible to every other vhost.</summary>
+    /// <summary>A virtual host <see cref="LocalRabbitMqNode.Username"/> may use: its exchanges and queues are invisible to every other vhost.</summary>
     public async Task<string> AddVirtualHostAsync(string name)
     {
         var vhost = $"{name}-{Guid.NewGuid().ToString("N")[..8]}";
         await CheckedCtlAsync("add_vhost", vhost);
-        await CheckedCtlAsync("set_permissions", "-p", vhost, Username, ".*", ".*", ".*");
+        await CheckedCtlAsync("set_permissions", "-p", vhost, LocalRabbitMqNode.Username, ".*", ".*", ".*");
         return vhost;
     }
 
@@ -274,7 +223,7 @@ public sealed partial class RabbitMqNode : IAsyncDisposable
         ["Messaging:Host"] = Host,
         ["Messaging:Port"] = Port.ToString(System.Globalization.CultureInfo.InvariantCulture),
         ["Messaging:VirtualHost"] = vhost,
-        ["Messaging:Username"] = Username,
+        ["Messaging:Username"] = LocalRabbitMqNode.Username,
         ["Messaging:Password"] = Password,
         ["Messaging:PublishTimeout"] = "00:00:03",
         ["Messaging:RetryLimit"] = "5",
@@ -302,7 +251,7 @@ public sealed partial class RabbitMqNode : IAsyncDisposable
             _server?.Dispose();
             try
             {
-                Directory.Delete(_directory, recursive: true);
+                Directory.Delete(_node.Directory, recursive: true);
             }
             catch (IOException)
             {
@@ -321,10 +270,10 @@ public sealed partial class RabbitMqNode : IAsyncDisposable
     }
 
     private Task<(int ExitCode, string Output)> CtlAsync(params string[] arguments) =>
-        RunAsync("rabbitmqctl", ["-n", NodeName, .. arguments], _environment);
+        RunAsync("rabbitmqctl", ["-n", NodeName, .. arguments], _node.Environment);
 
     private static async Task<(int ExitCode, string Output)> RunAsync(
-        string command, IEnumerable<string> arguments, Dictionary<string, string>? environment = null, CancellationToken cancellationToken = default)
+        string command, IEnumerable<string> arguments, IReadOnlyDictionary<string, string>? environment = null, CancellationToken cancellationToken = default)
     {
         var start = new ProcessStartInfo(command) { RedirectStandardOutput = true, RedirectStandardError = true };
         foreach (var argument in arguments)
@@ -332,7 +281,7 @@ public sealed partial class RabbitMqNode : IAsyncDisposable
             start.ArgumentList.Add(argument);
         }
 
-        foreach (var (key, value) in environment ?? [])
+        foreach (var (key, value) in environment ?? new Dictionary<string, string>())
         {
             start.Environment[key] = value;
         }
